@@ -1,0 +1,1794 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The vpn.data key table of the sstp VPN type and everything driven by it:
+ * per-key sanitizers, whole-setting validation and the words of the worker's
+ * options stream. See nm-sstp-settings.h.
+ */
+#include "config.h"
+
+#include "nm-sstp-settings.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+/* pppd's EAP-TLS falls back to this CA directory when tls-ca-cert is unset
+ * (as the old plugin did). */
+#define SETTINGS_SYSTEM_CA_PATH "/etc/ssl/certs"
+
+/* Longest free-form string value we accept (user names are shorter: PPP's
+ * MAXNAMELEN is 256 including the NUL). */
+#define SETTINGS_STRING_MAX 1024
+#define SETTINGS_PPP_NAME_MAX 255
+#define SETTINGS_DISPLAY_MAX 64
+
+static gboolean settings_sanitize_string(const NMSstpKey *key, const char *value,
+                                         char **out, GError **error);
+static gboolean settings_sanitize_domain(const NMSstpKey *key, const char *value,
+                                         char **out, GError **error);
+static gboolean settings_sanitize_bool(const NMSstpKey *key, const char *value,
+                                       char **out, GError **error);
+static gboolean settings_sanitize_uint(const NMSstpKey *key, const char *value,
+                                       char **out, GError **error);
+static gboolean settings_sanitize_enum(const NMSstpKey *key, const char *value,
+                                       char **out, GError **error);
+static gboolean settings_sanitize_path(const NMSstpKey *key, const char *value,
+                                       char **out, GError **error);
+static gboolean settings_sanitize_secret(const NMSstpKey *key, const char *value,
+                                         char **out, GError **error);
+static gboolean settings_sanitize_hostport(const NMSstpKey *key, const char *value,
+                                           char **out, GError **error);
+static gboolean settings_sanitize_host(const NMSstpKey *key, const char *value,
+                                       char **out, GError **error);
+static gboolean settings_sanitize_sha256(const NMSstpKey *key, const char *value,
+                                         char **out, GError **error);
+
+static const char *const settings_contype_values[] = { "password", "tls", NULL };
+static const char *const settings_tls_min_values[] = { "1.2", "1.3", NULL };
+static const char *const settings_tls_max_values[] = { "1.0", "1.1", "1.2", "1.3", NULL };
+static const char *const settings_verify_values[] = { "none", "subject", "name", "suffix", NULL };
+
+#define SECTION_SERVER N_("Server")
+#define SECTION_AUTH N_("Authentication")
+#define SECTION_EAP_TLS N_("Certificate authentication (connection-type tls, EAP-TLS in pppd)")
+#define SECTION_PROXY N_("HTTP proxy")
+#define SECTION_PPP N_("PPP")
+
+static const NMSstpKey settings_table[] = {
+	/* ---- Server ---------------------------------------------------- */
+	{
+		.name = NM_SSTP_KEY_GATEWAY,
+		.type = NM_SSTP_KEY_HOSTPORT,
+		.summary = N_("SSTP server: host name, IPv4 address or [IPv6 address], optional :port"),
+		.description = N_("The SSTP server to connect to, as HOST or HOST:PORT. HOST is a DNS "
+		                  "name (ASCII; use the xn-- form of international names), an IPv4 "
+		                  "address, or an IPv6 address in brackets. The port defaults to 443. "
+		                  "The name is also what the server certificate is checked against and "
+		                  "what is sent as TLS server name (SNI)."),
+		.sanitize = settings_sanitize_hostport,
+		.map = NM_SSTP_MAP_CUSTOM,
+		.option = "SERVER[:PORT] argument of nm-sstp-tunnel",
+		.section = SECTION_SERVER,
+		.flags = NM_SSTP_KEY_FLAG_REQUIRED,
+	},
+	{
+		.name = NM_SSTP_KEY_CA_CERT,
+		.type = NM_SSTP_KEY_PATH,
+		.summary = N_("CA certificate file (PEM) that the server certificate must chain to"),
+		.description = N_("Absolute name of a PEM file with the certificate authorities the "
+		                  "server certificate is verified against. When unset, the system's "
+		                  "trusted authorities are used."),
+		.sanitize = settings_sanitize_path,
+		.map = NM_SSTP_MAP_WORKER_VALUE,
+		.option = "--ca-cert",
+		.section = SECTION_SERVER,
+	},
+	{
+		.name = NM_SSTP_KEY_IGN_CERT_WARN,
+		.type = NM_SSTP_KEY_BOOL,
+		.default_value = "no",
+		.summary = N_("Accept any server certificate (insecure)"),
+		.description = N_("With yes the server certificate is not verified at all: any "
+		                  "certificate for any name is accepted, as with the old plugin. This "
+		                  "lets anyone on the path read the traffic and the login; prefer "
+		                  "ca-cert or cert-pin-sha256."),
+		.sanitize = settings_sanitize_bool,
+		.map = NM_SSTP_MAP_WORKER_IF_YES,
+		.option = "--no-verify",
+		.section = SECTION_SERVER,
+	},
+	{
+		.name = NM_SSTP_KEY_CERT_PIN_SHA256,
+		.type = NM_SSTP_KEY_SHA256_HEX,
+		.summary = N_("SHA-256 fingerprint the server certificate must have"),
+		.description = N_("SHA-256 hash of the DER encoding of the server's certificate, as 64 "
+		                  "hexadecimal digits (colons between bytes allowed, e.g. the output of "
+		                  "openssl x509 -noout -fingerprint -sha256). When set, a certificate "
+		                  "with this fingerprint is accepted even if it is self-signed or does "
+		                  "not chain to a trusted authority, and any other certificate is "
+		                  "refused."),
+		.sanitize = settings_sanitize_sha256,
+		.map = NM_SSTP_MAP_WORKER_VALUE,
+		.option = "--pin-sha256",
+		.section = SECTION_SERVER,
+	},
+	{
+		.name = NM_SSTP_KEY_TLS_SNI,
+		.type = NM_SSTP_KEY_BOOL,
+		.default_value = "yes",
+		.legacy_alias = NM_SSTP_KEY_TLS_EXT_ENABLE,
+		.summary = N_("Send the server name in the TLS handshake (SNI)"),
+		.description = N_("With yes (the default) the host name of the gateway is sent as TLS "
+		                  "Server Name Indication; servers hosting several names need it. With no "
+		                  "it is left out, for old servers that reject it. Never sent for an IP "
+		                  "address. The old plugin spelled this key tls-ext and did not send SNI "
+		                  "when it was absent."),
+		.sanitize = settings_sanitize_bool,
+		.map = NM_SSTP_MAP_WORKER_IF_NO,
+		.option = "--no-sni",
+		.section = SECTION_SERVER,
+	},
+	{
+		.name = NM_SSTP_KEY_TLS_MIN_VERSION,
+		.type = NM_SSTP_KEY_ENUM,
+		.default_value = "1.2",
+		.enum_values = settings_tls_min_values,
+		.summary = N_("Lowest TLS version accepted for the SSTP connection"),
+		.description = N_("The lowest TLS protocol version the client accepts for the connection "
+		                  "to the SSTP server: 1.2 or 1.3."),
+		.sanitize = settings_sanitize_enum,
+		.map = NM_SSTP_MAP_WORKER_VALUE,
+		.option = "--tls-min",
+		.section = SECTION_SERVER,
+	},
+	{
+		.name = NM_SSTP_KEY_HELLO_INTERVAL,
+		.type = NM_SSTP_KEY_UINT,
+		.default_value = "60",
+		.min = 10,
+		.max = 3600,
+		.summary = N_("Seconds of silence before an SSTP echo request is sent"),
+		.description = N_("SSTP hello timer in seconds. When nothing arrives from the server "
+		                  "for this long an Echo Request is sent; when nothing arrives for "
+		                  "another interval the connection is considered dead and closed."),
+		.sanitize = settings_sanitize_uint,
+		.map = NM_SSTP_MAP_WORKER_VALUE,
+		.option = "--hello",
+		.section = SECTION_SERVER,
+	},
+	{
+		.name = NM_SSTP_KEY_DHCP_INFORM,
+		.type = NM_SSTP_KEY_BOOL,
+		.default_value = "yes",
+		.summary = N_("Ask the server for routes with DHCPINFORM"),
+		.description = N_("With yes the client asks the server for classless static routes "
+		                  "(split tunnelling, as Windows clients do) with a DHCPINFORM "
+		                  "over the tunnel once it is up."),
+		.sanitize = settings_sanitize_bool,
+		.map = NM_SSTP_MAP_NONE,
+		.option = "used by the NetworkManager service",
+		.section = SECTION_SERVER,
+	},
+	{
+		.name = NM_SSTP_KEY_UUID,
+		.type = NM_SSTP_KEY_STRING,
+		.max = 64,
+		.summary = N_("Connection UUID (written by the old plugin; ignored)"),
+		.description = N_("The old plugin stored the connection's UUID here to pass it to "
+		                  "sstpc. It is accepted and has no effect."),
+		.sanitize = settings_sanitize_string,
+		.map = NM_SSTP_MAP_NONE,
+		.section = SECTION_SERVER,
+		.flags = NM_SSTP_KEY_FLAG_NO_EFFECT,
+	},
+
+	/* ---- Authentication -------------------------------------------- */
+	{
+		.name = NM_SSTP_KEY_CONNECTION_TYPE,
+		.type = NM_SSTP_KEY_ENUM,
+		.default_value = NM_SSTP_CONTYPE_PASSWORD,
+		.enum_values = settings_contype_values,
+		.summary = N_("How to log in: password (MS-CHAPv2, CHAP, PAP) or tls (certificate)"),
+		.description = N_("password: log in with user and password; pppd is told to refuse EAP "
+		                  "(the methods pppd offers over EAP give SSTP no keys for its crypto "
+		                  "binding). tls: log in with a client certificate through EAP-TLS; the "
+		                  "keys of the section below apply and the server must authenticate "
+		                  "itself with EAP too (pppd need-peer-eap)."),
+		.sanitize = settings_sanitize_enum,
+		.map = NM_SSTP_MAP_CUSTOM,
+		.option = "pppd refuse-eap (password) or need-peer-eap (tls)",
+		.section = SECTION_AUTH,
+	},
+	{
+		.name = NM_SSTP_KEY_USER,
+		.type = NM_SSTP_KEY_STRING,
+		.max = SETTINGS_PPP_NAME_MAX,
+		.summary = N_("User name"),
+		.description = N_("The PPP user name. When unset, the vpn.user-name property of the "
+		                  "connection is used. With domain set the name sent is DOMAIN\\user."),
+		.sanitize = settings_sanitize_string,
+		.map = NM_SSTP_MAP_CUSTOM,
+		.option = "--user [DOMAIN\\]USER",
+		.section = SECTION_AUTH,
+		.flags = NM_SSTP_KEY_FLAG_PASSWORD_ONLY,
+	},
+	{
+		.name = NM_SSTP_KEY_DOMAIN,
+		.type = NM_SSTP_KEY_STRING,
+		.max = SETTINGS_PPP_NAME_MAX,
+		.summary = N_("Windows domain of the user"),
+		.description = N_("Windows (NT) domain; prefixed to the user name as DOMAIN\\user."),
+		.sanitize = settings_sanitize_domain,
+		.map = NM_SSTP_MAP_CUSTOM,
+		.option = "part of --user",
+		.section = SECTION_AUTH,
+		.flags = NM_SSTP_KEY_FLAG_PASSWORD_ONLY,
+	},
+	{
+		.name = NM_SSTP_KEY_PASSWORD,
+		.type = NM_SSTP_KEY_SECRET,
+		.summary = N_("Password of the user"),
+		.description = N_("The login password, a secret (vpn.secrets). It reaches the worker on "
+		                  "a pipe and pppd through its plugin, never a command line, the "
+		                  "environment or a file."),
+		.sanitize = settings_sanitize_secret,
+		.map = NM_SSTP_MAP_CUSTOM,
+		.option = "--password on the options stream",
+		.flags_key = NM_SSTP_KEY_PASSWORD_FLAGS,
+		.section = SECTION_AUTH,
+		.flags = NM_SSTP_KEY_FLAG_PASSWORD_ONLY,
+	},
+	{
+		.name = NM_SSTP_KEY_PASSWORD_FLAGS,
+		.type = NM_SSTP_KEY_SECRET_FLAGS,
+		.default_value = "0",
+		.min = 0,
+		.max = 7,
+		.summary = N_("Secret flags of password"),
+		.description = N_("NetworkManager secret flags of password: 0 saved by "
+		                  "NetworkManager, 1 kept by the user's agent (keyring), 2 not saved "
+		                  "(asked every time), 4 not required; values add up."),
+		.sanitize = settings_sanitize_uint,
+		.map = NM_SSTP_MAP_NONE,
+		.section = SECTION_AUTH,
+	},
+	{
+		.name = NM_SSTP_KEY_NOSECRET,
+		.type = NM_SSTP_KEY_STRING,
+		.max = SETTINGS_STRING_MAX,
+		.summary = N_("Placeholder written by the old plugin; ignored"),
+		.description = N_("The old plugin wrote this placeholder in vpn.data or vpn.secrets so "
+		                  "that NetworkManager always asked its agent. Accepted in both places "
+		                  "and ignored."),
+		.sanitize = settings_sanitize_string,
+		.map = NM_SSTP_MAP_NONE,
+		.section = SECTION_AUTH,
+		.flags = NM_SSTP_KEY_FLAG_NO_EFFECT | NM_SSTP_KEY_FLAG_ALSO_SECRET,
+	},
+
+	/* ---- EAP-TLS ----------------------------------------------------- */
+	{
+		.name = NM_SSTP_KEY_TLS_IDENTITY,
+		.type = NM_SSTP_KEY_STRING,
+		.max = SETTINGS_PPP_NAME_MAX,
+		.summary = N_("EAP identity (overrides tls-subject-name)"),
+		.description = N_("The identity sent in EAP, usually the user's name as in the "
+		                  "certificate. When unset, tls-subject-name is used."),
+		.sanitize = settings_sanitize_string,
+		.map = NM_SSTP_MAP_CUSTOM,
+		.option = "--user IDENTITY",
+		.section = SECTION_EAP_TLS,
+		.flags = NM_SSTP_KEY_FLAG_TLS_ONLY,
+	},
+	{
+		.name = NM_SSTP_KEY_TLS_SUBJECT_NAME,
+		.type = NM_SSTP_KEY_STRING,
+		.max = SETTINGS_PPP_NAME_MAX,
+		.summary = N_("Subject name of the user certificate (filled in by the editor)"),
+		.description = N_("The subject of the user certificate as the editor read it; the EAP "
+		                  "identity when tls-identity is unset."),
+		.sanitize = settings_sanitize_string,
+		.map = NM_SSTP_MAP_CUSTOM,
+		.option = "--user SUBJECT when tls-identity is unset",
+		.section = SECTION_EAP_TLS,
+		.flags = NM_SSTP_KEY_FLAG_TLS_ONLY,
+	},
+	{
+		.name = NM_SSTP_KEY_TLS_CA_CERT,
+		.type = NM_SSTP_KEY_PATH,
+		.summary = N_("CA certificate for the EAP-TLS server certificate"),
+		.description = N_("PEM file of the authorities the RADIUS/EAP server's certificate is "
+		                  "verified against in EAP-TLS (not the SSTP server's, see ca-cert). "
+		                  "When unset, pppd uses the directory " SETTINGS_SYSTEM_CA_PATH "."),
+		.sanitize = settings_sanitize_path,
+		.map = NM_SSTP_MAP_CUSTOM,
+		.option = "pppd ca FILE, or capath " SETTINGS_SYSTEM_CA_PATH,
+		.section = SECTION_EAP_TLS,
+		.flags = NM_SSTP_KEY_FLAG_TLS_ONLY,
+	},
+	{
+		.name = NM_SSTP_KEY_TLS_USER_CERT,
+		.type = NM_SSTP_KEY_PATH,
+		.summary = N_("User certificate file"),
+		.description = N_("The user's certificate (PEM). Required with connection-type tls. "
+		                  "With pppd 2.5 or later a PKCS#12 file (.p12 or .pfx) is accepted "
+		                  "too and then holds the key as well."),
+		.sanitize = settings_sanitize_path,
+		.map = NM_SSTP_MAP_CUSTOM,
+		.option = "pppd cert FILE (pkcs12 FILE for .p12/.pfx with pppd 2.5)",
+		.section = SECTION_EAP_TLS,
+		.flags = NM_SSTP_KEY_FLAG_TLS_ONLY,
+	},
+	{
+		.name = NM_SSTP_KEY_TLS_USER_KEY,
+		.type = NM_SSTP_KEY_PATH,
+		.summary = N_("Private key file of the user certificate"),
+		.description = N_("The private key of the user certificate (PEM), possibly encrypted "
+		                  "with tls-user-key-secret."),
+		.sanitize = settings_sanitize_path,
+		.map = NM_SSTP_MAP_CUSTOM,
+		.option = "pppd key FILE",
+		.section = SECTION_EAP_TLS,
+		.flags = NM_SSTP_KEY_FLAG_TLS_ONLY,
+	},
+	{
+		.name = NM_SSTP_KEY_TLS_USER_KEY_SECRET,
+		.type = NM_SSTP_KEY_SECRET,
+		.summary = N_("Passphrase of the private key"),
+		.description = N_("The passphrase of tls-user-key, a secret (vpn.secrets). Handed to "
+		                  "pppd by its plugin, never on a command line."),
+		.sanitize = settings_sanitize_secret,
+		.map = NM_SSTP_MAP_CUSTOM,
+		.option = "--password on the options stream",
+		.flags_key = NM_SSTP_KEY_TLS_USER_KEY_SECRET_FLAGS,
+		.section = SECTION_EAP_TLS,
+		.flags = NM_SSTP_KEY_FLAG_TLS_ONLY,
+	},
+	{
+		.name = NM_SSTP_KEY_TLS_USER_KEY_SECRET_FLAGS,
+		.type = NM_SSTP_KEY_SECRET_FLAGS,
+		.default_value = "0",
+		.min = 0,
+		.max = 7,
+		.summary = N_("Secret flags of tls-user-key-secret"),
+		.description = N_("NetworkManager secret flags of tls-user-key-secret, as for "
+		                  "password-flags."),
+		.sanitize = settings_sanitize_uint,
+		.map = NM_SSTP_MAP_NONE,
+		.section = SECTION_EAP_TLS,
+	},
+	{
+		.name = NM_SSTP_KEY_CRL_REVOCATION_FILE,
+		.type = NM_SSTP_KEY_PATH,
+		.summary = N_("Certificate revocation list for EAP-TLS"),
+		.description = N_("A PEM file with certificate revocation lists checked in EAP-TLS."),
+		.sanitize = settings_sanitize_path,
+		.map = NM_SSTP_MAP_PPPD_VALUE,
+		.option = "crl",
+		.section = SECTION_EAP_TLS,
+		.flags = NM_SSTP_KEY_FLAG_TLS_ONLY,
+	},
+	{
+		.name = NM_SSTP_KEY_TLS_VERIFY_METHOD,
+		.type = NM_SSTP_KEY_ENUM,
+		.enum_values = settings_verify_values,
+		.summary = N_("How tls-remotename is matched against the EAP server certificate"),
+		.description = N_("none, subject (the whole subject), name (the common name) or suffix "
+		                  "(the end of the common name) matched against tls-remotename. Used "
+		                  "only when tls-remotename is set; needs pppd 2.5 or later and is "
+		                  "ignored with a warning otherwise."),
+		.sanitize = settings_sanitize_enum,
+		.map = NM_SSTP_MAP_CUSTOM,
+		.option = "pppd tls-verify-method METHOD remotename NAME",
+		.section = SECTION_EAP_TLS,
+		.flags = NM_SSTP_KEY_FLAG_TLS_ONLY | NM_SSTP_KEY_FLAG_PPPD_2_5,
+	},
+	{
+		.name = NM_SSTP_KEY_TLS_REMOTENAME,
+		.type = NM_SSTP_KEY_STRING,
+		.max = SETTINGS_PPP_NAME_MAX,
+		.summary = N_("Expected name of the EAP server certificate"),
+		.description = N_("The name the EAP server certificate must carry, matched as "
+		                  "tls-verify-method says."),
+		.sanitize = settings_sanitize_string,
+		.map = NM_SSTP_MAP_CUSTOM,
+		.option = "with tls-verify-method",
+		.section = SECTION_EAP_TLS,
+		.flags = NM_SSTP_KEY_FLAG_TLS_ONLY | NM_SSTP_KEY_FLAG_PPPD_2_5,
+	},
+	{
+		.name = NM_SSTP_KEY_TLS_VERIFY_KEY_USAGE,
+		.type = NM_SSTP_KEY_BOOL,
+		.default_value = "no",
+		.summary = N_("Check the key usage of the EAP server certificate"),
+		.description = N_("With yes pppd checks the key usage and extended key usage of the EAP "
+		                  "server certificate. Needs pppd 2.5 or later; ignored otherwise."),
+		.sanitize = settings_sanitize_bool,
+		.map = NM_SSTP_MAP_PPPD_IF_YES,
+		.option = "tls-verify-key-usage",
+		.section = SECTION_EAP_TLS,
+		.flags = NM_SSTP_KEY_FLAG_TLS_ONLY | NM_SSTP_KEY_FLAG_PPPD_2_5,
+	},
+	{
+		.name = NM_SSTP_KEY_TLS_MAX_VERSION,
+		.type = NM_SSTP_KEY_ENUM,
+		.enum_values = settings_tls_max_values,
+		.summary = N_("Highest TLS version used inside EAP-TLS"),
+		.description = N_("The highest TLS version pppd uses for EAP-TLS (inside the tunnel; "
+		                  "some RADIUS servers fail with TLS 1.3)."),
+		.sanitize = settings_sanitize_enum,
+		.map = NM_SSTP_MAP_PPPD_VALUE,
+		.option = "max-tls-version",
+		.section = SECTION_EAP_TLS,
+		.flags = NM_SSTP_KEY_FLAG_TLS_ONLY,
+	},
+
+	/* ---- Proxy ------------------------------------------------------- */
+	{
+		.name = NM_SSTP_KEY_PROXY_SERVER,
+		.type = NM_SSTP_KEY_HOST,
+		.summary = N_("HTTP proxy host"),
+		.description = N_("Host name or address of an HTTP proxy to reach the server through "
+		                  "with CONNECT. Used only together with proxy-port."),
+		.sanitize = settings_sanitize_host,
+		.map = NM_SSTP_MAP_CUSTOM,
+		.option = "--proxy http://HOST:PORT",
+		.section = SECTION_PROXY,
+	},
+	{
+		.name = NM_SSTP_KEY_PROXY_PORT,
+		.type = NM_SSTP_KEY_UINT,
+		.min = 1,
+		.max = 65535,
+		.summary = N_("HTTP proxy port"),
+		.description = N_("TCP port of the HTTP proxy."),
+		.sanitize = settings_sanitize_uint,
+		.map = NM_SSTP_MAP_CUSTOM,
+		.option = "part of --proxy",
+		.section = SECTION_PROXY,
+	},
+	{
+		.name = NM_SSTP_KEY_PROXY_USER,
+		.type = NM_SSTP_KEY_STRING,
+		.max = SETTINGS_PPP_NAME_MAX,
+		.summary = N_("HTTP proxy user name"),
+		.description = N_("User name for the proxy's Basic authentication."),
+		.sanitize = settings_sanitize_string,
+		.map = NM_SSTP_MAP_CUSTOM,
+		.option = "--proxy-user USER",
+		.section = SECTION_PROXY,
+	},
+	{
+		.name = NM_SSTP_KEY_PROXY_PASSWORD,
+		.type = NM_SSTP_KEY_SECRET,
+		.summary = N_("HTTP proxy password"),
+		.description = N_("Password for the proxy, a secret (vpn.secrets)."),
+		.sanitize = settings_sanitize_secret,
+		.map = NM_SSTP_MAP_CUSTOM,
+		.option = "--proxy-password on the options stream",
+		.flags_key = NM_SSTP_KEY_PROXY_PASSWORD_FLAGS,
+		.section = SECTION_PROXY,
+	},
+	{
+		.name = NM_SSTP_KEY_PROXY_PASSWORD_FLAGS,
+		.type = NM_SSTP_KEY_SECRET_FLAGS,
+		.default_value = "0",
+		.min = 0,
+		.max = 7,
+		.summary = N_("Secret flags of proxy-password"),
+		.description = N_("NetworkManager secret flags of proxy-password, as for "
+		                  "password-flags."),
+		.sanitize = settings_sanitize_uint,
+		.map = NM_SSTP_MAP_NONE,
+		.section = SECTION_PROXY,
+	},
+
+	/* ---- PPP ----------------------------------------------------------- */
+	{
+		.name = NM_SSTP_KEY_REFUSE_EAP,
+		.type = NM_SSTP_KEY_BOOL,
+		.default_value = "no",
+		.summary = N_("Refuse EAP (always done with connection-type password)"),
+		.description = N_("Accepted for compatibility and without effect: EAP is always refused "
+		                  "with connection-type password and is what connection-type tls uses."),
+		.sanitize = settings_sanitize_bool,
+		.map = NM_SSTP_MAP_NONE,
+		.option = "see connection-type",
+		.section = SECTION_PPP,
+		.flags = NM_SSTP_KEY_FLAG_NO_EFFECT,
+	},
+	{
+		.name = NM_SSTP_KEY_REFUSE_PAP,
+		.type = NM_SSTP_KEY_BOOL,
+		.default_value = "no",
+		.summary = N_("Refuse PAP authentication"),
+		.description = N_("Do not let the server choose PAP (clear-text password; it is still "
+		                  "inside TLS)."),
+		.sanitize = settings_sanitize_bool,
+		.map = NM_SSTP_MAP_PPPD_IF_YES,
+		.option = "refuse-pap",
+		.section = SECTION_PPP,
+	},
+	{
+		.name = NM_SSTP_KEY_REFUSE_CHAP,
+		.type = NM_SSTP_KEY_BOOL,
+		.default_value = "no",
+		.summary = N_("Refuse CHAP (MD5) authentication"),
+		.description = N_("Do not let the server choose CHAP with MD5."),
+		.sanitize = settings_sanitize_bool,
+		.map = NM_SSTP_MAP_PPPD_IF_YES,
+		.option = "refuse-chap",
+		.section = SECTION_PPP,
+	},
+	{
+		.name = NM_SSTP_KEY_REFUSE_MSCHAP,
+		.type = NM_SSTP_KEY_BOOL,
+		.default_value = "no",
+		.summary = N_("Refuse MS-CHAP authentication"),
+		.description = N_("Do not let the server choose MS-CHAP (version 1)."),
+		.sanitize = settings_sanitize_bool,
+		.map = NM_SSTP_MAP_PPPD_IF_YES,
+		.option = "refuse-mschap",
+		.section = SECTION_PPP,
+	},
+	{
+		.name = NM_SSTP_KEY_REFUSE_MSCHAPV2,
+		.type = NM_SSTP_KEY_BOOL,
+		.default_value = "no",
+		.summary = N_("Refuse MS-CHAPv2 authentication"),
+		.description = N_("Do not let the server choose MS-CHAPv2. Strict servers need "
+		                  "MS-CHAPv2 (or EAP-TLS) for the SSTP crypto binding."),
+		.sanitize = settings_sanitize_bool,
+		.map = NM_SSTP_MAP_PPPD_IF_YES,
+		.option = "refuse-mschap-v2",
+		.section = SECTION_PPP,
+	},
+	{
+		.name = NM_SSTP_KEY_REQUIRE_MPPE,
+		.type = NM_SSTP_KEY_BOOL,
+		.default_value = "no",
+		.summary = N_("Require MPPE encryption"),
+		.description = N_("Require Microsoft Point-to-Point Encryption inside the tunnel "
+		                  "(needs MS-CHAP or EAP-TLS)."),
+		.sanitize = settings_sanitize_bool,
+		.map = NM_SSTP_MAP_PPPD_IF_YES,
+		.option = "require-mppe",
+		.section = SECTION_PPP,
+	},
+	{
+		.name = NM_SSTP_KEY_REQUIRE_MPPE_40,
+		.type = NM_SSTP_KEY_BOOL,
+		.default_value = "no",
+		.summary = N_("Require 40-bit MPPE"),
+		.description = N_("Require MPPE with 40-bit keys."),
+		.sanitize = settings_sanitize_bool,
+		.map = NM_SSTP_MAP_PPPD_IF_YES,
+		.option = "require-mppe-40",
+		.section = SECTION_PPP,
+	},
+	{
+		.name = NM_SSTP_KEY_REQUIRE_MPPE_128,
+		.type = NM_SSTP_KEY_BOOL,
+		.default_value = "no",
+		.summary = N_("Require 128-bit MPPE"),
+		.description = N_("Require MPPE with 128-bit keys."),
+		.sanitize = settings_sanitize_bool,
+		.map = NM_SSTP_MAP_PPPD_IF_YES,
+		.option = "require-mppe-128",
+		.section = SECTION_PPP,
+	},
+	{
+		.name = NM_SSTP_KEY_MPPE_STATEFUL,
+		.type = NM_SSTP_KEY_BOOL,
+		.default_value = "no",
+		.summary = N_("Allow stateful MPPE"),
+		.description = N_("Allow MPPE in stateful mode."),
+		.sanitize = settings_sanitize_bool,
+		.map = NM_SSTP_MAP_PPPD_IF_YES,
+		.option = "mppe-stateful",
+		.section = SECTION_PPP,
+	},
+	{
+		.name = NM_SSTP_KEY_NOBSDCOMP,
+		.type = NM_SSTP_KEY_BOOL,
+		.default_value = "no",
+		.summary = N_("Disable BSD-Compress compression"),
+		.description = N_("Do not negotiate BSD-Compress."),
+		.sanitize = settings_sanitize_bool,
+		.map = NM_SSTP_MAP_PPPD_IF_YES,
+		.option = "nobsdcomp",
+		.section = SECTION_PPP,
+	},
+	{
+		.name = NM_SSTP_KEY_NODEFLATE,
+		.type = NM_SSTP_KEY_BOOL,
+		.default_value = "no",
+		.summary = N_("Disable Deflate compression"),
+		.description = N_("Do not negotiate Deflate compression."),
+		.sanitize = settings_sanitize_bool,
+		.map = NM_SSTP_MAP_PPPD_IF_YES,
+		.option = "nodeflate",
+		.section = SECTION_PPP,
+	},
+	{
+		.name = NM_SSTP_KEY_NO_VJ_COMP,
+		.type = NM_SSTP_KEY_BOOL,
+		.default_value = "no",
+		.summary = N_("Disable Van Jacobson TCP/IP header compression"),
+		.description = N_("Do not negotiate Van Jacobson header compression."),
+		.sanitize = settings_sanitize_bool,
+		.map = NM_SSTP_MAP_PPPD_IF_YES,
+		.option = "novj",
+		.section = SECTION_PPP,
+	},
+	{
+		.name = NM_SSTP_KEY_NO_PCOMP,
+		.type = NM_SSTP_KEY_BOOL,
+		.default_value = "no",
+		.summary = N_("Disable protocol field compression"),
+		.description = N_("Do not negotiate PPP protocol field compression (PFC)."),
+		.sanitize = settings_sanitize_bool,
+		.map = NM_SSTP_MAP_PPPD_IF_YES,
+		.option = "nopcomp",
+		.section = SECTION_PPP,
+	},
+	{
+		.name = NM_SSTP_KEY_NO_ACCOMP,
+		.type = NM_SSTP_KEY_BOOL,
+		.default_value = "no",
+		.summary = N_("Disable address/control field compression"),
+		.description = N_("Do not negotiate PPP address/control field compression (ACFC)."),
+		.sanitize = settings_sanitize_bool,
+		.map = NM_SSTP_MAP_PPPD_IF_YES,
+		.option = "noaccomp",
+		.section = SECTION_PPP,
+	},
+	{
+		.name = NM_SSTP_KEY_MTU,
+		.type = NM_SSTP_KEY_UINT,
+		.default_value = "1400",
+		.min = 576,
+		.max = 4091,
+		.summary = N_("PPP MTU in bytes"),
+		.description = N_("Largest packet sent through the tunnel. An SSTP packet carries at "
+		                  "most 4091 bytes of PPP frame, so larger values are refused; this is "
+		                  "TCP over TCP, and 1400 (the Windows value) is safe on most paths."),
+		.sanitize = settings_sanitize_uint,
+		.map = NM_SSTP_MAP_PPPD_VALUE,
+		.option = "mtu",
+		.section = SECTION_PPP,
+	},
+	{
+		.name = NM_SSTP_KEY_MRU,
+		.type = NM_SSTP_KEY_UINT,
+		.min = 576,
+		.max = 4091,
+		.summary = N_("PPP MRU in bytes"),
+		.description = N_("Largest packet the server may send through the tunnel; unset lets "
+		                  "pppd negotiate its default. Limited to 4091 like mtu."),
+		.sanitize = settings_sanitize_uint,
+		.map = NM_SSTP_MAP_PPPD_VALUE,
+		.option = "mru",
+		.section = SECTION_PPP,
+	},
+	{
+		.name = NM_SSTP_KEY_LCP_ECHO_FAILURE,
+		.type = NM_SSTP_KEY_UINT,
+		.default_value = "0",
+		.min = 0,
+		.max = 1000,
+		.summary = N_("Unanswered LCP echo requests before pppd gives up (0: off)"),
+		.description = N_("pppd declares the link dead after this many unanswered LCP echo "
+		                  "requests. 0 (the default, as in the old plugin) leaves dead-peer "
+		                  "detection to the SSTP hello timer (hello-interval)."),
+		.sanitize = settings_sanitize_uint,
+		.map = NM_SSTP_MAP_PPPD_VALUE,
+		.option = "lcp-echo-failure",
+		.section = SECTION_PPP,
+	},
+	{
+		.name = NM_SSTP_KEY_LCP_ECHO_INTERVAL,
+		.type = NM_SSTP_KEY_UINT,
+		.default_value = "0",
+		.min = 0,
+		.max = 3600,
+		.summary = N_("Seconds between LCP echo requests (0: off)"),
+		.description = N_("Interval of pppd's LCP echo requests in seconds; 0 sends none."),
+		.sanitize = settings_sanitize_uint,
+		.map = NM_SSTP_MAP_PPPD_VALUE,
+		.option = "lcp-echo-interval",
+		.section = SECTION_PPP,
+	},
+	{
+		.name = NM_SSTP_KEY_UNIT_NUM,
+		.type = NM_SSTP_KEY_UINT,
+		.min = 0,
+		.max = 65535,
+		.summary = N_("PPP unit number (pppN interface)"),
+		.description = N_("Ask pppd for interface pppN; unset takes the first free one."),
+		.sanitize = settings_sanitize_uint,
+		.map = NM_SSTP_MAP_PPPD_VALUE,
+		.option = "unit",
+		.section = SECTION_PPP,
+	},
+};
+
+/* ------------------------------------------------------------------------ */
+/* Small helpers                                                             */
+
+static void
+settings_set_reason(GError **error, const char *reason)
+{
+	g_set_error_literal(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS, reason);
+}
+
+/* TRUE if s holds a C0 control character or DEL: none of them belongs in a
+ * setting, and a newline would break the key=value IPC messages. */
+static gboolean
+settings_has_control(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *) s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Parse a plain decimal number: digits only (no sign, no spaces, no 0x). */
+static gboolean
+settings_parse_uint(const char *s, guint *out)
+{
+	guint64 v = 0;
+	const char *p;
+
+	if (!s || !*s)
+		return FALSE;
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return FALSE;
+		v = v * 10 + (guint64) (*p - '0');
+		if (v > G_MAXUINT)
+			return FALSE;
+	}
+	*out = (guint) v;
+	return TRUE;
+}
+
+static gboolean
+settings_parse_bool(const char *s, gboolean *out)
+{
+	if (!g_ascii_strcasecmp(s, "yes") || !g_ascii_strcasecmp(s, "true") || !strcmp(s, "1")) {
+		*out = TRUE;
+		return TRUE;
+	}
+	if (!g_ascii_strcasecmp(s, "no") || !g_ascii_strcasecmp(s, "false") || !strcmp(s, "0")) {
+		*out = FALSE;
+		return TRUE;
+	}
+	return FALSE;
+}
+
+char *
+nm_sstp_settings_escape_for_display(const char *value)
+{
+	GString *out;
+	const char *p;
+	guint shown = 0;
+
+	if (!value)
+		return g_strdup("(null)");
+
+	out = g_string_new(NULL);
+	p = value;
+	while (*p) {
+		gunichar c;
+		const char *next;
+
+		if (shown == SETTINGS_DISPLAY_MAX) {
+			g_string_append(out, "…");
+			break;
+		}
+		c = g_utf8_get_char_validated(p, -1);
+		if (c == (gunichar) -1 || c == (gunichar) -2) {
+			/* Not UTF-8: show the byte. */
+			g_string_append_printf(out, "\\x%02x", (unsigned char) *p);
+			p++;
+			shown++;
+			continue;
+		}
+		next = g_utf8_next_char(p);
+		if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+			g_string_append_printf(out, "\\x%02x", (unsigned) c);
+		else if (c == '\\')
+			g_string_append(out, "\\\\");
+		else if (c == '"')
+			g_string_append(out, "\\\"");
+		else
+			g_string_append_len(out, p, next - p);
+		p = next;
+		shown++;
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Host names and addresses                                                  */
+
+/* A DNS name in ASCII: labels of letters, digits, '-' and '_' (seen in
+ * internal names), 1..63 characters, 253 in all; one trailing dot allowed. */
+static gboolean
+settings_host_name_check(const char *s, gsize len, GError **error)
+{
+	gsize i, label = 0;
+
+	if (len > 0 && s[len - 1] == '.')
+		len--;
+	if (len == 0) {
+		settings_set_reason(error, _("the host name is empty"));
+		return FALSE;
+	}
+	if (len > 253) {
+		settings_set_reason(error, _("the host name is longer than 253 characters"));
+		return FALSE;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char) s[i];
+
+		if (c == '.') {
+			if (label == 0) {
+				settings_set_reason(error, _("the host name has an empty label (“..”)"));
+				return FALSE;
+			}
+			label = 0;
+			continue;
+		}
+		if (c >= 0x80) {
+			settings_set_reason(error, _("the host name must be ASCII (write an international "
+			                             "name in its xn-- form)"));
+			return FALSE;
+		}
+		if (!g_ascii_isalnum(c) && c != '-' && c != '_') {
+			settings_set_reason(error, _("a host name may only hold letters, digits, '-', '_' "
+			                             "and '.'"));
+			return FALSE;
+		}
+		if (++label > 63) {
+			settings_set_reason(error, _("a label of the host name is longer than 63 characters"));
+			return FALSE;
+		}
+	}
+	if (label == 0) {
+		settings_set_reason(error, _("the host name has an empty label (“..”)"));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+settings_is_ipv4_like(const char *s, gsize len)
+{
+	gsize i;
+
+	for (i = 0; i < len; i++) {
+		if (!g_ascii_isdigit(s[i]) && s[i] != '.')
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* Check a host (no brackets, no port). *is_ipv6 tells whether it is an IPv6
+ * address (so that callers can bracket it). */
+static gboolean
+settings_host_check(const char *s, gsize len, gboolean *is_ipv6, GError **error)
+{
+	char buf[256];
+	unsigned char addr[16];
+
+	*is_ipv6 = FALSE;
+	if (len == 0) {
+		settings_set_reason(error, _("the host is empty"));
+		return FALSE;
+	}
+	if (len >= sizeof(buf)) {
+		settings_set_reason(error, _("the host name is longer than 253 characters"));
+		return FALSE;
+	}
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+
+	if (strchr(buf, ':')) {
+		if (inet_pton(AF_INET6, buf, addr) != 1) {
+			settings_set_reason(error, _("not a valid IPv6 address"));
+			return FALSE;
+		}
+		*is_ipv6 = TRUE;
+		return TRUE;
+	}
+	if (settings_is_ipv4_like(buf, len)) {
+		if (inet_pton(AF_INET, buf, addr) != 1) {
+			settings_set_reason(error, _("not a valid IPv4 address"));
+			return FALSE;
+		}
+		return TRUE;
+	}
+	return settings_host_name_check(buf, len, error);
+}
+
+static gboolean
+settings_port_parse(const char *s, guint *out, GError **error)
+{
+	guint port;
+
+	if (!settings_parse_uint(s, &port) || port < 1 || port > 65535) {
+		settings_set_reason(error, _("the port must be a number from 1 to 65535"));
+		return FALSE;
+	}
+	*out = port;
+	return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Sanitizers                                                                */
+
+static gboolean
+settings_check_text(const NMSstpKey *key, const char *value, GError **error)
+{
+	guint max = key->max ? key->max : SETTINGS_STRING_MAX;
+
+	if (settings_has_control(value)) {
+		settings_set_reason(error, _("control characters (such as a newline) are not allowed"));
+		return FALSE;
+	}
+	if (!g_utf8_validate(value, -1, NULL)) {
+		settings_set_reason(error, _("the value is not valid UTF-8"));
+		return FALSE;
+	}
+	if (strlen(value) > max) {
+		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+		            _("longer than %u bytes"), max);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+settings_sanitize_string(const NMSstpKey *key, const char *value, char **out, GError **error)
+{
+	if (!settings_check_text(key, value, error))
+		return FALSE;
+	if (out)
+		*out = g_strdup(value);
+	return TRUE;
+}
+
+static gboolean
+settings_sanitize_domain(const NMSstpKey *key, const char *value, char **out, GError **error)
+{
+	if (!settings_check_text(key, value, error))
+		return FALSE;
+	if (strchr(value, '\\')) {
+		settings_set_reason(error, _("a domain may not contain '\\'"));
+		return FALSE;
+	}
+	if (out)
+		*out = g_strdup(value);
+	return TRUE;
+}
+
+static gboolean
+settings_sanitize_bool(const NMSstpKey *key, const char *value, char **out, GError **error)
+{
+	gboolean b;
+
+	if (!settings_parse_bool(value, &b)) {
+		settings_set_reason(error, _("must be yes or no"));
+		return FALSE;
+	}
+	if (out)
+		*out = g_strdup(b ? "yes" : "no");
+	return TRUE;
+}
+
+static gboolean
+settings_sanitize_uint(const NMSstpKey *key, const char *value, char **out, GError **error)
+{
+	guint v;
+
+	if (!settings_parse_uint(value, &v) || v < key->min || v > key->max) {
+		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+		            _("must be a number from %u to %u"), key->min, key->max);
+		return FALSE;
+	}
+	if (out)
+		*out = g_strdup_printf("%u", v);
+	return TRUE;
+}
+
+static gboolean
+settings_sanitize_enum(const NMSstpKey *key, const char *value, char **out, GError **error)
+{
+	gsize i;
+	char *list;
+
+	for (i = 0; key->enum_values[i]; i++) {
+		if (!g_ascii_strcasecmp(value, key->enum_values[i])) {
+			if (out)
+				*out = g_strdup(key->enum_values[i]);
+			return TRUE;
+		}
+	}
+	list = g_strjoinv(", ", (char **) key->enum_values);
+	g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+	            _("must be one of: %s"), list);
+	g_free(list);
+	return FALSE;
+}
+
+/* The old editor stored file names with NetworkManager's "utf8safe" escaping:
+ * a backslash followed by 1-3 octal digits is that byte, one followed by
+ * b f n r t v is that control character, one followed by anything else is
+ * that character. File names without a backslash are unchanged. */
+static char *
+settings_path_unescape(const char *s)
+{
+	GString *out = g_string_sized_new(strlen(s));
+	const char *p = s;
+
+	while (*p) {
+		if (*p != '\\' || p[1] == '\0') {
+			g_string_append_c(out, *p);
+			p++;
+			continue;
+		}
+		p++;
+		if (*p >= '0' && *p <= '7') {
+			guint v = 0;
+			int n;
+
+			for (n = 0; n < 3 && *p >= '0' && *p <= '7'; n++, p++)
+				v = v * 8 + (guint) (*p - '0');
+			/* A NUL byte cannot be carried: mark it as a control character. */
+			g_string_append_c(out, v == 0 ? '\x01' : (char) (v & 0xff));
+			continue;
+		}
+		switch (*p) {
+		case 'b': g_string_append_c(out, '\b'); break;
+		case 'f': g_string_append_c(out, '\f'); break;
+		case 'n': g_string_append_c(out, '\n'); break;
+		case 'r': g_string_append_c(out, '\r'); break;
+		case 't': g_string_append_c(out, '\t'); break;
+		case 'v': g_string_append_c(out, '\v'); break;
+		default: g_string_append_c(out, *p); break;
+		}
+		p++;
+	}
+	return g_string_free(out, FALSE);
+}
+
+static gboolean
+settings_sanitize_path(const NMSstpKey *key, const char *value, char **out, GError **error)
+{
+	char *path = settings_path_unescape(value);
+
+	if (path[0] != '/') {
+		settings_set_reason(error, _("must be an absolute file name (starting with /)"));
+		g_free(path);
+		return FALSE;
+	}
+	if (settings_has_control(path)) {
+		settings_set_reason(error, _("control characters are not allowed in a file name"));
+		g_free(path);
+		return FALSE;
+	}
+	if (strlen(path) > 4095) {
+		settings_set_reason(error, _("the file name is too long"));
+		g_free(path);
+		return FALSE;
+	}
+	if (out)
+		*out = path;
+	else
+		g_free(path);
+	return TRUE;
+}
+
+/* Secrets: the reason never quotes the value. */
+static gboolean
+settings_sanitize_secret(const NMSstpKey *key, const char *value, char **out, GError **error)
+{
+	if (settings_has_control(value)) {
+		settings_set_reason(error, _("it contains a control character (such as a newline)"));
+		return FALSE;
+	}
+	if (!g_utf8_validate(value, -1, NULL)) {
+		settings_set_reason(error, _("it is not valid UTF-8"));
+		return FALSE;
+	}
+	if (strlen(value) > SETTINGS_STRING_MAX) {
+		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+		            _("it is longer than %u bytes"), SETTINGS_STRING_MAX);
+		return FALSE;
+	}
+	if (out)
+		*out = g_strdup(value);
+	return TRUE;
+}
+
+static gboolean
+settings_sanitize_hostport(const NMSstpKey *key, const char *value, char **out, GError **error)
+{
+	const char *host, *port_str = NULL, *colon;
+	gsize host_len;
+	gboolean is_ipv6;
+	guint port = 0;
+
+	if (value[0] == '[') {
+		const char *end = strchr(value, ']');
+
+		if (!end) {
+			settings_set_reason(error, _("missing ']' after the IPv6 address"));
+			return FALSE;
+		}
+		host = value + 1;
+		host_len = (gsize) (end - host);
+		if (end[1] == ':')
+			port_str = end + 2;
+		else if (end[1] != '\0') {
+			settings_set_reason(error, _("only :PORT may follow the ']'"));
+			return FALSE;
+		}
+		if (memchr(host, ':', host_len) == NULL) {
+			settings_set_reason(error, _("brackets are only for IPv6 addresses"));
+			return FALSE;
+		}
+	} else {
+		colon = strchr(value, ':');
+		if (colon && strchr(colon + 1, ':')) {
+			/* Two or more colons: a bare IPv6 address (the old plugin took
+			 * these); no port possible. */
+			host = value;
+			host_len = strlen(value);
+		} else {
+			host = value;
+			host_len = colon ? (gsize) (colon - value) : strlen(value);
+			if (colon)
+				port_str = colon + 1;
+		}
+	}
+
+	if (!settings_host_check(host, host_len, &is_ipv6, error))
+		return FALSE;
+	if (port_str && !settings_port_parse(port_str, &port, error))
+		return FALSE;
+
+	if (out) {
+		GString *s = g_string_new(NULL);
+
+		if (is_ipv6) {
+			g_string_append_c(s, '[');
+			g_string_append_len(s, host, (gssize) host_len);
+			g_string_append_c(s, ']');
+		} else
+			g_string_append_len(s, host, (gssize) host_len);
+		if (port_str)
+			g_string_append_printf(s, ":%u", port);
+		*out = g_string_free(s, FALSE);
+	}
+	return TRUE;
+}
+
+static gboolean
+settings_sanitize_host(const NMSstpKey *key, const char *value, char **out, GError **error)
+{
+	const char *host = value;
+	gsize len = strlen(value);
+	gboolean is_ipv6;
+
+	/* Accept "[v6]" too, and store the bare address. */
+	if (len >= 2 && value[0] == '[' && value[len - 1] == ']') {
+		host = value + 1;
+		len -= 2;
+		if (!memchr(host, ':', len)) {
+			settings_set_reason(error, _("brackets are only for IPv6 addresses"));
+			return FALSE;
+		}
+	}
+	if (memchr(host, '/', len) || memchr(host, '@', len)) {
+		settings_set_reason(error, _("give only the host, without http:// or user@"));
+		return FALSE;
+	}
+	if (!settings_host_check(host, len, &is_ipv6, error))
+		return FALSE;
+	if (out)
+		*out = g_strndup(host, len);
+	return TRUE;
+}
+
+static gboolean
+settings_sanitize_sha256(const NMSstpKey *key, const char *value, char **out, GError **error)
+{
+	char hex[65];
+	gsize n = 0;
+	const char *p;
+
+	for (p = value; *p; p++) {
+		if (*p == ':')
+			continue;
+		if (!g_ascii_isxdigit(*p) || n == 64) {
+			n = 65;
+			break;
+		}
+		hex[n++] = g_ascii_tolower(*p);
+	}
+	if (n != 64) {
+		settings_set_reason(error, _("must be 64 hexadecimal digits (a SHA-256 fingerprint, "
+		                             "colons allowed)"));
+		return FALSE;
+	}
+	hex[64] = '\0';
+	if (out)
+		*out = g_strdup(hex);
+	return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Table access                                                              */
+
+const NMSstpKey *
+nm_sstp_settings_keys(gsize *n)
+{
+	if (n)
+		*n = G_N_ELEMENTS(settings_table);
+	return settings_table;
+}
+
+const NMSstpKey *
+nm_sstp_settings_lookup(const char *name)
+{
+	gsize i;
+
+	if (!name)
+		return NULL;
+	for (i = 0; i < G_N_ELEMENTS(settings_table); i++) {
+		if (!strcmp(settings_table[i].name, name))
+			return &settings_table[i];
+	}
+	for (i = 0; i < G_N_ELEMENTS(settings_table); i++) {
+		if (settings_table[i].legacy_alias && !strcmp(settings_table[i].legacy_alias, name))
+			return &settings_table[i];
+	}
+	return NULL;
+}
+
+/* Check one value of a known key; `spelling` is the name as written in the
+ * profile (maybe the legacy alias) so that the message matches what the
+ * user sees. */
+static gboolean
+settings_check_value(const NMSstpKey *key, const char *spelling, const char *value,
+                     char **out, GError **error)
+{
+	GError *reason = NULL;
+
+	if (out)
+		*out = NULL;
+	if (!value || !*value)
+		return TRUE;
+	if (key->sanitize(key, value, out, &reason))
+		return TRUE;
+
+	if (key->type == NM_SSTP_KEY_SECRET) {
+		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+		            _("Invalid secret “%s”: %s"), spelling, reason->message);
+	} else {
+		char *shown = nm_sstp_settings_escape_for_display(value);
+
+		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+		            _("Invalid value “%s” for “%s”: %s"), shown, spelling, reason->message);
+		g_free(shown);
+	}
+	g_error_free(reason);
+	return FALSE;
+}
+
+static gboolean
+settings_unknown_key_error(const char *key, GError **error)
+{
+	char *shown = nm_sstp_settings_escape_for_display(key);
+
+	g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+	            _("Unknown key “%s”"), shown);
+	g_free(shown);
+	return FALSE;
+}
+
+gboolean
+nm_sstp_settings_normalize_value(const char *key, const char *value, char **out_normalized,
+                                 GError **error)
+{
+	const NMSstpKey *k = nm_sstp_settings_lookup(key);
+
+	if (out_normalized)
+		*out_normalized = NULL;
+	if (!k)
+		return settings_unknown_key_error(key ? key : "(null)", error);
+	return settings_check_value(k, key, value, out_normalized, error);
+}
+
+gboolean
+nm_sstp_settings_validate_value(const char *key, const char *value, GError **error)
+{
+	return nm_sstp_settings_normalize_value(key, value, NULL, error);
+}
+
+static const char *
+settings_get_raw(NMSettingVpn *s_vpn, const NMSstpKey *key)
+{
+	const char *v;
+
+	if (key->type == NM_SSTP_KEY_SECRET)
+		v = nm_setting_vpn_get_secret(s_vpn, key->name);
+	else
+		v = nm_setting_vpn_get_data_item(s_vpn, key->name);
+	if ((!v || !*v) && key->legacy_alias)
+		v = nm_setting_vpn_get_data_item(s_vpn, key->legacy_alias);
+	if (!v || !*v)
+		return NULL;
+	return v;
+}
+
+const char *
+nm_sstp_settings_get(NMSettingVpn *s_vpn, const char *key)
+{
+	const NMSstpKey *k;
+	const char *v;
+
+	g_return_val_if_fail(NM_IS_SETTING_VPN(s_vpn), NULL);
+	k = nm_sstp_settings_lookup(key);
+	if (!k)
+		return nm_setting_vpn_get_data_item(s_vpn, key);
+	v = settings_get_raw(s_vpn, k);
+	return v ? v : k->default_value;
+}
+
+/* The normalized value (or the default) of a key; NULL when unset or when
+ * the value is invalid (callers validate first). */
+static char *
+settings_get_normalized(NMSettingVpn *s_vpn, const NMSstpKey *key)
+{
+	const char *v = settings_get_raw(s_vpn, key);
+	char *out = NULL;
+
+	if (v && key->sanitize(key, v, &out, NULL))
+		return out;
+	return g_strdup(key->default_value);
+}
+
+gboolean
+nm_sstp_settings_get_bool(NMSettingVpn *s_vpn, const char *key)
+{
+	const NMSstpKey *k = nm_sstp_settings_lookup(key);
+	char *v;
+	gboolean b = FALSE;
+
+	g_return_val_if_fail(NM_IS_SETTING_VPN(s_vpn), FALSE);
+	if (!k)
+		return FALSE;
+	v = settings_get_normalized(s_vpn, k);
+	if (v)
+		settings_parse_bool(v, &b);
+	g_free(v);
+	return b;
+}
+
+guint
+nm_sstp_settings_get_uint(NMSettingVpn *s_vpn, const char *key)
+{
+	const NMSstpKey *k = nm_sstp_settings_lookup(key);
+	char *v;
+	guint u = 0;
+
+	g_return_val_if_fail(NM_IS_SETTING_VPN(s_vpn), 0);
+	if (!k)
+		return 0;
+	v = settings_get_normalized(s_vpn, k);
+	if (v)
+		settings_parse_uint(v, &u);
+	g_free(v);
+	return u;
+}
+
+gboolean
+nm_sstp_settings_is_tls(NMSettingVpn *s_vpn)
+{
+	const char *v;
+
+	g_return_val_if_fail(NM_IS_SETTING_VPN(s_vpn), FALSE);
+	v = nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_CONNECTION_TYPE);
+	return v && !g_ascii_strcasecmp(v, NM_SSTP_CONTYPE_TLS);
+}
+
+char *
+nm_sstp_settings_ppp_user(NMSettingVpn *s_vpn)
+{
+	const char *user, *domain;
+
+	g_return_val_if_fail(NM_IS_SETTING_VPN(s_vpn), NULL);
+	if (nm_sstp_settings_is_tls(s_vpn)) {
+		user = nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_TLS_IDENTITY);
+		if (!user || !*user)
+			user = nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_TLS_SUBJECT_NAME);
+		return (user && *user) ? g_strdup(user) : NULL;
+	}
+	user = nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_USER);
+	if (!user || !*user)
+		user = nm_setting_vpn_get_user_name(s_vpn);
+	if (!user || !*user)
+		return NULL;
+	domain = nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_DOMAIN);
+	if (domain && *domain)
+		return g_strdup_printf("%s\\%s", domain, user);
+	return g_strdup(user);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Whole-setting validation                                                  */
+
+static void
+settings_warn(void (*warn)(const char *, gpointer), gpointer user_data, const char *fmt, ...)
+	G_GNUC_PRINTF(3, 4);
+
+static void
+settings_warn(void (*warn)(const char *, gpointer), gpointer user_data, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	if (!warn)
+		return;
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	warn(msg, user_data);
+	g_free(msg);
+}
+
+static gboolean
+settings_have(NMSettingVpn *s_vpn, const char *name)
+{
+	const NMSstpKey *k = nm_sstp_settings_lookup(name);
+
+	return k && settings_get_raw(s_vpn, k) != NULL;
+}
+
+static gboolean
+settings_user_cert_is_pkcs12(const char *path)
+{
+	return path && (g_str_has_suffix(path, ".p12") || g_str_has_suffix(path, ".P12") ||
+	                g_str_has_suffix(path, ".pfx") || g_str_has_suffix(path, ".PFX"));
+}
+
+static gboolean
+settings_have_pppd_2_5(void)
+{
+#ifdef PPPD_API_2_5
+	return TRUE;
+#else
+	return FALSE;
+#endif
+}
+
+gboolean
+nm_sstp_settings_validate(NMSettingVpn *s_vpn, void (*warn)(const char *msg, gpointer user_data),
+                          gpointer user_data, GError **error)
+{
+	const char **names;
+	guint n = 0, i;
+	gsize j;
+	gboolean ok = TRUE;
+	gboolean tls;
+
+	g_return_val_if_fail(NM_IS_SETTING_VPN(s_vpn), FALSE);
+
+	/* vpn.data */
+	names = nm_setting_vpn_get_data_keys(s_vpn, &n);
+	for (i = 0; ok && i < n; i++) {
+		const NMSstpKey *k = nm_sstp_settings_lookup(names[i]);
+		char *shown;
+
+		if (!k) {
+			shown = nm_sstp_settings_escape_for_display(names[i]);
+			settings_warn(warn, user_data, _("vpn.data key “%s” is unknown and ignored"), shown);
+			g_free(shown);
+			continue;
+		}
+		if (k->type == NM_SSTP_KEY_SECRET) {
+			/* Never look at (or show) a secret stored in the wrong place. */
+			settings_warn(warn, user_data,
+			              _("“%s” is a secret and is ignored in vpn.data (it belongs in "
+			                "vpn.secrets)"), k->name);
+			continue;
+		}
+		ok = settings_check_value(k, names[i], nm_setting_vpn_get_data_item(s_vpn, names[i]),
+		                          NULL, error);
+	}
+	g_free(names);
+	if (!ok)
+		return FALSE;
+
+	/* vpn.secrets */
+	names = nm_setting_vpn_get_secret_keys(s_vpn, &n);
+	for (i = 0; ok && i < n; i++) {
+		const NMSstpKey *k = nm_sstp_settings_lookup(names[i]);
+
+		if (!k || (k->type != NM_SSTP_KEY_SECRET && !(k->flags & NM_SSTP_KEY_FLAG_ALSO_SECRET))) {
+			char *shown = nm_sstp_settings_escape_for_display(names[i]);
+
+			settings_warn(warn, user_data, _("vpn.secrets key “%s” is unknown and ignored"),
+			              shown);
+			g_free(shown);
+			continue;
+		}
+		if (k->type != NM_SSTP_KEY_SECRET)
+			continue; /* no-secret: a placeholder, whatever it holds */
+		ok = settings_check_value(k, names[i], nm_setting_vpn_get_secret(s_vpn, names[i]),
+		                          NULL, error);
+	}
+	g_free(names);
+	if (!ok)
+		return FALSE;
+
+	/* Required keys, and both spellings of one key. */
+	for (j = 0; j < G_N_ELEMENTS(settings_table); j++) {
+		const NMSstpKey *k = &settings_table[j];
+
+		if ((k->flags & NM_SSTP_KEY_FLAG_REQUIRED) && !settings_get_raw(s_vpn, k)) {
+			g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+			            _("Missing required key “%s” (%s)"), k->name, _(k->summary));
+			return FALSE;
+		}
+		if (k->legacy_alias) {
+			const char *a = nm_setting_vpn_get_data_item(s_vpn, k->name);
+			const char *b = nm_setting_vpn_get_data_item(s_vpn, k->legacy_alias);
+			char *na = NULL, *nb = NULL;
+
+			if (a && *a && b && *b && k->sanitize(k, a, &na, NULL) &&
+			    k->sanitize(k, b, &nb, NULL) && strcmp(na, nb) != 0) {
+				settings_warn(warn, user_data,
+				              _("both “%s” and its old spelling “%s” are set and differ; "
+				                "“%s” is used"), k->name, k->legacy_alias, k->name);
+			}
+			g_free(na);
+			g_free(nb);
+		}
+	}
+
+	/* Combinations. */
+	tls = nm_sstp_settings_is_tls(s_vpn);
+	if (tls && !settings_have(s_vpn, NM_SSTP_KEY_TLS_USER_CERT)) {
+		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+		            _("connection-type “tls” needs “%s” (the user certificate)"),
+		            NM_SSTP_KEY_TLS_USER_CERT);
+		return FALSE;
+	}
+	if (settings_have(s_vpn, NM_SSTP_KEY_PROXY_SERVER) != settings_have(s_vpn, NM_SSTP_KEY_PROXY_PORT)) {
+		settings_warn(warn, user_data, _("“%s” and “%s” must both be set to use a proxy; "
+		                                 "connecting without proxy"),
+		              NM_SSTP_KEY_PROXY_SERVER, NM_SSTP_KEY_PROXY_PORT);
+	}
+	if (tls && !settings_have_pppd_2_5()) {
+		for (j = 0; j < G_N_ELEMENTS(settings_table); j++) {
+			const NMSstpKey *k = &settings_table[j];
+
+			if ((k->flags & NM_SSTP_KEY_FLAG_PPPD_2_5) && settings_get_raw(s_vpn, k)) {
+				settings_warn(warn, user_data, _("“%s” needs pppd 2.5 or later (this is pppd "
+				                                 "%s); ignored"), k->name, PPPD_VERSION_STRING);
+			}
+		}
+	}
+	if (tls && settings_have_pppd_2_5() && settings_have(s_vpn, NM_SSTP_KEY_TLS_VERIFY_METHOD) &&
+	    !settings_have(s_vpn, NM_SSTP_KEY_TLS_REMOTENAME)) {
+		settings_warn(warn, user_data, _("“%s” is ignored without “%s”"),
+		              NM_SSTP_KEY_TLS_VERIFY_METHOD, NM_SSTP_KEY_TLS_REMOTENAME);
+	}
+	return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Worker arguments                                                          */
+
+static void
+settings_add(GPtrArray *words, const char *w)
+{
+	g_ptr_array_add(words, g_strdup(w));
+}
+
+static void
+settings_add_take(GPtrArray *words, char *w)
+{
+	g_ptr_array_add(words, w);
+}
+
+/* The words of the keys whose mapping is not a single option: see the
+ * `option` column of the table for what each produces. */
+static void
+settings_emit_custom(const NMSstpKey *key, NMSettingVpn *s_vpn, gboolean tls,
+                     GPtrArray *worker, GPtrArray *pppd)
+{
+	const char *name = key->name;
+	char *v;
+
+	if (!strcmp(name, NM_SSTP_KEY_CONNECTION_TYPE)) {
+		settings_add(pppd, tls ? "need-peer-eap" : "refuse-eap");
+	} else if (!strcmp(name, NM_SSTP_KEY_USER) || !strcmp(name, NM_SSTP_KEY_TLS_IDENTITY)) {
+		v = nm_sstp_settings_ppp_user(s_vpn);
+		if (v) {
+			settings_add(worker, "--user");
+			settings_add_take(worker, v);
+		}
+	} else if (!strcmp(name, NM_SSTP_KEY_TLS_CA_CERT)) {
+		v = settings_get_normalized(s_vpn, key);
+		if (v) {
+			settings_add(pppd, "ca");
+			settings_add_take(pppd, v);
+		} else {
+			settings_add(pppd, "capath");
+			settings_add(pppd, SETTINGS_SYSTEM_CA_PATH);
+		}
+	} else if (!strcmp(name, NM_SSTP_KEY_TLS_USER_CERT)) {
+		v = settings_get_normalized(s_vpn, key);
+		if (v) {
+			gboolean p12 = settings_have_pppd_2_5() && settings_user_cert_is_pkcs12(v);
+
+			settings_add(pppd, p12 ? "pkcs12" : "cert");
+			settings_add_take(pppd, v);
+		}
+	} else if (!strcmp(name, NM_SSTP_KEY_TLS_USER_KEY)) {
+		const NMSstpKey *cert = nm_sstp_settings_lookup(NM_SSTP_KEY_TLS_USER_CERT);
+		char *cert_path = settings_get_normalized(s_vpn, cert);
+		gboolean p12 = settings_have_pppd_2_5() && settings_user_cert_is_pkcs12(cert_path);
+
+		g_free(cert_path);
+		v = settings_get_normalized(s_vpn, key);
+		if (v && !p12) {
+			settings_add(pppd, "key");
+			settings_add_take(pppd, v);
+		} else
+			g_free(v);
+	} else if (!strcmp(name, NM_SSTP_KEY_TLS_VERIFY_METHOD)) {
+		const NMSstpKey *rk = nm_sstp_settings_lookup(NM_SSTP_KEY_TLS_REMOTENAME);
+		char *remote = settings_get_normalized(s_vpn, rk);
+
+		v = settings_get_normalized(s_vpn, key);
+		if (v && remote) {
+			settings_add(pppd, "tls-verify-method");
+			settings_add_take(pppd, v);
+			settings_add(pppd, "remotename");
+			settings_add_take(pppd, remote);
+		} else {
+			g_free(v);
+			g_free(remote);
+		}
+	} else if (!strcmp(name, NM_SSTP_KEY_PROXY_SERVER)) {
+		const NMSstpKey *pk = nm_sstp_settings_lookup(NM_SSTP_KEY_PROXY_PORT);
+		const NMSstpKey *uk = nm_sstp_settings_lookup(NM_SSTP_KEY_PROXY_USER);
+		char *port = settings_get_normalized(s_vpn, pk);
+		char *user;
+
+		v = settings_get_normalized(s_vpn, key);
+		if (v && port) {
+			settings_add(worker, "--proxy");
+			settings_add_take(worker, g_strdup_printf(strchr(v, ':') ? "http://[%s]:%s"
+			                                                         : "http://%s:%s",
+			                                          v, port));
+			user = settings_get_normalized(s_vpn, uk);
+			if (user) {
+				settings_add(worker, "--proxy-user");
+				settings_add_take(worker, user);
+			}
+		}
+		g_free(v);
+		g_free(port);
+	}
+	/* gateway, domain, tls-subject-name, tls-remotename, proxy-port,
+	 * proxy-user and the secrets are produced with the key above or after
+	 * the loop. */
+}
+
+static gboolean
+settings_proxy_used(NMSettingVpn *s_vpn)
+{
+	return settings_have(s_vpn, NM_SSTP_KEY_PROXY_SERVER) &&
+	       settings_have(s_vpn, NM_SSTP_KEY_PROXY_PORT);
+}
+
+GPtrArray *
+nm_sstp_settings_worker_args(NMSettingVpn *s_vpn, gboolean with_secrets, GError **error)
+{
+	GPtrArray *worker, *pppd, *args;
+	gboolean tls;
+	gsize i;
+
+	g_return_val_if_fail(NM_IS_SETTING_VPN(s_vpn), NULL);
+	if (!nm_sstp_settings_validate(s_vpn, NULL, NULL, error))
+		return NULL;
+
+	tls = nm_sstp_settings_is_tls(s_vpn);
+	worker = g_ptr_array_new_with_free_func(g_free);
+	pppd = g_ptr_array_new_with_free_func(g_free);
+
+	for (i = 0; i < G_N_ELEMENTS(settings_table); i++) {
+		const NMSstpKey *k = &settings_table[i];
+		GPtrArray *dest = worker;
+		char *v;
+
+		if ((k->flags & NM_SSTP_KEY_FLAG_TLS_ONLY) && !tls)
+			continue;
+		if ((k->flags & NM_SSTP_KEY_FLAG_PASSWORD_ONLY) && tls)
+			continue;
+		if ((k->flags & NM_SSTP_KEY_FLAG_PPPD_2_5) && !settings_have_pppd_2_5())
+			continue;
+
+		switch (k->map) {
+		case NM_SSTP_MAP_NONE:
+			break;
+		case NM_SSTP_MAP_CUSTOM:
+			settings_emit_custom(k, s_vpn, tls, worker, pppd);
+			break;
+		case NM_SSTP_MAP_PPPD_VALUE:
+			dest = pppd;
+			/* fall through */
+		case NM_SSTP_MAP_WORKER_VALUE:
+			v = settings_get_normalized(s_vpn, k);
+			if (v) {
+				settings_add(dest, k->option);
+				settings_add_take(dest, v);
+			}
+			break;
+		case NM_SSTP_MAP_PPPD_IF_YES:
+			dest = pppd;
+			/* fall through */
+		case NM_SSTP_MAP_WORKER_IF_YES:
+			if (nm_sstp_settings_get_bool(s_vpn, k->name))
+				settings_add(dest, k->option);
+			break;
+		case NM_SSTP_MAP_WORKER_IF_NO:
+			if (!nm_sstp_settings_get_bool(s_vpn, k->name))
+				settings_add(dest, k->option);
+			break;
+		}
+	}
+
+	args = g_ptr_array_new_with_free_func(g_free);
+	for (i = 0; i < worker->len; i++)
+		settings_add(args, worker->pdata[i]);
+
+	if (with_secrets) {
+		const char *pw = nm_setting_vpn_get_secret(s_vpn, tls ? NM_SSTP_KEY_TLS_USER_KEY_SECRET
+		                                                      : NM_SSTP_KEY_PASSWORD);
+
+		if (pw && *pw) {
+			settings_add(args, "--password");
+			settings_add(args, pw);
+		}
+		pw = nm_setting_vpn_get_secret(s_vpn, NM_SSTP_KEY_PROXY_PASSWORD);
+		if (pw && *pw && settings_proxy_used(s_vpn)) {
+			settings_add(args, "--proxy-password");
+			settings_add(args, pw);
+		}
+	}
+
+	settings_add_take(args, settings_get_normalized(s_vpn,
+	                                                nm_sstp_settings_lookup(NM_SSTP_KEY_GATEWAY)));
+	settings_add(args, "--");
+	settings_add(args, "noauth");
+	for (i = 0; i < pppd->len; i++)
+		settings_add(args, pppd->pdata[i]);
+	g_ptr_array_add(args, NULL);
+
+	g_ptr_array_unref(worker);
+	g_ptr_array_unref(pppd);
+	return args;
+}
