@@ -124,10 +124,24 @@ int sstp_packet_frame_length(const uint8_t *buf, size_t len, struct sstp_parse_e
  * Decode one complete packet of exactly len bytes (len as returned by
  * sstp_packet_frame_length). Returns 0 on success, -1 if the packet is well
  * framed but invalid (err says which Status Info the Abort carries).
- * Checks: version, reserved bits, length field == len, message type known,
+ * Checks: version, length field == len, message type known,
  * number of attributes matches, attribute lengths in range and exact for
  * fixed-size attributes, no duplicate attributes (except Status Info),
  * attributes allowed in this message type, required attributes present.
+ * Reserved bits and bytes are ignored, as [MS-SSTP] 2.2.1/2.2.4 require
+ * ("MUST be ignored on receipt"). Status values refused:
+ *   bad version, length mismatch, unknown message type, attribute count
+ *   mismatch, empty data packet, > SSTP_MAX_STATUS_INFO Status Infos
+ *                                        -> INVALID_FRAME_RECEIVED
+ *   attribute length < 4, past the packet, or wrong for its type
+ *                                        -> INVALID_ATTRIB_VALUE_LENGTH
+ *   unknown attribute id (0 or > 4)      -> UNRECOGNIZED_ATTRIBUTE
+ *   attribute twice                      -> DUPLICATE_ATTRIBUTE
+ *   Status Info where none is allowed    -> STATUS_INFO_NOT_SUPPORTED_IN_MSG
+ *   other attribute not allowed here     -> ATTRIB_NOT_SUPPORTED_IN_MSG
+ *   required attribute absent            -> REQUIRED_ATTRIBUTE_MISSING
+ * The parser does not judge values (protocol id, hash bits): that is the
+ * state machine's or the server's job (NAK / Abort with VALUE_NOT_SUPPORTED).
  */
 int sstp_packet_parse(const uint8_t *buf, size_t len, struct sstp_packet *out,
                       struct sstp_parse_error *err);
@@ -145,6 +159,13 @@ size_t sstp_packet_build_with_status(uint8_t *out, size_t cap, enum sstp_msg_typ
 /* Server side (test server): ACK with Crypto Binding Request. */
 size_t sstp_packet_build_call_connect_ack(uint8_t *out, size_t cap, uint8_t hash_bitmask,
                                           const uint8_t nonce[SSTP_NONCE_LEN]);
+
+/* Call Connected (112 bytes) from its parts; mac NULL writes a zero MAC slot
+ * (what the Compound MAC is computed over). sstp-crypto builds the real one. */
+size_t sstp_packet_build_call_connected(uint8_t *out, size_t cap, uint8_t hash,
+                                        const uint8_t nonce[SSTP_NONCE_LEN],
+                                        const uint8_t cert_hash[SSTP_HASH_SLOT_LEN],
+                                        const uint8_t mac[SSTP_HASH_SLOT_LEN]);
 
 /* PPP helpers. A frame's protocol field, with or without FF 03 and with
  * PFC; -1 if the frame is too short to have one. */
