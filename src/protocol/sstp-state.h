@@ -20,6 +20,8 @@
 #define SSTP_TIMER_ABORT_TIMEOUT_MS  1000   /* T_A2 */
 #define SSTP_TIMER_DISCONNECT_ACK_MS 5000   /* T_D1 */
 #define SSTP_TIMER_DISCONNECT_TIMEOUT_MS 1000 /* T_D2 */
+/* Call Connect Requests resent after a NAK: the first 3 NAKs are answered
+ * with a new request, the 4th aborts with RETRY_COUNT_EXCEEDED. */
 #define SSTP_MAX_NAK_RETRIES        3
 
 enum sstp_state {
