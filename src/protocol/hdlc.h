@@ -31,7 +31,7 @@ struct hdlc_decoder {
 	size_t   len;
 	bool     escaped;
 	bool     overflow;        /* current frame grew past the limit: drop at next flag */
-	uint16_t fcs;
+	uint16_t fcs;             /* FCS of the last frame checked (computed once per frame, at its flag) */
 	/* statistics */
 	uint64_t frames_ok;
 	uint64_t frames_bad_fcs;
