@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Turns the worker's ip4 / ip6 status messages into the GVariant
+ * dictionaries NetworkManager expects from a VPN service
+ * (nm-vpn-dbus-interface.h). NetworkManager silently drops a key of the
+ * wrong type, so the types are fixed here and checked by the unit tests:
+ *   config: tundev s, gateway u (IPv4, network byte order) or ay (IPv6),
+ *           mtu u, has-ip4 b, has-ip6 b
+ *   ip4:    address u, ptp u, prefix u, dns au, nbns au, never-default b
+ *   ip6:    address ay, ptp ay, prefix u, never-default b
+ * Every value is validated; a bad one fails the whole message with an
+ * error that names the key and the value.
+ */
+#ifndef NM_SSTP_SERVICE_CONFIG_H
+#define NM_SSTP_SERVICE_CONFIG_H
+
+#include <glib.h>
+
+#include "sstp-ipc.h"
+
+/* The generic "config" dictionary from an ip4 message; *out_has_ip6 is TRUE
+ * when the message says IPv6CP is still negotiating (ipv6=pending). */
+GVariant *sstp_config_build_generic(const struct sstp_ipc_msg *ip4, gboolean *out_has_ip6,
+                                    GError **error);
+
+GVariant *sstp_config_build_ip4(const struct sstp_ipc_msg *ip4, gboolean never_default, GError **error);
+
+/* Link-local addresses fe80::/64 from the local and peer interface
+ * identifiers of an ip6 message. */
+GVariant *sstp_config_build_ip6(const struct sstp_ipc_msg *ip6, gboolean never_default, GError **error);
+
+/* "xxxx:xxxx:xxxx:xxxx" → 8 bytes. FALSE if malformed or all zero. */
+gboolean sstp_config_parse_iid(const char *text, guint8 out_iid[8]);
+
+#endif

@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of nm-sstp-service's pure parts: the worker's ip4/ip6 status
+ * messages turned into NetworkManager's dictionaries (key names, GVariant
+ * types, byte order), and which secret a connection still lacks.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <NetworkManager.h>
+
+#include "nm-sstp-settings.h"
+#include "nm-sstp-service-config.h"
+#include "nm-sstp-service-secrets.h"
+#include "sstp-ipc.h"
+
+/* Builds a message with the real encoder and parser. pairs: key, value, ..., NULL */
+static struct sstp_ipc_msg *
+make_msg(const char *type, ...)
+{
+	char out[SSTP_IPC_MAX_MESSAGE];
+	struct sstp_ipc_writer w;
+	struct sstp_ipc_msg *msg = g_new0(struct sstp_ipc_msg, 1);
+	const char *key;
+	va_list ap;
+	size_t n;
+
+	sstp_ipc_writer_init(&w, out, sizeof(out), type);
+	va_start(ap, type);
+	while ((key = va_arg(ap, const char *))) {
+		const char *value = va_arg(ap, const char *);
+
+		sstp_ipc_writer_add(&w, key, value);
+	}
+	va_end(ap);
+	n = sstp_ipc_writer_finish(&w);
+	g_assert_cmpuint(n, >, 0);
+	g_assert_cmpint(sstp_ipc_parse(out, n, msg, NULL), ==, 0);
+	return msg;
+}
+
+static guint32
+ip4(const char *text)
+{
+	struct in_addr addr;
+
+	g_assert_cmpint(inet_pton(AF_INET, text, &addr), ==, 1);
+	return addr.s_addr;
+}
+
+/* The value of key, asserting its exact GVariant type. */
+static GVariant *
+lookup_typed(GVariant *dict, const char *key, const char *type)
+{
+	GVariant *value = g_variant_lookup_value(dict, key, NULL);
+
+	g_assert_nonnull(value);
+	g_assert_cmpstr(g_variant_get_type_string(value), ==, type);
+	return value;
+}
+
+static void
+assert_u32(GVariant *dict, const char *key, guint32 expected)
+{
+	GVariant *value = lookup_typed(dict, key, "u");
+
+	g_assert_cmpuint(g_variant_get_uint32(value), ==, expected);
+	g_variant_unref(value);
+}
+
+static void
+assert_bool(GVariant *dict, const char *key, gboolean expected)
+{
+	GVariant *value = lookup_typed(dict, key, "b");
+
+	g_assert_cmpint(g_variant_get_boolean(value), ==, expected);
+	g_variant_unref(value);
+}
+
+static void
+assert_bytes(GVariant *dict, const char *key, const guint8 *expected, gsize len)
+{
+	GVariant *value = lookup_typed(dict, key, "ay");
+	gsize n = 0;
+	const guint8 *bytes = g_variant_get_fixed_array(value, &n, 1);
+
+	g_assert_cmpmem(bytes, n, expected, len);
+	g_variant_unref(value);
+}
+
+static void
+test_generic_ipv4_gateway(void)
+{
+	struct sstp_ipc_msg *msg = make_msg("ip4", "ifname", "ppp0", "address", "10.77.0.2",
+	                                    "peer", "10.77.0.1", "mtu", "1400", "ipv6", "no",
+	                                    "gateway", "198.51.100.7", NULL);
+	gboolean has_ip6 = TRUE;
+	GError *error = NULL;
+	GVariant *dict = sstp_config_build_generic(msg, &has_ip6, &error);
+	GVariant *value;
+
+	g_assert_no_error(error);
+	g_assert_nonnull(dict);
+	g_variant_ref_sink(dict);
+	value = lookup_typed(dict, NM_VPN_PLUGIN_CONFIG_TUNDEV, "s");
+	g_assert_cmpstr(g_variant_get_string(value, NULL), ==, "ppp0");
+	g_variant_unref(value);
+	/* Network byte order in memory, read as a native guint32. */
+	assert_u32(dict, NM_VPN_PLUGIN_CONFIG_EXT_GATEWAY, ip4("198.51.100.7"));
+	assert_u32(dict, NM_VPN_PLUGIN_CONFIG_MTU, 1400);
+	assert_bool(dict, NM_VPN_PLUGIN_CONFIG_HAS_IP4, TRUE);
+	assert_bool(dict, NM_VPN_PLUGIN_CONFIG_HAS_IP6, FALSE);
+	g_assert_false(has_ip6);
+	g_variant_unref(dict);
+	g_free(msg);
+}
+
+static void
+test_generic_ipv6_gateway_and_pending(void)
+{
+	static const guint8 gw[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x07};
+	struct sstp_ipc_msg *msg = make_msg("ip4", "ifname", "ppp3", "address", "10.77.0.2",
+	                                    "ipv6", "pending", "gateway", "2001:db8::7", NULL);
+	gboolean has_ip6 = FALSE;
+	GError *error = NULL;
+	GVariant *dict = sstp_config_build_generic(msg, &has_ip6, &error);
+
+	g_assert_no_error(error);
+	g_variant_ref_sink(dict);
+	assert_bytes(dict, NM_VPN_PLUGIN_CONFIG_EXT_GATEWAY, gw, sizeof(gw));
+	assert_bool(dict, NM_VPN_PLUGIN_CONFIG_HAS_IP6, TRUE);
+	g_assert_true(has_ip6);
+	/* no mtu key in the message: none in the dictionary */
+	g_assert_null(g_variant_lookup_value(dict, NM_VPN_PLUGIN_CONFIG_MTU, NULL));
+	g_variant_unref(dict);
+	g_free(msg);
+}
+
+static void
+assert_generic_fails(struct sstp_ipc_msg *msg, const char *needle1, const char *needle2)
+{
+	GError *error = NULL;
+
+	g_assert_null(sstp_config_build_generic(msg, NULL, &error));
+	g_assert_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS);
+	g_assert_nonnull(strstr(error->message, needle1));
+	if (needle2)
+		g_assert_nonnull(strstr(error->message, needle2));
+	g_error_free(error);
+	g_free(msg);
+}
+
+static void
+test_generic_bad(void)
+{
+	assert_generic_fails(make_msg("ip4", "ifname", "ppp0", "address", "10.77.0.2", NULL),
+	                     "gateway", "missing");
+	assert_generic_fails(make_msg("ip4", "ifname", "ppp0", "gateway", "vpn.example.com", NULL),
+	                     "gateway", "vpn.example.com");
+	assert_generic_fails(make_msg("ip4", "ifname", "ppp0", "gateway", "0.0.0.0", NULL),
+	                     "gateway", "0.0.0.0");
+	assert_generic_fails(make_msg("ip4", "ifname", "../etc", "gateway", "198.51.100.7", NULL),
+	                     "ifname", "../etc");
+	assert_generic_fails(make_msg("ip4", "gateway", "198.51.100.7", NULL), "ifname", "missing");
+	assert_generic_fails(make_msg("ip4", "ifname", "ppp0", "gateway", "198.51.100.7", "mtu",
+	                              "70000", NULL),
+	                     "mtu", "70000");
+	assert_generic_fails(make_msg("ip4", "ifname", "ppp0", "gateway", "198.51.100.7", "mtu",
+	                              "-1", NULL),
+	                     "mtu", "-1");
+}
+
+static void
+test_ip4(void)
+{
+	struct sstp_ipc_msg *msg = make_msg("ip4", "ifname", "ppp0", "address", "10.77.0.2",
+	                                    "peer", "10.77.0.1", "dns", "10.77.0.53", "dns",
+	                                    "192.0.2.53", "wins", "10.77.0.139", "gateway",
+	                                    "198.51.100.7", NULL);
+	GError *error = NULL;
+	GVariant *dict = sstp_config_build_ip4(msg, TRUE, &error);
+	GVariant *list;
+
+	g_assert_no_error(error);
+	g_variant_ref_sink(dict);
+	assert_u32(dict, NM_VPN_PLUGIN_IP4_CONFIG_ADDRESS, ip4("10.77.0.2"));
+	assert_u32(dict, NM_VPN_PLUGIN_IP4_CONFIG_PTP, ip4("10.77.0.1"));
+	assert_u32(dict, NM_VPN_PLUGIN_IP4_CONFIG_PREFIX, 32);
+	assert_bool(dict, NM_VPN_PLUGIN_IP4_CONFIG_NEVER_DEFAULT, TRUE);
+
+	list = lookup_typed(dict, NM_VPN_PLUGIN_IP4_CONFIG_DNS, "au");
+	g_assert_cmpuint(g_variant_n_children(list), ==, 2);
+	g_assert_cmpuint(g_variant_get_uint32(g_variant_get_child_value(list, 0)), ==,
+	                 ip4("10.77.0.53"));
+	g_assert_cmpuint(g_variant_get_uint32(g_variant_get_child_value(list, 1)), ==,
+	                 ip4("192.0.2.53"));
+	g_variant_unref(list);
+
+	list = lookup_typed(dict, NM_VPN_PLUGIN_IP4_CONFIG_NBNS, "au");
+	g_assert_cmpuint(g_variant_n_children(list), ==, 1);
+	g_variant_unref(list);
+	g_variant_unref(dict);
+	g_free(msg);
+
+	/* no peer, no dns: neither key; never-default FALSE is still explicit */
+	msg = make_msg("ip4", "ifname", "ppp0", "address", "10.77.0.2", NULL);
+	dict = g_variant_ref_sink(sstp_config_build_ip4(msg, FALSE, &error));
+	g_assert_no_error(error);
+	g_assert_null(g_variant_lookup_value(dict, NM_VPN_PLUGIN_IP4_CONFIG_PTP, NULL));
+	g_assert_null(g_variant_lookup_value(dict, NM_VPN_PLUGIN_IP4_CONFIG_DNS, NULL));
+	assert_bool(dict, NM_VPN_PLUGIN_IP4_CONFIG_NEVER_DEFAULT, FALSE);
+	g_variant_unref(dict);
+	g_free(msg);
+}
+
+static void
+test_ip4_bad(void)
+{
+	static const char *const cases[][3] = {
+		{"address", "10.77.0", "address"},
+		{"address", "0.0.0.0", "address"},
+		{"peer", "fe80::1", "peer"},
+		{"dns", "10.77.0.256", "dns"},
+		{"wins", "x", "wins"},
+	};
+	guint i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct sstp_ipc_msg *msg;
+		GError *error = NULL;
+
+		if (strcmp(cases[i][0], "address") == 0)
+			msg = make_msg("ip4", "address", cases[i][1], NULL);
+		else
+			msg = make_msg("ip4", "address", "10.77.0.2", cases[i][0], cases[i][1], NULL);
+		g_assert_null(sstp_config_build_ip4(msg, FALSE, &error));
+		g_assert_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS);
+		g_assert_nonnull(strstr(error->message, cases[i][2]));
+		g_assert_nonnull(strstr(error->message, cases[i][1]));
+		g_error_free(error);
+		g_free(msg);
+	}
+}
+
+static void
+test_ip6(void)
+{
+	static const guint8 local[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+	                                 0x02, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x44, 0x55};
+	static const guint8 peer[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01};
+	struct sstp_ipc_msg *msg = make_msg("ip6", "ifname", "ppp0", "local-iid",
+	                                    "0211:22ff:fe33:4455", "peer-iid", "0:0:0:1", NULL);
+	GError *error = NULL;
+	GVariant *dict = sstp_config_build_ip6(msg, FALSE, &error);
+
+	g_assert_no_error(error);
+	g_variant_ref_sink(dict);
+	assert_bytes(dict, NM_VPN_PLUGIN_IP6_CONFIG_ADDRESS, local, sizeof(local));
+	assert_bytes(dict, NM_VPN_PLUGIN_IP6_CONFIG_PTP, peer, sizeof(peer));
+	assert_u32(dict, NM_VPN_PLUGIN_IP6_CONFIG_PREFIX, 64);
+	assert_bool(dict, NM_VPN_PLUGIN_IP6_CONFIG_NEVER_DEFAULT, FALSE);
+	g_variant_unref(dict);
+	g_free(msg);
+
+	msg = make_msg("ip6", "local-iid", "0:0:0:0", NULL);
+	g_assert_null(sstp_config_build_ip6(msg, FALSE, &error));
+	g_assert_nonnull(strstr(error->message, "local-iid"));
+	g_clear_error(&error);
+	g_free(msg);
+
+	msg = make_msg("ip6", "local-iid", "1:2:3:4", "peer-iid", "1:2:3", NULL);
+	g_assert_null(sstp_config_build_ip6(msg, FALSE, &error));
+	g_assert_nonnull(strstr(error->message, "peer-iid"));
+	g_clear_error(&error);
+	g_free(msg);
+}
+
+static void
+test_parse_iid(void)
+{
+	static const guint8 expected[8] = {0xab, 0xcd, 0x00, 0x01, 0x12, 0x34, 0x00, 0x0f};
+	static const char *const bad[] = {
+		"", "1:2:3", "1:2:3:4:5", "12345:0:0:1", "g:0:0:1", "+1:0:0:1", "1::2:3", "0:0:0:0",
+		"1:2:3:4 ", " 1:2:3:4", "-0:0:0:1",
+	};
+	guint8 iid[8];
+	guint i;
+
+	g_assert_true(sstp_config_parse_iid("abcd:1:1234:f", iid));
+	g_assert_cmpmem(iid, 8, expected, 8);
+	g_assert_true(sstp_config_parse_iid("ABCD:0001:1234:000F", iid));
+	g_assert_cmpmem(iid, 8, expected, 8);
+	for (i = 0; i < G_N_ELEMENTS(bad); i++)
+		g_assert_false(sstp_config_parse_iid(bad[i], iid));
+	g_assert_false(sstp_config_parse_iid(NULL, iid));
+}
+
+/*****************************************************************************/
+
+static NMSettingVpn *
+make_vpn(const char *first_key, ...)
+{
+	NMSettingVpn *s_vpn = NM_SETTING_VPN(nm_setting_vpn_new());
+	const char *key;
+	va_list ap;
+
+	g_object_set(s_vpn, NM_SETTING_VPN_SERVICE_TYPE, "org.freedesktop.NetworkManager.sstp", NULL);
+	nm_setting_vpn_add_data_item(s_vpn, NM_SSTP_KEY_GATEWAY, "vpn.example.com");
+	va_start(ap, first_key);
+	for (key = first_key; key; key = va_arg(ap, const char *)) {
+		const char *value = va_arg(ap, const char *);
+
+		if (g_str_has_prefix(key, "secret:"))
+			nm_setting_vpn_add_secret(s_vpn, key + strlen("secret:"), value);
+		else
+			nm_setting_vpn_add_data_item(s_vpn, key, value);
+	}
+	va_end(ap);
+	return s_vpn;
+}
+
+static void
+assert_missing(NMSettingVpn *s_vpn, const char *expected)
+{
+	g_assert_cmpstr(sstp_secrets_missing(s_vpn), ==, expected);
+	g_object_unref(s_vpn);
+}
+
+static void
+test_secrets_password(void)
+{
+	assert_missing(make_vpn(NULL, NULL), NM_SSTP_KEY_PASSWORD);
+	assert_missing(make_vpn(NM_SSTP_KEY_USER, "bob", NULL), NM_SSTP_KEY_PASSWORD);
+	assert_missing(make_vpn("secret:password", "x", NULL), NULL);
+	/* an empty password is a password */
+	assert_missing(make_vpn("secret:password", "", NULL), NULL);
+	/* 2: not saved (asked each time), 4: not required */
+	assert_missing(make_vpn(NM_SSTP_KEY_PASSWORD_FLAGS, "2", NULL), NM_SSTP_KEY_PASSWORD);
+	assert_missing(make_vpn(NM_SSTP_KEY_PASSWORD_FLAGS, "4", NULL), NULL);
+	/* EAP-TLS needs no password */
+	assert_missing(make_vpn(NM_SSTP_KEY_CONNECTION_TYPE, NM_SSTP_CONTYPE_TLS, NULL), NULL);
+}
+
+static void
+test_secrets_proxy(void)
+{
+	assert_missing(make_vpn("secret:password", "x", NM_SSTP_KEY_PROXY_SERVER, "proxy.example",
+	                        NM_SSTP_KEY_PROXY_USER, "alice", NULL),
+	               NM_SSTP_KEY_PROXY_PASSWORD);
+	assert_missing(make_vpn("secret:password", "x", NM_SSTP_KEY_PROXY_SERVER, "proxy.example",
+	                        NM_SSTP_KEY_PROXY_USER, "alice", "secret:proxy-password", "y", NULL),
+	               NULL);
+	assert_missing(make_vpn("secret:password", "x", NM_SSTP_KEY_PROXY_SERVER, "proxy.example",
+	                        NM_SSTP_KEY_PROXY_USER, "alice", NM_SSTP_KEY_PROXY_PASSWORD_FLAGS, "4",
+	                        NULL),
+	               NULL);
+	/* no proxy user: no proxy password */
+	assert_missing(make_vpn("secret:password", "x", NM_SSTP_KEY_PROXY_SERVER, "proxy.example",
+	                        NULL),
+	               NULL);
+	/* the password is asked first */
+	assert_missing(make_vpn(NM_SSTP_KEY_PROXY_SERVER, "proxy.example", NM_SSTP_KEY_PROXY_USER,
+	                        "alice", NULL),
+	               NM_SSTP_KEY_PASSWORD);
+}
+
+static char *
+make_key(const char *dir, const char *name, gboolean encrypted)
+{
+	char *path = g_build_filename(dir, name, NULL);
+	char *cmd;
+	int status = -1;
+	GError *error = NULL;
+
+	cmd = g_strdup_printf("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 %s "
+	                      "-out %s",
+	                      encrypted ? "-aes-128-cbc -pass pass:test-passphrase" : "", path);
+	g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, &status, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(status, ==, 0);
+	g_free(cmd);
+	return path;
+}
+
+static void
+test_secrets_tls_key(void)
+{
+	char *dir;
+	char *plain;
+	char *encrypted;
+
+	if (!g_find_program_in_path("openssl")) {
+		g_test_skip("no openssl program to make test keys");
+		return;
+	}
+	dir = g_dir_make_tmp("test-service-keys-XXXXXX", NULL);
+	g_assert_nonnull(dir);
+	plain = make_key(dir, "plain.pem", FALSE);
+	encrypted = make_key(dir, "encrypted.pem", TRUE);
+
+	assert_missing(make_vpn(NM_SSTP_KEY_CONNECTION_TYPE, NM_SSTP_CONTYPE_TLS,
+	                        NM_SSTP_KEY_TLS_USER_KEY, plain, NULL),
+	               NULL);
+	assert_missing(make_vpn(NM_SSTP_KEY_CONNECTION_TYPE, NM_SSTP_CONTYPE_TLS,
+	                        NM_SSTP_KEY_TLS_USER_KEY, encrypted, NULL),
+	               NM_SSTP_KEY_TLS_USER_KEY_SECRET);
+	assert_missing(make_vpn(NM_SSTP_KEY_CONNECTION_TYPE, NM_SSTP_CONTYPE_TLS,
+	                        NM_SSTP_KEY_TLS_USER_KEY, encrypted, "secret:tls-user-key-secret",
+	                        "test-passphrase", NULL),
+	               NULL);
+	assert_missing(make_vpn(NM_SSTP_KEY_CONNECTION_TYPE, NM_SSTP_CONTYPE_TLS,
+	                        NM_SSTP_KEY_TLS_USER_KEY, encrypted,
+	                        NM_SSTP_KEY_TLS_USER_KEY_SECRET_FLAGS, "4", NULL),
+	               NULL);
+	/* the key passphrase matters only in tls mode */
+	assert_missing(make_vpn("secret:password", "x", NM_SSTP_KEY_TLS_USER_KEY, encrypted, NULL),
+	               NULL);
+
+	g_unlink(plain);
+	g_unlink(encrypted);
+	g_rmdir(dir);
+	g_free(plain);
+	g_free(encrypted);
+	g_free(dir);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/service/config/generic-ipv4-gateway", test_generic_ipv4_gateway);
+	g_test_add_func("/service/config/generic-ipv6-gateway", test_generic_ipv6_gateway_and_pending);
+	g_test_add_func("/service/config/generic-bad", test_generic_bad);
+	g_test_add_func("/service/config/ip4", test_ip4);
+	g_test_add_func("/service/config/ip4-bad", test_ip4_bad);
+	g_test_add_func("/service/config/ip6", test_ip6);
+	g_test_add_func("/service/config/parse-iid", test_parse_iid);
+	g_test_add_func("/service/secrets/password", test_secrets_password);
+	g_test_add_func("/service/secrets/proxy", test_secrets_proxy);
+	g_test_add_func("/service/secrets/tls-key", test_secrets_tls_key);
+	return g_test_run();
+}
