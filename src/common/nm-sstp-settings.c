@@ -20,13 +20,16 @@
 /* Longest free-form string value we accept (user names are shorter: PPP's
  * MAXNAMELEN is 256 including the NUL). */
 #define SETTINGS_STRING_MAX 1024
-#define SETTINGS_PPP_NAME_MAX 255
+#define SETTINGS_PPP_NAME_MAX 255   /* pppd's MAXNAMELEN - 1 */
+#define SETTINGS_SECRET_MAX 255     /* pppd's MAXSECRETLEN - 1 */
 #define SETTINGS_DISPLAY_MAX 64
 
 static gboolean settings_sanitize_string(const NMSstpKey *key, const char *value,
                                          char **out, GError **error);
 static gboolean settings_sanitize_domain(const NMSstpKey *key, const char *value,
                                          char **out, GError **error);
+static gboolean settings_sanitize_proxy_user(const NMSstpKey *key, const char *value,
+                                             char **out, GError **error);
 static gboolean settings_sanitize_bool(const NMSstpKey *key, const char *value,
                                        char **out, GError **error);
 static gboolean settings_sanitize_uint(const NMSstpKey *key, const char *value,
@@ -92,10 +95,11 @@ static const NMSstpKey settings_table[] = {
 		.description = N_("With yes the server certificate is not verified at all: any "
 		                  "certificate for any name is accepted, as with the old plugin. This "
 		                  "lets anyone on the path read the traffic and the login; prefer "
-		                  "ca-cert or cert-pin-sha256."),
+		                  "ca-cert or cert-pin-sha256. Ignored (with a warning) when "
+		                  "cert-pin-sha256 is set."),
 		.sanitize = settings_sanitize_bool,
-		.map = NM_SSTP_MAP_WORKER_IF_YES,
-		.option = "--no-verify",
+		.map = NM_SSTP_MAP_CUSTOM,
+		.option = "--no-verify when yes and cert-pin-sha256 is unset",
 		.section = SECTION_SERVER,
 	},
 	{
@@ -453,8 +457,9 @@ static const NMSstpKey settings_table[] = {
 		.type = NM_SSTP_KEY_STRING,
 		.max = SETTINGS_PPP_NAME_MAX,
 		.summary = N_("HTTP proxy user name"),
-		.description = N_("User name for the proxy's Basic authentication."),
-		.sanitize = settings_sanitize_string,
+		.description = N_("User name for the proxy's Basic authentication (no ':'). Its "
+		                  "password is proxy-password."),
+		.sanitize = settings_sanitize_proxy_user,
 		.map = NM_SSTP_MAP_CUSTOM,
 		.option = "--proxy-user USER",
 		.section = SECTION_PROXY,
@@ -662,11 +667,12 @@ static const NMSstpKey settings_table[] = {
 	{
 		.name = NM_SSTP_KEY_MRU,
 		.type = NM_SSTP_KEY_UINT,
+		.default_value = "1400",
 		.min = 576,
 		.max = 4091,
 		.summary = N_("PPP MRU in bytes"),
-		.description = N_("Largest packet the server may send through the tunnel; unset lets "
-		                  "pppd negotiate its default. Limited to 4091 like mtu."),
+		.description = N_("Largest packet the server may send through the tunnel. Limited to "
+		                  "4091 like mtu."),
 		.sanitize = settings_sanitize_uint,
 		.map = NM_SSTP_MAP_PPPD_VALUE,
 		.option = "mru",
@@ -978,6 +984,21 @@ settings_sanitize_domain(const NMSstpKey *key, const char *value, char **out, GE
 	return TRUE;
 }
 
+/* HTTP Basic authentication joins user and password with ':'. */
+static gboolean
+settings_sanitize_proxy_user(const NMSstpKey *key, const char *value, char **out, GError **error)
+{
+	if (!settings_check_text(key, value, error))
+		return FALSE;
+	if (strchr(value, ':')) {
+		settings_set_reason(error, _("a proxy user name may not contain ':'"));
+		return FALSE;
+	}
+	if (out)
+		*out = g_strdup(value);
+	return TRUE;
+}
+
 static gboolean
 settings_sanitize_bool(const NMSstpKey *key, const char *value, char **out, GError **error)
 {
@@ -1107,9 +1128,9 @@ settings_sanitize_secret(const NMSstpKey *key, const char *value, char **out, GE
 		settings_set_reason(error, _("it is not valid UTF-8"));
 		return FALSE;
 	}
-	if (strlen(value) > SETTINGS_STRING_MAX) {
+	if (strlen(value) > SETTINGS_SECRET_MAX) {
 		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
-		            _("it is longer than %u bytes"), SETTINGS_STRING_MAX);
+		            _("it is longer than %u bytes"), SETTINGS_SECRET_MAX);
 		return FALSE;
 	}
 	if (out)
@@ -1489,6 +1510,7 @@ nm_sstp_settings_validate(NMSettingVpn *s_vpn, void (*warn)(const char *msg, gpo
 	gsize j;
 	gboolean ok = TRUE;
 	gboolean tls;
+	char *user;
 
 	g_return_val_if_fail(NM_IS_SETTING_VPN(s_vpn), FALSE);
 
@@ -1578,6 +1600,25 @@ nm_sstp_settings_validate(NMSettingVpn *s_vpn, void (*warn)(const char *msg, gpo
 		                                 "connecting without proxy"),
 		              NM_SSTP_KEY_PROXY_SERVER, NM_SSTP_KEY_PROXY_PORT);
 	}
+	if (nm_sstp_settings_get_bool(s_vpn, NM_SSTP_KEY_IGN_CERT_WARN) &&
+	    settings_have(s_vpn, NM_SSTP_KEY_CERT_PIN_SHA256)) {
+		settings_warn(warn, user_data, _("“%s” is ignored because “%s” is set"),
+		              NM_SSTP_KEY_IGN_CERT_WARN, NM_SSTP_KEY_CERT_PIN_SHA256);
+	}
+	if (settings_have(s_vpn, NM_SSTP_KEY_PROXY_PASSWORD) && !settings_have(s_vpn, NM_SSTP_KEY_PROXY_USER)) {
+		settings_warn(warn, user_data, _("“%s” is ignored without “%s”"),
+		              NM_SSTP_KEY_PROXY_PASSWORD, NM_SSTP_KEY_PROXY_USER);
+	}
+	user = nm_sstp_settings_ppp_user(s_vpn);
+	if (user && strlen(user) > SETTINGS_PPP_NAME_MAX) {
+		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+		            _("The PPP user name (“%s” with “%s”) is longer than %u bytes"),
+		            tls ? NM_SSTP_KEY_TLS_IDENTITY : NM_SSTP_KEY_USER,
+		            tls ? NM_SSTP_KEY_TLS_SUBJECT_NAME : NM_SSTP_KEY_DOMAIN, SETTINGS_PPP_NAME_MAX);
+		g_free(user);
+		return FALSE;
+	}
+	g_free(user);
 	if (tls && !settings_have_pppd_2_5()) {
 		for (j = 0; j < G_N_ELEMENTS(settings_table); j++) {
 			const NMSstpKey *k = &settings_table[j];
@@ -1620,7 +1661,12 @@ settings_emit_custom(const NMSstpKey *key, NMSettingVpn *s_vpn, gboolean tls,
 	const char *name = key->name;
 	char *v;
 
-	if (!strcmp(name, NM_SSTP_KEY_CONNECTION_TYPE)) {
+	if (!strcmp(name, NM_SSTP_KEY_IGN_CERT_WARN)) {
+		/* A pin is a stricter check than none: it wins (the worker refuses
+		 * both together). */
+		if (nm_sstp_settings_get_bool(s_vpn, name) && !settings_have(s_vpn, NM_SSTP_KEY_CERT_PIN_SHA256))
+			settings_add(worker, "--no-verify");
+	} else if (!strcmp(name, NM_SSTP_KEY_CONNECTION_TYPE)) {
 		settings_add(pppd, tls ? "need-peer-eap" : "refuse-eap");
 	} else if (!strcmp(name, NM_SSTP_KEY_USER) || !strcmp(name, NM_SSTP_KEY_TLS_IDENTITY)) {
 		v = nm_sstp_settings_ppp_user(s_vpn);
@@ -1766,15 +1812,28 @@ nm_sstp_settings_worker_args(NMSettingVpn *s_vpn, gboolean with_secrets, GError 
 		settings_add(args, worker->pdata[i]);
 
 	if (with_secrets) {
-		const char *pw = nm_setting_vpn_get_secret(s_vpn, tls ? NM_SSTP_KEY_TLS_USER_KEY_SECRET
-		                                                      : NM_SSTP_KEY_PASSWORD);
+		const char *pw_key = tls ? NM_SSTP_KEY_TLS_USER_KEY_SECRET : NM_SSTP_KEY_PASSWORD;
+		const char *pw = nm_setting_vpn_get_secret(s_vpn, pw_key);
 
 		if (pw && *pw) {
+			char *user = nm_sstp_settings_ppp_user(s_vpn);
+
+			/* The worker hands user and password to pppd together. */
+			if (!user) {
+				g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+				            _("“%s” is set but there is no user name: set “%s”"), pw_key,
+				            tls ? NM_SSTP_KEY_TLS_IDENTITY : NM_SSTP_KEY_USER);
+				g_ptr_array_unref(args);
+				g_ptr_array_unref(worker);
+				g_ptr_array_unref(pppd);
+				return NULL;
+			}
+			g_free(user);
 			settings_add(args, "--password");
 			settings_add(args, pw);
 		}
 		pw = nm_setting_vpn_get_secret(s_vpn, NM_SSTP_KEY_PROXY_PASSWORD);
-		if (pw && *pw && settings_proxy_used(s_vpn)) {
+		if (pw && *pw && settings_proxy_used(s_vpn) && settings_have(s_vpn, NM_SSTP_KEY_PROXY_USER)) {
 			settings_add(args, "--proxy-password");
 			settings_add(args, pw);
 		}

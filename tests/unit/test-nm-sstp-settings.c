@@ -406,7 +406,7 @@ test_old_profile(void)
 		"vpn.example.com",
 		"--",
 		"noauth", "refuse-eap", "refuse-pap", "refuse-chap", "nobsdcomp", "nodeflate", "novj",
-		"mtu", "1400", "lcp-echo-failure", "5", "lcp-echo-interval", "30",
+		"mtu", "1400", "mru", "1400", "lcp-echo-failure", "5", "lcp-echo-interval", "30",
 		NULL
 	};
 	NMSettingVpn *s = profile_new(data, secrets);
@@ -713,7 +713,7 @@ test_tls_profile_args(void)
 		"tls-verify-key-usage",
 #endif
 		"max-tls-version", "1.2",
-		"mtu", "1400", "lcp-echo-failure", "0", "lcp-echo-interval", "0",
+		"mtu", "1400", "mru", "1400", "lcp-echo-failure", "0", "lcp-echo-interval", "0",
 		NULL
 	};
 	NMSettingVpn *s = profile_new(data, secrets);
@@ -794,6 +794,86 @@ test_proxy(void)
 	g_ptr_array_unref(args);
 	g_object_unref(s);
 	g_ptr_array_unref(warnings);
+}
+
+/* The worker refuses --pin-sha256 with --no-verify: the pin wins. */
+static void
+test_pin_beats_ignore_cert_warn(void)
+{
+	static const char *const data[] = {
+		"gateway", "vpn.example.com", "ignore-cert-warn", "yes",
+		"cert-pin-sha256", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		NULL
+	};
+	NMSettingVpn *s = profile_new(data, NULL);
+	GPtrArray *warnings = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *args;
+	guint i;
+
+	g_assert_true(nm_sstp_settings_validate(s, collect_warning, warnings, NULL));
+	g_assert_cmpuint(warnings->len, ==, 1);
+	g_assert_nonnull(strstr(warnings->pdata[0], "ignore-cert-warn"));
+	args = nm_sstp_settings_worker_args(s, FALSE, NULL);
+	g_assert_nonnull(args);
+	g_assert_cmpstr(args->pdata[0], ==, "--pin-sha256");
+	for (i = 0; i + 1 < args->len; i++)
+		g_assert_cmpstr(args->pdata[i], !=, "--no-verify");
+	g_ptr_array_unref(args);
+	g_ptr_array_unref(warnings);
+	g_object_unref(s);
+}
+
+/* The worker needs a user name with a password: say so before starting it. */
+static void
+test_password_needs_user(void)
+{
+	static const char *const data[] = { "gateway", "vpn.example.com", NULL };
+	static const char *const secrets[] = { "password", "Tr0ub4dor&3", NULL };
+	NMSettingVpn *s = profile_new(data, secrets);
+	GError *error = NULL;
+	GPtrArray *args;
+
+	g_assert_null(nm_sstp_settings_worker_args(s, TRUE, &error));
+	g_assert_nonnull(strstr(error->message, "user"));
+	g_assert_null(strstr(error->message, "Tr0ub4dor"));
+	g_clear_error(&error);
+
+	/* Without secrets there is nothing to complain about. */
+	args = nm_sstp_settings_worker_args(s, FALSE, &error);
+	g_assert_no_error(error);
+	g_ptr_array_unref(args);
+
+	/* A user name of more than 255 bytes once the domain is added. */
+	nm_setting_vpn_add_data_item(s, "user", "u");
+	{
+		char *long_domain = g_strnfill(254, 'D');
+
+		nm_setting_vpn_add_data_item(s, "domain", long_domain);
+		g_free(long_domain);
+	}
+	g_assert_false(nm_sstp_settings_validate(s, NULL, NULL, &error));
+	g_assert_nonnull(strstr(error->message, "domain"));
+	g_clear_error(&error);
+	g_object_unref(s);
+}
+
+static void
+test_specific_rejections(void)
+{
+	char *long_secret = g_strnfill(256, 's');
+
+	assert_rejected(nm_sstp_settings_lookup("proxy-user"), "bob:secret");
+	assert_rejected(nm_sstp_settings_lookup("domain"), "CORP\\EU");
+	assert_rejected(nm_sstp_settings_lookup("password"), long_secret);
+	assert_accepted(nm_sstp_settings_lookup("password"), long_secret + 1);
+	assert_rejected(nm_sstp_settings_lookup("mtu"), "4092");
+	assert_rejected(nm_sstp_settings_lookup("mtu"), "575");
+	assert_rejected(nm_sstp_settings_lookup("mru"), "4092");
+	assert_rejected(nm_sstp_settings_lookup("hello-interval"), "0");
+	assert_rejected(nm_sstp_settings_lookup("proxy-port"), "0");
+	assert_rejected(nm_sstp_settings_lookup("tls-min-version"), "1.1");
+	assert_rejected(nm_sstp_settings_lookup("connection-type"), "cert");
+	g_free(long_secret);
 }
 
 static void
@@ -922,6 +1002,9 @@ main(int argc, char **argv)
 	g_test_add_func("/settings/args/full-profile", test_full_profile_args);
 	g_test_add_func("/settings/args/tls-profile", test_tls_profile_args);
 	g_test_add_func("/settings/args/proxy", test_proxy);
+	g_test_add_func("/settings/args/pin-beats-ignore-cert-warn", test_pin_beats_ignore_cert_warn);
+	g_test_add_func("/settings/args/password-needs-user", test_password_needs_user);
+	g_test_add_func("/settings/sanitize/specific", test_specific_rejections);
 	g_test_add_func("/settings/getters", test_getters);
 	g_test_add_func("/settings/man-page/every-key", test_man_page_lists_every_key);
 
