@@ -876,6 +876,38 @@ test_specific_rejections(void)
 	g_free(long_secret);
 }
 
+/* An empty value is "unset", as the old plugin treated it: defaults apply,
+ * a required key is missing. */
+static void
+test_empty_values(void)
+{
+	static const char *const data[] = {
+		"gateway", "vpn.example.com", "mtu", "", "ca-cert", "", "ignore-cert-warn", "",
+		"tls-ext", "", NULL
+	};
+	static const char *const no_gateway[] = { "gateway", "", NULL };
+	static const char *const expected[] = {
+		"--tls-min", "1.2", "--hello", "60", "vpn.example.com", "--",
+		"noauth", "refuse-eap", "mtu", "1400", "mru", "1400",
+		"lcp-echo-failure", "0", "lcp-echo-interval", "0", NULL
+	};
+	NMSettingVpn *s = profile_new(data, NULL);
+	GError *error = NULL;
+	GPtrArray *args;
+
+	args = nm_sstp_settings_worker_args(s, TRUE, &error);
+	g_assert_no_error(error);
+	assert_words(args, expected);
+	g_ptr_array_unref(args);
+	g_object_unref(s);
+
+	s = profile_new(no_gateway, NULL);
+	g_assert_false(nm_sstp_settings_validate(s, NULL, NULL, &error));
+	g_assert_nonnull(strstr(error->message, "gateway"));
+	g_clear_error(&error);
+	g_object_unref(s);
+}
+
 static void
 test_getters(void)
 {
@@ -1005,6 +1037,7 @@ main(int argc, char **argv)
 	g_test_add_func("/settings/args/pin-beats-ignore-cert-warn", test_pin_beats_ignore_cert_warn);
 	g_test_add_func("/settings/args/password-needs-user", test_password_needs_user);
 	g_test_add_func("/settings/sanitize/specific", test_specific_rejections);
+	g_test_add_func("/settings/profile/empty-values", test_empty_values);
 	g_test_add_func("/settings/getters", test_getters);
 	g_test_add_func("/settings/man-page/every-key", test_man_page_lists_every_key);
 
