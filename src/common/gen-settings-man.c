@@ -70,7 +70,7 @@ man_key_facts(const NMSstpKey *key)
 	}
 	if (key->type == NM_SSTP_KEY_UINT || key->type == NM_SSTP_KEY_SECRET_FLAGS)
 		printf(" %u..%u", key->min, key->max);
-	else if (key->max && key->type == NM_SSTP_KEY_STRING)
+	else if (key->max && (key->type == NM_SSTP_KEY_STRING || key->type == NM_SSTP_KEY_SECRET))
 		printf(", at most %u bytes", key->max);
 	fputs("; default: ", stdout);
 	if (key->default_value) {

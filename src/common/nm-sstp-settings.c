@@ -232,6 +232,7 @@ static const NMSstpKey settings_table[] = {
 	{
 		.name = NM_SSTP_KEY_PASSWORD,
 		.type = NM_SSTP_KEY_SECRET,
+		.max = SETTINGS_SECRET_MAX,
 		.summary = N_("Password of the user"),
 		.description = N_("The login password, a secret (vpn.secrets). It reaches the worker on "
 		                  "a pipe and pppd through its plugin, never a command line, the "
@@ -339,6 +340,7 @@ static const NMSstpKey settings_table[] = {
 	{
 		.name = NM_SSTP_KEY_TLS_USER_KEY_SECRET,
 		.type = NM_SSTP_KEY_SECRET,
+		.max = SETTINGS_SECRET_MAX,
 		.summary = N_("Passphrase of the private key"),
 		.description = N_("The passphrase of tls-user-key, a secret (vpn.secrets). Handed to "
 		                  "pppd by its plugin, never on a command line."),
@@ -397,7 +399,7 @@ static const NMSstpKey settings_table[] = {
 		                  "tls-verify-method says."),
 		.sanitize = settings_sanitize_string,
 		.map = NM_SSTP_MAP_CUSTOM,
-		.option = "with tls-verify-method",
+		.option = "pppd remotename NAME, together with tls-verify-method",
 		.section = SECTION_EAP_TLS,
 		.flags = NM_SSTP_KEY_FLAG_TLS_ONLY | NM_SSTP_KEY_FLAG_PPPD_2_5,
 	},
@@ -467,6 +469,7 @@ static const NMSstpKey settings_table[] = {
 	{
 		.name = NM_SSTP_KEY_PROXY_PASSWORD,
 		.type = NM_SSTP_KEY_SECRET,
+		.max = SETTINGS_SECRET_MAX,
 		.summary = N_("HTTP proxy password"),
 		.description = N_("Password for the proxy, a secret (vpn.secrets)."),
 		.sanitize = settings_sanitize_secret,
@@ -1128,9 +1131,9 @@ settings_sanitize_secret(const NMSstpKey *key, const char *value, char **out, GE
 		settings_set_reason(error, _("it is not valid UTF-8"));
 		return FALSE;
 	}
-	if (strlen(value) > SETTINGS_SECRET_MAX) {
+	if (strlen(value) > key->max) {
 		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
-		            _("it is longer than %u bytes"), SETTINGS_SECRET_MAX);
+		            _("it is longer than %u bytes"), key->max);
 		return FALSE;
 	}
 	if (out)

@@ -133,7 +133,8 @@ struct _NMSstpKey {
 	const char *name;
 	NMSstpKeyType type;
 	const char *default_value;       /* value when absent or empty; NULL: unset */
-	guint min, max;                  /* UINT and SECRET_FLAGS: inclusive range */
+	guint min, max;                  /* UINT and SECRET_FLAGS: inclusive range;
+	                                  * STRING and SECRET: max length in bytes */
 	const char *const *enum_values;  /* ENUM: NULL-terminated */
 	const char *summary;             /* one line, for the man page and tooltips, N_() */
 	const char *description;         /* man page paragraph, N_() */
