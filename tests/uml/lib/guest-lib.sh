@@ -1,0 +1,138 @@
+# tests/uml/lib/guest-lib.sh - helpers for scripts that run INSIDE the UML guest (uml-run.sh).
+# Source it as the first thing:  . "$UML_LIB_DIR/guest-lib.sh"
+# It also sources tap.sh with TAP_FILE=$UML_OUT/guest.tap, so guest checks are written with
+# tap_ok/tap_not_ok/tap_check/tap_is and the host script re-numbers them with tap_import.
+#
+#   guest_wait_for SECONDS CMD [ARG…]   poll CMD (every 0.2 s) until it succeeds; 1 on timeout
+#   guest_install_file SRC DEST [MODE]  copy SRC to DEST (creating folders) - in the guest's
+#                                       overlay only, the host never sees it
+#   guest_modprobe MODULE…              load UML kernel modules
+#   guest_start_dbus                    system dbus-daemon; sets GUEST_DBUS_PID
+#   guest_start_udev                    systemd-udevd + trigger + settle; sets GUEST_UDEV_PID
+#   guest_start_nm [CONF_SNIPPET]       dbus + udev if not running, then NetworkManager with a
+#                                       private config (plus the optional snippet file appended),
+#                                       log in $UML_OUT/NetworkManager.log; waits until nmcli
+#                                       answers; sets GUEST_NM_PID
+#   guest_stop PID…                     TERM, wait up to 5 s, then KILL (processes it started)
+#
+# Environment set by uml-run.sh: UML_OUT (output folder, read-write, same path as on the host),
+# UML_LIB_DIR, UML_SCRIPT, UML_GUEST_ADDR (when --guest-addr was given), plus the caller's
+# KEY=VALUE words.
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+TAP_FILE=$UML_OUT/guest.tap
+: >"$TAP_FILE"
+# shellcheck source=tap.sh
+. "$UML_LIB_DIR/tap.sh"
+
+guest_log() {
+	printf '[guest %s] %s\n' "$(date +%T.%N | cut -c1-12)" "$*" >&2
+}
+
+guest_wait_for() {
+	local limit=$1 deadline
+	shift
+	deadline=$(($(date +%s) + limit))
+	while ! "$@" >/dev/null 2>&1; do
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			return 1
+		fi
+		sleep 0.2
+	done
+	return 0
+}
+
+guest_install_file() {
+	local src=$1 dest=$2 mode=${3:-0644}
+	mkdir -p "$(dirname "$dest")" || return 1
+	install -m "$mode" "$src" "$dest"
+}
+
+guest_modprobe() {
+	local m
+	for m in "$@"; do
+		modprobe "$m" || { guest_log "modprobe $m failed"; return 1; }
+	done
+}
+
+guest_stop() {
+	local pid i
+	for pid in "$@"; do
+		[ -n "$pid" ] || continue
+		kill -TERM "$pid" 2>/dev/null || continue
+		for i in $(seq 25); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.2
+		done
+		kill -KILL "$pid" 2>/dev/null
+	done
+	return 0
+}
+
+GUEST_DBUS_PID=
+guest_start_dbus() {
+	[ -z "$GUEST_DBUS_PID" ] || return 0
+	mkdir -p /run/dbus /var/lib/dbus || return 1
+	[ -s /etc/machine-id ] || dbus-uuidgen --ensure=/etc/machine-id
+	dbus-daemon --system --nofork --nopidfile --nosyslog >"$UML_OUT/dbus.log" 2>&1 &
+	GUEST_DBUS_PID=$!
+	if ! guest_wait_for 30 test -S /run/dbus/system_bus_socket; then
+		guest_log "dbus-daemon did not come up"
+		return 1
+	fi
+	return 0
+}
+
+GUEST_UDEV_PID=
+guest_start_udev() {
+	[ -z "$GUEST_UDEV_PID" ] || return 0
+	/lib/systemd/systemd-udevd >"$UML_OUT/udevd.log" 2>&1 &
+	GUEST_UDEV_PID=$!
+	guest_wait_for 30 test -S /run/udev/control || { guest_log "udevd did not come up"; return 1; }
+	udevadm trigger --action=add >/dev/null 2>&1
+	udevadm settle --timeout=30 >/dev/null 2>&1
+	return 0
+}
+
+GUEST_NM_PID=
+GUEST_NM_DIR=/run/uml-nm
+guest_start_nm() {
+	local snippet=${1:-}
+	guest_start_dbus || return 1
+	guest_start_udev || return 1
+	mkdir -p "$GUEST_NM_DIR/conf.d" "$GUEST_NM_DIR/system-connections" /var/lib/NetworkManager || return 1
+	chmod 700 "$GUEST_NM_DIR/system-connections"
+	# A private configuration: no host profiles, no DNS handling, no polkit (all is root).
+	cat >"$GUEST_NM_DIR/NetworkManager.conf" <<-'EOF'
+	[main]
+	plugins=keyfile
+	no-auto-default=*
+	dns=none
+	rc-manager=unmanaged
+	auth-polkit=false
+
+	[keyfile]
+	path=/run/uml-nm/system-connections
+
+	[logging]
+	level=TRACE
+	domains=ALL,VPN_PLUGIN:TRACE
+	EOF
+	if [ -n "$snippet" ]; then
+		cat "$snippet" >>"$GUEST_NM_DIR/NetworkManager.conf" || return 1
+	fi
+	# stdbuf: the VPN service's stdout is a file NM hands it, fully buffered otherwise.
+	stdbuf -oL -eL NetworkManager --no-daemon --debug \
+		--config="$GUEST_NM_DIR/NetworkManager.conf" \
+		--config-dir="$GUEST_NM_DIR/conf.d" \
+		--system-config-dir="$GUEST_NM_DIR/conf.d" \
+		--intern-config="$GUEST_NM_DIR/intern.conf" \
+		--state-file="$GUEST_NM_DIR/NetworkManager.state" \
+		>"$UML_OUT/NetworkManager.log" 2>&1 &
+	GUEST_NM_PID=$!
+	if ! guest_wait_for 90 nmcli -t general status; then
+		guest_log "NetworkManager did not answer on D-Bus"
+		return 1
+	fi
+	return 0
+}

@@ -1,0 +1,84 @@
+#!/bin/bash
+# tests/uml/test-sstpc-softether.sh - baseline end to end: Debian's sstp-client (sstpc) and
+# pppd in a User-Mode-Linux guest connect to SoftEther VPN Server (real SSTP, patched private
+# copy) running on the host side of the test's own network namespace.
+#
+#   host netns sstp-sc-PID:  umltap0 198.51.100.1/24, vpnserver listening on :443
+#   UML guest (in that ns):  vec0 198.51.100.2/24, sstpc + pppd -> ppp0 198.18.0.x
+#   inside the tunnel:       SecureNAT gateway/DNS 198.18.0.1
+#
+# Logs stay in $top_builddir/tests/uml/logs/sstpc-softether/.
+
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/lib/tap.sh"
+. "$here/lib/uml.sh"
+. "$here/lib/softether.sh"
+
+uml_require
+reason=$(softether_skip_reason)
+[ -z "$reason" ] || tap_skip_all "$reason"
+for tool in sstpc; do
+	command -v "$tool" >/dev/null || tap_skip_all "missing $tool (apt-get install sstp-client)"
+done
+
+out=$(uml_outdir sstpc-softether) || tap_bail_out "cannot create the output folder"
+se=$out/softether
+ns=sstp-sc-$$
+tap=umltap0
+
+tap_check "network namespace $ns with $tap $UML_HOST_ADDR/$UML_PREFIX_LEN" \
+	uml_netns_create "$ns" "$tap" "$UML_HOST_ADDR/$UML_PREFIX_LEN"
+
+if softether_prepare "$se"; then
+	tap_ok "private vpnserver copy patched for SSTP (SHA-256 checked before and after)"
+else
+	tap_not_ok "private vpnserver copy patched for SSTP"
+fi
+
+if softether_start "$ns" "$se"; then
+	tap_ok "vpnserver runs in the namespace and answers vpncmd"
+else
+	tap_not_ok "vpnserver runs in the namespace and answers vpncmd"
+	tap_diag_file "$se/vpnserver.log" 20
+fi
+
+# A fresh random password, kept in a 0600 file only (never on a command line).
+(
+	umask 077
+	head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$out/password"
+	echo >>"$out/password"
+)
+user=alice
+if softether_setup_sstp "$ns" "$se" "$user" "$out/password"; then
+	tap_ok "SSTP, certificate, hub, user and SecureNAT configured with vpncmd"
+else
+	tap_not_ok "SSTP, certificate, hub, user and SecureNAT configured with vpncmd"
+	tap_diag_file "$se/vpncmd.log" 30
+fi
+
+uml_run --netns "$ns" --tap "$tap" --guest-addr "$UML_GUEST_ADDR/$UML_PREFIX_LEN" --timeout 300 \
+	"$out" "$here/guest/sstpc-softether.sh" \
+	SSTP_SERVER="$UML_HOST_ADDR" SSTP_USER="$user" SSTP_PASSWORD_FILE="$out/password" \
+	SSTP_CA="$se/pki/ca.pem" SSTP_GATEWAY=198.18.0.1
+rc=$?
+tap_import "$out/guest.tap"
+if [ "$rc" -eq 0 ]; then
+	tap_ok "guest script passed"
+else
+	tap_not_ok "guest script passed (exit $rc)"
+	tap_diag_file "$out/guest.log" 30
+	tap_diag_file "$out/console.log" 15
+fi
+
+# The server side saw an SSTP session (guards against a client that only thinks it is up).
+if grep -q 'SSTP' "$se/vpnserver.log" && grep -q -i 'session' "$se/vpnserver.log"; then
+	tap_ok "vpnserver logged the SSTP session"
+else
+	tap_not_ok "vpnserver logged the SSTP session"
+	tap_diag_file "$se/vpnserver.log" 30
+fi
+
+[ ! -r "$out/timing" ] || tap_diag "$(cat "$out/timing")"
+tap_diag "$(grep 'uml-run:' "$out/console.log")"
+tap_finish
