@@ -92,6 +92,10 @@ static bool msg_rules_for(uint16_t type, struct msg_rules *r)
 	switch (type) {
 	case SSTP_MSG_CALL_CONNECT_REQUEST:
 		r->allow_encap = true;
+		/* [MS-SSTP] 3.3.1.1.1: a request carrying a Status Info with a
+		 * non-zero status is answered with a NAK, not an Abort, so the
+		 * attribute itself is legal here. */
+		r->allow_status = true;
 		r->required = SSTP_ATTR_ENCAPSULATED_PROTOCOL_ID;
 		return true;
 	case SSTP_MSG_CALL_CONNECT_ACK:

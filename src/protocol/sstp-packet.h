@@ -138,6 +138,8 @@ int sstp_packet_frame_length(const uint8_t *buf, size_t len, struct sstp_parse_e
  *   unknown attribute id (0 or > 4)      -> UNRECOGNIZED_ATTRIBUTE
  *   attribute twice                      -> DUPLICATE_ATTRIBUTE
  *   Status Info where none is allowed    -> STATUS_INFO_NOT_SUPPORTED_IN_MSG
+ *   (allowed: NAK, Abort, Disconnect, and Call Connect Request, which a
+ *   server NAKs if the status is non-zero, [MS-SSTP] 3.3.1.1.1)
  *   other attribute not allowed here     -> ATTRIB_NOT_SUPPORTED_IN_MSG
  *   required attribute absent            -> REQUIRED_ATTRIBUTE_MISSING
  * The parser does not judge values (protocol id, hash bits): that is the

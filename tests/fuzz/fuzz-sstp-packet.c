@@ -76,7 +76,7 @@ static void check_reencode(const uint8_t *in, size_t len, const struct sstp_pack
 	} else {
 		switch (c->msg_type) {
 		case SSTP_MSG_CALL_CONNECT_REQUEST:
-			if (c->encap_protocol == SSTP_ENCAP_PPP)
+			if (c->encap_protocol == SSTP_ENCAP_PPP && c->n_status == 0)
 				n = sstp_packet_build_call_connect_request(out, sizeof(out));
 			break;
 		case SSTP_MSG_CALL_CONNECT_ACK:

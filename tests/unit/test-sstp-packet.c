@@ -596,7 +596,6 @@ static void test_reject_not_allowed(void)
 	{
 		static const uint16_t types[] = {
 			SSTP_MSG_CALL_DISCONNECT_ACK, SSTP_MSG_ECHO_REQUEST, SSTP_MSG_ECHO_RESPONSE,
-			SSTP_MSG_CALL_CONNECT_REQUEST,
 		};
 
 		for (unsigned i = 0; i < G_N_ELEMENTS(types); i++) {
@@ -605,7 +604,35 @@ static void test_reject_not_allowed(void)
 			expect_reject(buf, off, SSTP_STATUS_STATUS_INFO_NOT_SUPPORTED_IN_MSG,
 			              SSTP_ATTR_STATUS_INFO);
 		}
+		/* Also in the messages whose only attribute is a fixed one. */
+		off = add_attr(buf, 8, SSTP_ATTR_CRYPTO_BINDING_REQ, binding_req_value, 36);
+		off = add_attr(buf, off, SSTP_ATTR_STATUS_INFO, status_value, 8);
+		finish_ctrl(buf, off, SSTP_MSG_CALL_CONNECT_ACK, 2);
+		expect_reject(buf, off, SSTP_STATUS_STATUS_INFO_NOT_SUPPORTED_IN_MSG,
+		              SSTP_ATTR_STATUS_INFO);
 	}
+}
+
+/* [MS-SSTP] 3.3.1.1.1: a request with a Status Info is NAKed by the server,
+ * so it must decode (the server then looks at the status). */
+static void test_request_with_status(void)
+{
+	uint8_t buf[64];
+	struct sstp_packet p;
+	size_t off;
+
+	off = add_attr(buf, 8, SSTP_ATTR_ENCAPSULATED_PROTOCOL_ID, encap_value, 2);
+	off = add_attr(buf, off, SSTP_ATTR_STATUS_INFO, status_value, 8);
+	finish_ctrl(buf, off, SSTP_MSG_CALL_CONNECT_REQUEST, 2);
+	expect_accept(buf, off, &p);
+	g_assert_true(p.ctrl.has_encap_protocol);
+	g_assert_cmpuint(p.ctrl.n_status, ==, 1);
+	g_assert_cmpuint(p.ctrl.status[0].status, ==, SSTP_STATUS_VALUE_NOT_SUPPORTED);
+	/* Still refused without the protocol id. */
+	off = add_attr(buf, 8, SSTP_ATTR_STATUS_INFO, status_value, 8);
+	finish_ctrl(buf, off, SSTP_MSG_CALL_CONNECT_REQUEST, 1);
+	expect_reject(buf, off, SSTP_STATUS_REQUIRED_ATTRIBUTE_MISSING,
+	              SSTP_ATTR_ENCAPSULATED_PROTOCOL_ID);
 }
 
 static void test_reject_required_missing(void)
@@ -833,6 +860,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/sstp-packet/reject/unknown-attribute", test_reject_unknown_attr);
 	g_test_add_func("/sstp-packet/reject/not-allowed", test_reject_not_allowed);
 	g_test_add_func("/sstp-packet/reject/required-missing", test_reject_required_missing);
+	g_test_add_func("/sstp-packet/request-with-status", test_request_with_status);
 	g_test_add_func("/sstp-packet/status-info-repeat", test_status_info_repeat);
 	g_test_add_func("/sstp-packet/reserved-ignored", test_reserved_ignored);
 	g_test_add_func("/sstp-packet/values-passed-through", test_values_passed_through);
