@@ -864,6 +864,10 @@ settings_host_name_check(const char *s, gsize len, GError **error)
 			                             "and '.'"));
 			return FALSE;
 		}
+		if (c == '-' && label == 0) {
+			settings_set_reason(error, _("a label of the host name may not start with '-'"));
+			return FALSE;
+		}
 		if (++label > 63) {
 			settings_set_reason(error, _("a label of the host name is longer than 63 characters"));
 			return FALSE;
@@ -1187,6 +1191,9 @@ settings_sanitize_hostport(const NMSstpKey *key, const char *value, char **out, 
 		return FALSE;
 	if (port_str && !settings_port_parse(port_str, &port, error))
 		return FALSE;
+	/* "example.com." is the same name; TLS SNI must not carry the dot. */
+	if (!is_ipv6 && host[host_len - 1] == '.')
+		host_len--;
 
 	if (out) {
 		GString *s = g_string_new(NULL);
@@ -1226,6 +1233,8 @@ settings_sanitize_host(const NMSstpKey *key, const char *value, char **out, GErr
 	}
 	if (!settings_host_check(host, len, &is_ipv6, error))
 		return FALSE;
+	if (!is_ipv6 && host[len - 1] == '.')
+		len--;
 	if (out)
 		*out = g_strndup(host, len);
 	return TRUE;

@@ -271,7 +271,8 @@ test_gateway(void)
 		"2001:db8::1", "[2001:db8::1]", /* bare, as the old plugin allowed */
 		"xn--bcher-kva.example", "xn--bcher-kva.example",
 		"host_name.corp", "host_name.corp",
-		"vpn.example.com.", "vpn.example.com.",
+		"vpn.example.com.", "vpn.example.com",
+		"vpn.example.com.:443", "vpn.example.com:443",
 		NULL
 	};
 	static const char *const bad[] = {
@@ -279,7 +280,8 @@ test_gateway(void)
 		":443", "vpn.example.com:", "vpn.example.com:65536", "vpn.example.com:-1",
 		"vpn.example.com:https", "[2001:db8::1", "[2001:db8::1]443", "[192.0.2.1]",
 		"2001:db8::zz", "999.1.1.1", "192.0.2", "bücher.example", "https://vpn.example.com",
-		"user@vpn.example.com", "vpn.example.com/path", "a;rm -rf", NULL
+		"user@vpn.example.com", "vpn.example.com/path", "a;rm -rf", "-vpn.example.com",
+		"vpn.-x.example.com", ".", "vpn.example.com..", NULL
 	};
 	const NMSstpKey *k = nm_sstp_settings_lookup("gateway");
 	gsize i;
