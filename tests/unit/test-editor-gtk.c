@@ -1,0 +1,759 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The SSTP editor under a real X server, built twice: SSTP_TEST_GTK=3
+ * (nm-connection-editor's toolkit) and SSTP_TEST_GTK=4 (GNOME Settings').
+ *
+ * The plugin is loaded as NetworkManager's clients load it
+ * (nm_vpn_editor_plugin_load() on the built libnm-vpn-plugin-sstp.so, which
+ * loads the editor library for the GTK in this process). Fields are set
+ * programmatically and the NMSettingVpn that update_connection() produces is
+ * checked; invalid input must be marked and must fail update_connection().
+ * Screenshots of the main page and of every Advanced page are written to
+ * the build directory (tests/unit/screenshot-gtkN-*.png) for a person to
+ * look at.
+ *
+ * Without a DISPLAY the test starts its own Xvfb (-displayfd picks a free
+ * display; PR_SET_PDEATHSIG and an explicit kill by PID end it), or reports
+ * a TAP skip saying why when there is no Xvfb.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtk/gtk.h>
+#include <NetworkManager.h>
+
+#include "nm-sstp-editor-plugin.h"
+#include "nm-sstp-settings.h"
+
+#if SSTP_TEST_GTK == 4
+#define GTKV "gtk4"
+#else
+#define GTKV "gtk3"
+#endif
+
+static GPid xvfb_pid;
+
+/* ---------------------------------------------------------------------------
+ * An X server for the test */
+
+static void
+xvfb_child_setup(gpointer user_data)
+{
+	/* Xvfb ends with us even if an assertion aborts the test. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* Starts Xvfb on a free display; returns a skip reason or NULL. */
+static char *
+xvfb_start(void)
+{
+	g_autofree char *xvfb = g_find_program_in_path("Xvfb");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GIOChannel) channel = NULL;
+	g_autofree char *line = NULL;
+	char display[32];
+	int out_fd = -1;
+	guint64 number;
+	char *argv[] = { NULL, "-displayfd", "1", "-screen", "0", "1280x1024x24",
+		         "-nolisten", "tcp", NULL };
+
+	if (!xvfb)
+		return g_strdup("no DISPLAY and no Xvfb installed (apt-get install xvfb)");
+	argv[0] = xvfb;
+	if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD
+	                                                    | G_SPAWN_STDERR_TO_DEV_NULL,
+	                              xvfb_child_setup, NULL, &xvfb_pid, NULL, &out_fd, NULL,
+	                              &error))
+		return g_strdup_printf("cannot start Xvfb: %s", error->message);
+
+	/* Xvfb writes the display number once it accepts connections. */
+	channel = g_io_channel_unix_new(out_fd);
+	g_io_channel_set_close_on_unref(channel, TRUE);
+	if (g_io_channel_read_line(channel, &line, NULL, NULL, &error) != G_IO_STATUS_NORMAL
+	    || !g_ascii_string_to_unsigned(g_strstrip(line), 10, 0, 65535, &number, NULL)) {
+		kill(xvfb_pid, SIGTERM);
+		waitpid(xvfb_pid, NULL, 0);
+		xvfb_pid = 0;
+		return g_strdup("Xvfb did not report a display number");
+	}
+	g_snprintf(display, sizeof(display), ":%u", (unsigned) number);
+	g_setenv("DISPLAY", display, TRUE);
+	return NULL;
+}
+
+static void
+xvfb_stop(void)
+{
+	if (xvfb_pid > 0) {
+		kill(xvfb_pid, SIGTERM);
+		waitpid(xvfb_pid, NULL, 0);
+		xvfb_pid = 0;
+	}
+}
+
+/* ---------------------------------------------------------------------------
+ * GTK3/GTK4 helpers for the test */
+
+#if SSTP_TEST_GTK != 4
+static void
+add_child(GtkWidget *child, gpointer user_data)
+{
+	g_ptr_array_add(user_data, child);
+}
+#endif
+
+static void
+collect_children(GtkWidget *widget, GPtrArray *out)
+{
+#if SSTP_TEST_GTK == 4
+	GtkWidget *child;
+
+	for (child = gtk_widget_get_first_child(widget); child;
+	     child = gtk_widget_get_next_sibling(child))
+		g_ptr_array_add(out, child);
+#else
+	if (GTK_IS_CONTAINER(widget))
+		gtk_container_forall(GTK_CONTAINER(widget), add_child, out);
+#endif
+}
+
+static GtkWidget *
+find_named(GtkWidget *widget, const char *name)
+{
+	g_autoptr(GPtrArray) children = g_ptr_array_new();
+	guint i;
+
+	if (g_strcmp0(gtk_widget_get_name(widget), name) == 0)
+		return widget;
+	collect_children(widget, children);
+	for (i = 0; i < children->len; i++) {
+		GtkWidget *found = find_named(g_ptr_array_index(children, i), name);
+
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+static GtkWidget *
+find_toplevel_named(const char *name)
+{
+	GtkWidget *found = NULL;
+#if SSTP_TEST_GTK == 4
+	GListModel *list = gtk_window_get_toplevels();
+	guint i;
+
+	for (i = 0; i < g_list_model_get_n_items(list) && !found; i++) {
+		GtkWidget *w = g_list_model_get_item(list, i);
+
+		if (g_strcmp0(gtk_widget_get_name(w), name) == 0)
+			found = w;
+		g_object_unref(w);
+	}
+#else
+	GList *list = gtk_window_list_toplevels(), *l;
+
+	for (l = list; l && !found; l = l->next) {
+		if (g_strcmp0(gtk_widget_get_name(l->data), name) == 0)
+			found = l->data;
+	}
+	g_list_free(list);
+#endif
+	return found;
+}
+
+static GtkWidget *
+must_find(GtkWidget *root, const char *name)
+{
+	GtkWidget *w = find_named(root, name);
+
+	if (!w)
+		g_error("no widget named %s", name);
+	return w;
+}
+
+static void
+entry_set(GtkWidget *entry, const char *text)
+{
+#if SSTP_TEST_GTK == 4
+	gtk_editable_set_text(GTK_EDITABLE(entry), text);
+#else
+	gtk_entry_set_text(GTK_ENTRY(entry), text);
+#endif
+}
+
+static const char *
+entry_get(GtkWidget *entry)
+{
+#if SSTP_TEST_GTK == 4
+	return gtk_editable_get_text(GTK_EDITABLE(entry));
+#else
+	return gtk_entry_get_text(GTK_ENTRY(entry));
+#endif
+}
+
+static void
+check_set(GtkWidget *check, gboolean active)
+{
+#if SSTP_TEST_GTK == 4
+	gtk_check_button_set_active(GTK_CHECK_BUTTON(check), active);
+#else
+	gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(check), active);
+#endif
+}
+
+static gboolean
+check_get(GtkWidget *check)
+{
+#if SSTP_TEST_GTK == 4
+	return gtk_check_button_get_active(GTK_CHECK_BUTTON(check));
+#else
+	return gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(check));
+#endif
+}
+
+static gboolean
+has_error_class(GtkWidget *widget)
+{
+#if SSTP_TEST_GTK == 4
+	return gtk_widget_has_css_class(widget, "error");
+#else
+	return gtk_style_context_has_class(gtk_widget_get_style_context(widget), "error");
+#endif
+}
+
+static char *
+tooltip_dup(GtkWidget *widget)
+{
+#if SSTP_TEST_GTK == 4
+	return g_strdup(gtk_widget_get_tooltip_text(widget));
+#else
+	return gtk_widget_get_tooltip_text(widget);
+#endif
+}
+
+static GtkWidget *
+window_with(GtkWidget *child)
+{
+#if SSTP_TEST_GTK == 4
+	GtkWidget *window = gtk_window_new();
+
+	gtk_window_set_child(GTK_WINDOW(window), child);
+	gtk_window_present(GTK_WINDOW(window));
+#else
+	GtkWidget *window = gtk_window_new(GTK_WINDOW_TOPLEVEL);
+
+	gtk_container_add(GTK_CONTAINER(window), child);
+	gtk_widget_show(window);
+#endif
+	gtk_window_set_title(GTK_WINDOW(window), "SSTP editor test");
+	return window;
+}
+
+static void
+window_destroy(GtkWidget *window)
+{
+#if SSTP_TEST_GTK == 4
+	gtk_window_destroy(GTK_WINDOW(window));
+#else
+	gtk_widget_destroy(window);
+#endif
+}
+
+static int
+widget_width(GtkWidget *w)
+{
+#if SSTP_TEST_GTK == 4
+	return gtk_widget_get_width(w);
+#else
+	return gtk_widget_get_allocated_width(w);
+#endif
+}
+
+static int
+widget_height(GtkWidget *w)
+{
+#if SSTP_TEST_GTK == 4
+	return gtk_widget_get_height(w);
+#else
+	return gtk_widget_get_allocated_height(w);
+#endif
+}
+
+static gboolean
+deadline_passed(gpointer user_data)
+{
+	*(gboolean *) user_data = TRUE;
+	return G_SOURCE_REMOVE;
+}
+
+/* Run the main loop until the window is mapped and laid out, then until
+ * nothing is pending. The deadline only turns a hang into a failure. */
+static void
+wait_until_shown(GtkWidget *window)
+{
+	gboolean expired = FALSE;
+	guint id = g_timeout_add_seconds(20, deadline_passed, &expired);
+
+	while (!expired && !(gtk_widget_get_mapped(window) && widget_width(window) > 1))
+		g_main_context_iteration(NULL, TRUE);
+	g_assert_false(expired);
+	g_source_remove(id);
+	/* a few more frames so that deferred layout and drawing settle */
+	for (int i = 0; i < 5; i++) {
+		gboolean tick = FALSE;
+
+		id = g_timeout_add(50, deadline_passed, &tick);
+		while (!tick)
+			g_main_context_iteration(NULL, TRUE);
+	}
+}
+
+static void
+save_screenshot(GtkWidget *window, const char *what)
+{
+	g_autofree char *path = g_strdup_printf("%s/screenshot-%s-%s.png", SSTP_SCREENSHOT_DIR, GTKV,
+	                                        what);
+	int w = widget_width(window), h = widget_height(window);
+
+	g_assert_cmpint(w, >, 50);
+	g_assert_cmpint(h, >, 50);
+#if SSTP_TEST_GTK == 4
+	{
+		g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new(window);
+		GtkSnapshot *snapshot = gtk_snapshot_new();
+		g_autoptr(GskRenderNode) node = NULL;
+		g_autoptr(GdkTexture) texture = NULL;
+		GskRenderer *renderer = gtk_native_get_renderer(GTK_NATIVE(window));
+
+		gdk_paintable_snapshot(paintable, snapshot, w, h);
+		node = gtk_snapshot_free_to_node(snapshot);
+		g_assert_nonnull(node);
+		texture = gsk_renderer_render_texture(renderer, node, &GRAPHENE_RECT_INIT(0, 0, w, h));
+		g_assert_true(gdk_texture_save_to_png(texture, path));
+	}
+#else
+	{
+		cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+		cairo_t *cr = cairo_create(surface);
+
+		gtk_widget_draw(window, cr);
+		cairo_destroy(cr);
+		g_assert_cmpint(cairo_surface_write_to_png(surface, path), ==, CAIRO_STATUS_SUCCESS);
+		cairo_surface_destroy(surface);
+	}
+#endif
+	g_test_message("screenshot: %s (%dx%d)", path, w, h);
+}
+
+/* ---------------------------------------------------------------------------
+ * Fixture: the plugin, an editor for a connection, the page in a window */
+
+typedef struct {
+	NMVpnEditorPlugin *plugin;
+	NMConnection *connection;
+	NMVpnEditor *editor;
+	GtkWidget *page;
+	GtkWidget *window;
+	guint changed;
+} Fixture;
+
+static void
+on_changed(NMVpnEditor *editor, gpointer user_data)
+{
+	((Fixture *) user_data)->changed++;
+}
+
+static NMConnection *
+new_connection(void)
+{
+	NMConnection *connection = nm_simple_connection_new();
+	NMSetting *s_con = nm_setting_connection_new();
+	NMSettingVpn *s_vpn = NM_SETTING_VPN(nm_setting_vpn_new());
+
+	g_object_set(s_con, NM_SETTING_CONNECTION_ID, "Test SSTP", NM_SETTING_CONNECTION_UUID,
+	             "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", NM_SETTING_CONNECTION_TYPE,
+	             NM_SETTING_VPN_SETTING_NAME, NULL);
+	g_object_set(s_vpn, NM_SETTING_VPN_SERVICE_TYPE, NM_SSTP_DBUS_SERVICE, NULL);
+	nm_setting_vpn_add_data_item(s_vpn, NM_SSTP_KEY_GATEWAY, "vpn.example.com");
+	nm_setting_vpn_add_data_item(s_vpn, NM_SSTP_KEY_USER, "bob");
+	nm_setting_vpn_add_data_item(s_vpn, NM_SSTP_KEY_MTU, "1300");
+	nm_setting_vpn_add_data_item(s_vpn, NM_SSTP_KEY_REFUSE_PAP, "yes");
+	nm_setting_vpn_add_data_item(s_vpn, "x-from-a-newer-version", "kept");
+	nm_setting_vpn_add_secret(s_vpn, NM_SSTP_KEY_PASSWORD, "old-password");
+	nm_connection_add_setting(connection, s_con);
+	nm_connection_add_setting(connection, NM_SETTING(s_vpn));
+	return connection;
+}
+
+static void
+fixture_setup(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+
+	f->plugin = nm_vpn_editor_plugin_load(SSTP_BASE_PLUGIN, NM_SSTP_DBUS_SERVICE, &error);
+	g_assert_no_error(error);
+	f->connection = new_connection();
+	f->editor = nm_vpn_editor_plugin_get_editor(f->plugin, f->connection, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(f->editor);
+	g_signal_connect(f->editor, "changed", G_CALLBACK(on_changed), f);
+	f->page = GTK_WIDGET(nm_vpn_editor_get_widget(f->editor));
+	g_assert_true(GTK_IS_WIDGET(f->page));
+	f->window = window_with(f->page);
+	wait_until_shown(f->window);
+}
+
+static void
+fixture_teardown(Fixture *f, gconstpointer data)
+{
+	GtkWidget *dialog = find_toplevel_named("sstp-advanced-dialog");
+
+	if (dialog)
+		gtk_dialog_response(GTK_DIALOG(dialog), GTK_RESPONSE_CANCEL);
+	window_destroy(f->window);
+	g_clear_object(&f->editor);
+	g_clear_object(&f->connection);
+	g_clear_object(&f->plugin);
+}
+
+/* update_connection() into a fresh connection; NULL + error on failure */
+static NMSettingVpn *
+update(Fixture *f, NMConnection **out_connection, GError **error)
+{
+	NMConnection *c = nm_simple_connection_new();
+
+	nm_connection_add_setting(c, nm_setting_duplicate(
+	                                 NM_SETTING(nm_connection_get_setting_connection(f->connection))));
+	if (!nm_vpn_editor_update_connection(f->editor, c, error)) {
+		g_object_unref(c);
+		return NULL;
+	}
+	*out_connection = c;
+	return nm_connection_get_setting_vpn(c);
+}
+
+static GtkWidget *
+open_advanced(Fixture *f)
+{
+	GtkWidget *dialog;
+
+	g_signal_emit_by_name(must_find(f->page, "advanced-button"), "clicked");
+	dialog = find_toplevel_named("sstp-advanced-dialog");
+	g_assert_nonnull(dialog);
+	wait_until_shown(dialog);
+	return dialog;
+}
+
+/* ---------------------------------------------------------------------------
+ * Tests */
+
+static void
+test_loads_connection(Fixture *f, gconstpointer data)
+{
+	g_assert_cmpstr(entry_get(must_find(f->page, NM_SSTP_KEY_GATEWAY)), ==, "vpn.example.com");
+	g_assert_cmpstr(entry_get(must_find(f->page, NM_SSTP_KEY_USER)), ==, "bob");
+	g_assert_cmpstr(entry_get(must_find(f->page, NM_SSTP_KEY_PASSWORD)), ==, "old-password");
+	g_assert_cmpstr(gtk_combo_box_get_active_id(
+	                    GTK_COMBO_BOX(must_find(f->page, NM_SSTP_KEY_CONNECTION_TYPE))),
+	                ==, NM_SSTP_CONTYPE_PASSWORD);
+	/* Advanced fields are not in the page until the dialog opens. */
+	g_assert_null(find_named(f->page, NM_SSTP_KEY_MTU));
+}
+
+static void
+test_update_connection(Fixture *f, gconstpointer data)
+{
+	g_autoptr(NMConnection) result = NULL;
+	g_autoptr(GError) error = NULL;
+	NMSettingVpn *s_vpn;
+	GtkWidget *dialog;
+	guint changed_before = f->changed;
+
+	entry_set(must_find(f->page, NM_SSTP_KEY_GATEWAY), "new.example.com:8443");
+	entry_set(must_find(f->page, NM_SSTP_KEY_USER), "alice");
+	entry_set(must_find(f->page, NM_SSTP_KEY_PASSWORD), "n3w-secret");
+	entry_set(must_find(f->page, NM_SSTP_KEY_DOMAIN), "CORP");
+	g_assert_cmpuint(f->changed, >, changed_before);
+
+	dialog = open_advanced(f);
+	g_assert_cmpstr(entry_get(must_find(dialog, NM_SSTP_KEY_MTU)), ==, "1300");
+	g_assert_true(check_get(must_find(dialog, NM_SSTP_KEY_REFUSE_PAP)));
+	/* dhcp-inform defaults to on: the check shows the table default */
+	g_assert_true(check_get(must_find(dialog, NM_SSTP_KEY_DHCP_INFORM)));
+	check_set(must_find(dialog, NM_SSTP_KEY_DHCP_INFORM), FALSE);
+	check_set(must_find(dialog, NM_SSTP_KEY_REFUSE_CHAP), TRUE);
+	gtk_combo_box_set_active_id(GTK_COMBO_BOX(must_find(dialog, NM_SSTP_KEY_TLS_MIN_VERSION)),
+	                            "1.3");
+	entry_set(must_find(dialog, NM_SSTP_KEY_PROXY_SERVER), "proxy.example.com");
+	entry_set(must_find(dialog, NM_SSTP_KEY_PROXY_PORT), "3128");
+	gtk_dialog_response(GTK_DIALOG(dialog), GTK_RESPONSE_OK);
+	g_assert_null(find_toplevel_named("sstp-advanced-dialog"));
+
+	s_vpn = update(f, &result, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(nm_setting_vpn_get_service_type(s_vpn), ==, NM_SSTP_DBUS_SERVICE);
+	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_GATEWAY), ==,
+	                "new.example.com:8443");
+	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_USER), ==, "alice");
+	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_DOMAIN), ==, "CORP");
+	g_assert_cmpstr(nm_setting_vpn_get_secret(s_vpn, NM_SSTP_KEY_PASSWORD), ==, "n3w-secret");
+	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_DHCP_INFORM), ==, "no");
+	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_REFUSE_CHAP), ==, "yes");
+	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_REFUSE_PAP), ==, "yes");
+	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_TLS_MIN_VERSION), ==, "1.3");
+	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_MTU), ==, "1300");
+	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_PROXY_SERVER), ==,
+	                "proxy.example.com");
+	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_PROXY_PORT), ==, "3128");
+	/* defaults are not written; unknown keys are kept */
+	g_assert_null(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_IGN_CERT_WARN));
+	g_assert_null(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_TLS_SNI));
+	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, "x-from-a-newer-version"), ==, "kept");
+	g_assert_true(nm_sstp_settings_validate(s_vpn, NULL, NULL, &error));
+	g_assert_no_error(error);
+}
+
+static void
+test_invalid_input_blocks_save(Fixture *f, gconstpointer data)
+{
+	g_autoptr(NMConnection) result = NULL;
+	g_autoptr(GError) error = NULL;
+	GtkWidget *gateway = must_find(f->page, NM_SSTP_KEY_GATEWAY);
+	GtkWidget *dialog, *mtu;
+	g_autofree char *tooltip = NULL;
+
+	g_assert_false(has_error_class(gateway));
+	entry_set(gateway, "bad host name");
+	g_assert_true(has_error_class(gateway));
+	tooltip = tooltip_dup(gateway);
+	g_assert_nonnull(strstr(tooltip, "gateway"));
+	g_assert_null(update(f, &result, &error));
+	g_assert_nonnull(error);
+	g_assert_nonnull(strstr(error->message, "gateway"));
+	g_clear_error(&error);
+
+	entry_set(gateway, "");
+	g_assert_true(has_error_class(gateway));
+	g_assert_null(update(f, &result, &error));
+	g_assert_nonnull(strstr(error->message, "required"));
+	g_clear_error(&error);
+
+	entry_set(gateway, "ok.example.com");
+	g_assert_false(has_error_class(gateway));
+
+	/* An advanced field: marked, OK disabled, Save blocked. */
+	dialog = open_advanced(f);
+	mtu = must_find(dialog, NM_SSTP_KEY_MTU);
+	entry_set(mtu, "12");
+	g_assert_true(has_error_class(mtu));
+	g_clear_pointer(&tooltip, g_free);
+	tooltip = tooltip_dup(mtu);
+	g_assert_nonnull(strstr(tooltip, "576"));
+	g_assert_null(update(f, &result, &error));
+	g_assert_nonnull(strstr(error->message, "mtu"));
+	g_clear_error(&error);
+
+	/* Cancel puts the old value back. */
+	gtk_dialog_response(GTK_DIALOG(dialog), GTK_RESPONSE_CANCEL);
+	g_assert_false(has_error_class(mtu));
+	g_assert_cmpstr(entry_get(mtu), ==, "1300");
+	g_assert_nonnull(update(f, &result, &error));
+	g_assert_no_error(error);
+}
+
+static void
+test_tls_mode(Fixture *f, gconstpointer data)
+{
+	g_autoptr(NMConnection) result = NULL;
+	g_autoptr(GError) error = NULL;
+	NMSettingVpn *s_vpn;
+	GtkWidget *dialog;
+
+	gtk_combo_box_set_active_id(GTK_COMBO_BOX(must_find(f->page, NM_SSTP_KEY_CONNECTION_TYPE)),
+	                            NM_SSTP_CONTYPE_TLS);
+	g_assert_false(gtk_widget_get_visible(must_find(f->page, NM_SSTP_KEY_USER)));
+	g_assert_false(gtk_widget_get_visible(must_find(f->page, NM_SSTP_KEY_PASSWORD)));
+	g_assert_true(gtk_widget_get_visible(must_find(f->page, "tls-hint")));
+	wait_until_shown(f->window);
+	save_screenshot(f->window, "main-tls");
+
+	dialog = open_advanced(f);
+	g_assert_true(gtk_widget_get_sensitive(must_find(dialog, NM_SSTP_KEY_TLS_USER_CERT)));
+	entry_set(must_find(dialog, NM_SSTP_KEY_TLS_USER_CERT), "/etc/sstp/user.pem");
+	entry_set(must_find(dialog, NM_SSTP_KEY_TLS_USER_KEY), "/etc/sstp/user.key");
+	entry_set(must_find(dialog, NM_SSTP_KEY_TLS_IDENTITY), "alice@example.com");
+	gtk_dialog_response(GTK_DIALOG(dialog), GTK_RESPONSE_OK);
+
+	s_vpn = update(f, &result, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_CONNECTION_TYPE), ==,
+	                NM_SSTP_CONTYPE_TLS);
+	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_TLS_USER_CERT), ==,
+	                "/etc/sstp/user.pem");
+	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_TLS_IDENTITY), ==,
+	                "alice@example.com");
+	g_assert_true(nm_sstp_settings_is_tls(s_vpn));
+}
+
+/* The mnemonic letter of a label or check button text ("Sho_w" → 'w'). */
+static gunichar
+mnemonic_of_text(const char *text)
+{
+	const char *p;
+
+	for (p = text; p && *p; p++) {
+		if (p[0] == '_' && p[1] == '_')
+			p++;
+		else if (p[0] == '_' && p[1])
+			return g_unichar_tolower(g_utf8_get_char(p + 1));
+	}
+	return 0;
+}
+
+static void
+collect_mnemonics(GtkWidget *widget, GString *keys, guint *count, guint *shared)
+{
+	g_autoptr(GPtrArray) children = g_ptr_array_new();
+	const char *text = NULL;
+	guint i;
+
+	if (!gtk_widget_get_visible(widget))
+		return;
+	if (GTK_IS_LABEL(widget) && gtk_label_get_mnemonic_widget(GTK_LABEL(widget)))
+		text = gtk_label_get_label(GTK_LABEL(widget));
+#if SSTP_TEST_GTK == 4
+	else if (GTK_IS_CHECK_BUTTON(widget))
+		text = gtk_check_button_get_label(GTK_CHECK_BUTTON(widget));
+#else
+	else if (GTK_IS_CHECK_BUTTON(widget))
+		text = gtk_button_get_label(GTK_BUTTON(widget));
+#endif
+	if (text) {
+		gunichar c = mnemonic_of_text(text);
+		char buf[8] = { 0 };
+
+		if (!c)
+			g_error("“%s” has no mnemonic", text);
+		g_unichar_to_utf8(c, buf);
+		if (strstr(keys->str, buf)) {
+			/* allowed (GTK cycles through them), but only where a page has
+			 * more labels than letters: the caller counts them */
+			g_test_message("mnemonic '%s' of “%s” is shared", buf, text);
+			(*shared)++;
+		}
+		g_string_append(keys, buf);
+		(*count)++;
+		if (GTK_IS_CHECK_BUTTON(widget))
+			return; /* its own label child was just counted */
+	}
+	collect_children(widget, children);
+	for (i = 0; i < children->len; i++)
+		collect_mnemonics(g_ptr_array_index(children, i), keys, count, shared);
+}
+
+static void
+test_mnemonics(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GString) main_keys = g_string_new(NULL);
+	GtkWidget *dialog, *notebook;
+	guint count = 0, shared = 0;
+	int i;
+
+	collect_mnemonics(f->page, main_keys, &count, &shared);
+	g_assert_cmpuint(count, >=, 5);
+	g_assert_cmpuint(shared, ==, 0);
+
+	dialog = open_advanced(f);
+	notebook = must_find(dialog, "advanced-notebook");
+	for (i = 0; i < gtk_notebook_get_n_pages(GTK_NOTEBOOK(notebook)); i++) {
+		/* the dialog's own buttons: _Cancel and _OK */
+		g_autoptr(GString) keys = g_string_new("co");
+
+		count = shared = 0;
+		collect_mnemonics(gtk_notebook_get_nth_page(GTK_NOTEBOOK(notebook), i), keys, &count,
+		                  &shared);
+		g_assert_cmpuint(count, >=, 3);
+		/* sharing only once the letters ran out */
+		if (shared > 0)
+			g_assert_cmpuint(count, >, 15);
+	}
+	gtk_dialog_response(GTK_DIALOG(dialog), GTK_RESPONSE_OK);
+}
+
+static void
+test_screenshots(Fixture *f, gconstpointer data)
+{
+	GtkWidget *dialog, *notebook;
+	int i, n;
+
+	save_screenshot(f->window, "main");
+
+	dialog = open_advanced(f);
+	notebook = must_find(dialog, "advanced-notebook");
+	n = gtk_notebook_get_n_pages(GTK_NOTEBOOK(notebook));
+	g_assert_cmpint(n, >=, 4);
+	for (i = 0; i < n; i++) {
+		g_autofree char *name = g_strdup_printf("advanced-%d", i);
+
+		gtk_notebook_set_current_page(GTK_NOTEBOOK(notebook), i);
+		wait_until_shown(dialog);
+		save_screenshot(dialog, name);
+	}
+	gtk_dialog_response(GTK_DIALOG(dialog), GTK_RESPONSE_OK);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_autofree char *skip = NULL;
+	int status;
+
+	/* Quiet, deterministic desktop: no accessibility bus, no dconf, the
+	 * software renderer. */
+	g_setenv("NO_AT_BRIDGE", "1", TRUE);
+	g_setenv("GTK_A11Y", "none", TRUE);
+	g_setenv("GSETTINGS_BACKEND", "memory", TRUE);
+	g_setenv("GDK_BACKEND", "x11", TRUE);
+	g_setenv("GSK_RENDERER", "cairo", TRUE);
+	g_unsetenv("WAYLAND_DISPLAY");
+
+	g_test_init(&argc, &argv, NULL);
+
+	if (!g_getenv("DISPLAY") || !*g_getenv("DISPLAY"))
+		skip = xvfb_start();
+#if SSTP_TEST_GTK == 4
+	if (!skip && !gtk_init_check())
+		skip = g_strdup_printf("cannot open display %s", g_getenv("DISPLAY"));
+#else
+	if (!skip && !gtk_init_check(&argc, &argv))
+		skip = g_strdup_printf("cannot open display %s", g_getenv("DISPLAY"));
+#endif
+	if (skip) {
+		printf("1..0 # SKIP %s\n", skip);
+		xvfb_stop();
+		return 0;
+	}
+
+	g_test_add("/editor/" GTKV "/loads-connection", Fixture, NULL, fixture_setup,
+	           test_loads_connection, fixture_teardown);
+	g_test_add("/editor/" GTKV "/update-connection", Fixture, NULL, fixture_setup,
+	           test_update_connection, fixture_teardown);
+	g_test_add("/editor/" GTKV "/invalid-input-blocks-save", Fixture, NULL, fixture_setup,
+	           test_invalid_input_blocks_save, fixture_teardown);
+	g_test_add("/editor/" GTKV "/tls-mode", Fixture, NULL, fixture_setup, test_tls_mode,
+	           fixture_teardown);
+	g_test_add("/editor/" GTKV "/mnemonics", Fixture, NULL, fixture_setup, test_mnemonics,
+	           fixture_teardown);
+	g_test_add("/editor/" GTKV "/screenshots", Fixture, NULL, fixture_setup, test_screenshots,
+	           fixture_teardown);
+	status = g_test_run();
+	xvfb_stop();
+	return status;
+}
