@@ -5,7 +5,8 @@
 #   uml_require                     tap_skip_all with that reason when there is one
 #   uml_outdir NAME                 create an empty output folder for test NAME and print its path:
 #                                   $UML_OUT_BASE/NAME, default $top_builddir/tests/uml/logs/NAME
-#                                   (or ./tests/uml/logs/NAME); mode 0700, kept after the test
+#                                   (/var/tmp/sstp-uml/tests/uml/logs/NAME without top_builddir);
+#                                   mode 0700, kept after the test
 #   uml_cleanup_push CMD [ARG…]     run CMD at exit (last pushed runs first); uml_require installs
 #                                   the EXIT/INT/TERM trap
 #   uml_netns_create NS TAP CIDR    new network namespace NS with lo up and tap TAP holding CIDR
@@ -104,7 +105,7 @@ uml_require() {
 
 uml_outdir() {
 	local base dir
-	base=${UML_OUT_BASE:-${top_builddir:-$PWD}/tests/uml/logs}
+	base=${UML_OUT_BASE:-${top_builddir:-/var/tmp/sstp-uml}/tests/uml/logs}
 	mkdir -p "$base" || return 1
 	base=$(cd "$base" && pwd) || return 1
 	dir=$base/$1
