@@ -29,6 +29,9 @@
 
 #define SSTP_UI_RESOURCE "/org/freedesktop/network-manager-sstp/nm-sstp-dialog.ui"
 
+/* The id of the "not set" item of enums without a default. */
+#define SSTP_COMBO_UNSET ""
+
 #if GTK_CHECK_VERSION(4, 0, 0)
 #define SSTP_GTK4 1
 #else
@@ -276,7 +279,8 @@ sstp_field_get_value(SstpField *field)
 	case SSTP_FIELD_CHECK:
 		return g_strdup(sstp_ui_check_get(field->widget) ? "yes" : "no");
 	case SSTP_FIELD_COMBO:
-		return g_strdup(gtk_combo_box_get_active_id(GTK_COMBO_BOX(field->widget)));
+		text = gtk_combo_box_get_active_id(GTK_COMBO_BOX(field->widget));
+		return text && *text ? g_strdup(text) : NULL;
 	case SSTP_FIELD_CERT:
 		value = nma_cert_chooser_get_cert(NMA_CERT_CHOOSER(field->widget), &scheme);
 		if (value && !*value)
@@ -307,11 +311,11 @@ sstp_field_set_value(SstpField *field, const char *value)
 		break;
 	}
 	case SSTP_FIELD_COMBO: {
-		const char *v = value ? value : field->key->default_value;
+		const char *v = value && *value ? value : field->key->default_value;
 
-		if (!v && field->key->enum_values)
-			v = field->key->enum_values[0];
-		if (v && !gtk_combo_box_set_active_id(GTK_COMBO_BOX(field->widget), v)) {
+		if (!v)
+			v = SSTP_COMBO_UNSET;
+		if (!gtk_combo_box_set_active_id(GTK_COMBO_BOX(field->widget), v)) {
 			/* A value the table does not know: show it, validation marks it. */
 			gtk_combo_box_text_append(GTK_COMBO_BOX_TEXT(field->widget), v, v);
 			gtk_combo_box_set_active_id(GTK_COMBO_BOX(field->widget), v);
@@ -603,6 +607,11 @@ static void
 sstp_fill_combo(GtkWidget *combo, const NMSstpKey *key)
 {
 	guint i;
+
+	/* Without a table default, "unset" is a choice of its own, so that
+	 * opening and saving the editor adds nothing. */
+	if (!key->default_value)
+		gtk_combo_box_text_append(GTK_COMBO_BOX_TEXT(combo), SSTP_COMBO_UNSET, _("Not set"));
 
 	for (i = 0; key->enum_values && key->enum_values[i]; i++)
 		gtk_combo_box_text_append(GTK_COMBO_BOX_TEXT(combo), key->enum_values[i],

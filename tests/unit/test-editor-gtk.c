@@ -515,6 +515,9 @@ test_update_connection(Fixture *f, gconstpointer data)
 	/* defaults are not written; unknown keys are kept */
 	g_assert_null(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_IGN_CERT_WARN));
 	g_assert_null(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_TLS_SNI));
+	g_assert_null(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_TLS_MAX_VERSION));
+	g_assert_null(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_TLS_VERIFY_METHOD));
+	g_assert_null(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_CONNECTION_TYPE));
 	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, "x-from-a-newer-version"), ==, "kept");
 	g_assert_true(nm_sstp_settings_validate(s_vpn, NULL, NULL, &error));
 	g_assert_no_error(error);
