@@ -207,7 +207,7 @@ softether_start() {
 			SOFTETHER_PID=
 			return 1
 		fi
-		if grep -q 'TCP Listener (port 443) has started' "$dir/vpnserver.log" &&
+		if grep -q 'TCP Listener (port 443) has started' "$dir/vpnserver.log" 2>/dev/null &&
 			softether_vpncmd "$ns" "$dir" "$dir/status.cmd"; then
 			return 0
 		fi
@@ -283,16 +283,27 @@ softether_setup_sstp() {
 	return $rc
 }
 
+# True while pid runs (an exited child that was not waited for yet is a zombie: not running).
+_softether_running() {
+	local state
+	state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+	case $state in
+	Z*) return 1 ;;
+	esac
+	return 0
+}
+
 softether_stop() {
 	local pid=$SOFTETHER_PID i
 	[ -n "$pid" ] || return 0
 	SOFTETHER_PID=
 	# $pid is ip netns exec -> unshare -> bash -> exec vpnserver: one process, same PID.
 	kill -TERM "$pid" 2>/dev/null || return 0
-	for i in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || return 0
+	for i in $(seq 100); do
+		_softether_running "$pid" || break
 		sleep 0.1
 	done
-	kill -KILL "$pid" 2>/dev/null
+	_softether_running "$pid" && kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
 	return 0
 }
