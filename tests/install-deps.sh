@@ -8,7 +8,8 @@ packages="
   libnma-dev libnma-gtk4-dev libgtk-3-dev libgtk-4-dev libsecret-1-dev
   clang libclang-rt-14-dev
   ppp user-mode-linux kmod iproute2 iputils-ping procps psmisc openssl
-  network-manager dbus udev
+  util-linux coreutils hostname systemd-sysv
+  network-manager dbus dbus-daemon dbus-bin udev
   softether-vpnserver softether-vpncmd sstp-client iperf3
   xvfb xauth imagemagick
 "
