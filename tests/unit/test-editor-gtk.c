@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <NetworkManager.h>
 
@@ -712,6 +713,39 @@ test_screenshots(Fixture *f, gconstpointer data)
 	gtk_dialog_response(GTK_DIALOG(dialog), GTK_RESPONSE_OK);
 }
 
+/* A base plugin whose directory has no editor library reports that as an
+ * error (run in a subprocess: only this copy of the plugin is loaded). */
+static void
+test_missing_editor_library(void)
+{
+	if (g_test_subprocess()) {
+		g_autoptr(GError) error = NULL;
+		g_autofree char *dir = g_dir_make_tmp("sstp-noeditor-XXXXXX", &error);
+		g_autofree char *copy = NULL;
+		g_autofree char *contents = NULL;
+		g_autoptr(NMVpnEditorPlugin) plugin = NULL;
+		g_autoptr(NMConnection) connection = new_connection();
+		NMVpnEditor *editor;
+		gsize len = 0;
+
+		g_assert_no_error(error);
+		copy = g_build_filename(dir, "libnm-vpn-plugin-sstp.so", NULL);
+		g_assert_true(g_file_get_contents(SSTP_BASE_PLUGIN, &contents, &len, &error));
+		g_assert_true(g_file_set_contents(copy, contents, len, &error));
+		plugin = nm_vpn_editor_plugin_load(copy, NM_SSTP_DBUS_SERVICE, &error);
+		g_assert_no_error(error);
+		editor = nm_vpn_editor_plugin_get_editor(plugin, connection, &error);
+		g_assert_null(editor);
+		g_assert_nonnull(error);
+		g_assert_nonnull(strstr(error->message, "is not installed"));
+		g_unlink(copy);
+		g_rmdir(dir);
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, 0);
+	g_test_trap_assert_passed();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -744,6 +778,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 
+	g_test_add_func("/editor/" GTKV "/missing-editor-library", test_missing_editor_library);
 	g_test_add("/editor/" GTKV "/loads-connection", Fixture, NULL, fixture_setup,
 	           test_loads_connection, fixture_teardown);
 	g_test_add("/editor/" GTKV "/update-connection", Fixture, NULL, fixture_setup,
