@@ -22,6 +22,9 @@
 #include <gtk/gtk.h>
 #include <nma-cert-chooser.h>
 #include <nma-ui-utils.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "nm-sstp-editor-plugin.h"
 #include "nm-sstp-editor.h"
@@ -225,6 +228,7 @@ struct _SstpEditor {
 	GPtrArray *fields;      /* SstpField*, in table order */
 	GHashTable *snapshot;   /* key name → value of advanced fields at dialog open */
 	NMSettingVpn *original; /* the connection's setting as given (unknown keys kept) */
+	char *auto_subject;     /* the tls-subject-name the editor filled in, if any */
 };
 
 static void sstp_editor_interface_init(NMVpnEditorInterface *iface);
@@ -380,6 +384,74 @@ sstp_field_applies(SstpEditor *self, SstpField *field)
 }
 
 /* ---------------------------------------------------------------------------
+ * tls-subject-name from the user certificate */
+
+/* The name the original plugin took from a user certificate, so profiles
+ * made here match profiles made there: the subject's emailAddress (Active
+ * Directory puts user@domain there), else its commonName. NULL when the file
+ * is not a PEM or DER certificate. */
+static char *
+sstp_cert_subject_name(const char *path)
+{
+	BIO *bio;
+	X509 *cert;
+	X509_NAME *name;
+	char *result = NULL;
+	int idx;
+
+	bio = BIO_new_file(path, "rb");
+	if (!bio)
+		goto out;
+	cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	if (!cert && BIO_reset(bio) == 0)
+		cert = d2i_X509_bio(bio, NULL);
+	BIO_free(bio);
+	if (!cert)
+		goto out;
+
+	name = X509_get_subject_name(cert);
+	idx = X509_NAME_get_index_by_NID(name, NID_pkcs9_emailAddress, -1);
+	if (idx < 0)
+		idx = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+	if (idx >= 0) {
+		unsigned char *utf8 = NULL;
+		int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx)));
+
+		if (n > 0 && g_utf8_validate((const char *) utf8, n, NULL))
+			result = g_strndup((const char *) utf8, n);
+		OPENSSL_free(utf8);
+	}
+	X509_free(cert);
+out:
+	/* the editor never reports OpenSSL's queue; leave it empty */
+	ERR_clear_error();
+	return result;
+}
+
+/* When the user certificate changes, fill tls-subject-name from it, unless
+ * the person typed a name of their own there. */
+static void
+sstp_editor_update_subject(SstpEditor *self, SstpField *cert_field)
+{
+	SstpField *subject = sstp_editor_find_field(self, NM_SSTP_KEY_TLS_SUBJECT_NAME);
+	g_autofree char *path = sstp_field_get_value(cert_field);
+	g_autofree char *current = NULL;
+	g_autofree char *name = NULL;
+
+	if (!subject || !path || !g_path_is_absolute(path))
+		return;
+	current = sstp_field_get_value(subject);
+	if (current && g_strcmp0(current, self->auto_subject) != 0)
+		return;
+	name = sstp_cert_subject_name(path);
+	if (!name)
+		return;
+	g_free(self->auto_subject);
+	self->auto_subject = g_strdup(name);
+	sstp_field_set_value(subject, name);
+}
+
+/* ---------------------------------------------------------------------------
  * Validation */
 
 /* Check one field against the table; mark it and remember the reason. */
@@ -479,6 +551,8 @@ sstp_editor_field_changed(SstpEditor *self, SstpField *field)
 		sstp_editor_validate_all(self);
 	} else
 		sstp_field_validate(self, field);
+	if (strcmp(field->key->name, NM_SSTP_KEY_TLS_USER_CERT) == 0)
+		sstp_editor_update_subject(self, field);
 	sstp_editor_update_dialog_ok(self);
 	g_signal_emit_by_name(self, "changed");
 }
@@ -1135,6 +1209,7 @@ sstp_editor_dispose(GObject *object)
 	g_clear_object(&self->builder);
 	g_clear_object(&self->original);
 	g_clear_pointer(&self->fields, g_ptr_array_unref);
+	g_clear_pointer(&self->auto_subject, g_free);
 	G_OBJECT_CLASS(sstp_editor_parent_class)->dispose(object);
 }
 

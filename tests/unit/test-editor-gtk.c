@@ -579,6 +579,8 @@ test_tls_mode(Fixture *f, gconstpointer data)
 	g_autoptr(GError) error = NULL;
 	NMSettingVpn *s_vpn;
 	GtkWidget *dialog;
+	g_autofree char *cert_email = g_build_filename(SSTP_FIXTURES_DIR, "user-cert.pem", NULL);
+	g_autofree char *cert_cn = g_build_filename(SSTP_FIXTURES_DIR, "user-cert-cn-only.pem", NULL);
 
 	gtk_combo_box_set_active_id(GTK_COMBO_BOX(must_find(f->page, NM_SSTP_KEY_CONNECTION_TYPE)),
 	                            NM_SSTP_CONTYPE_TLS);
@@ -590,7 +592,17 @@ test_tls_mode(Fixture *f, gconstpointer data)
 
 	dialog = open_advanced(f);
 	g_assert_true(gtk_widget_get_sensitive(must_find(dialog, NM_SSTP_KEY_TLS_USER_CERT)));
-	entry_set(must_find(dialog, NM_SSTP_KEY_TLS_USER_CERT), "/etc/sstp/user.pem");
+	/* The subject name follows the certificate (emailAddress, else CN)... */
+	entry_set(must_find(dialog, NM_SSTP_KEY_TLS_USER_CERT), cert_cn);
+	g_assert_cmpstr(entry_get(must_find(dialog, NM_SSTP_KEY_TLS_SUBJECT_NAME)), ==, "bob.example");
+	entry_set(must_find(dialog, NM_SSTP_KEY_TLS_USER_CERT), cert_email);
+	g_assert_cmpstr(entry_get(must_find(dialog, NM_SSTP_KEY_TLS_SUBJECT_NAME)), ==,
+	                "alice@example.com");
+	/* ...until the person types a name of their own. */
+	entry_set(must_find(dialog, NM_SSTP_KEY_TLS_SUBJECT_NAME), "typed-by-hand");
+	entry_set(must_find(dialog, NM_SSTP_KEY_TLS_USER_CERT), cert_cn);
+	g_assert_cmpstr(entry_get(must_find(dialog, NM_SSTP_KEY_TLS_SUBJECT_NAME)), ==, "typed-by-hand");
+	entry_set(must_find(dialog, NM_SSTP_KEY_TLS_USER_CERT), cert_email);
 	entry_set(must_find(dialog, NM_SSTP_KEY_TLS_USER_KEY), "/etc/sstp/user.key");
 	entry_set(must_find(dialog, NM_SSTP_KEY_TLS_IDENTITY), "alice@example.com");
 	gtk_dialog_response(GTK_DIALOG(dialog), GTK_RESPONSE_OK);
@@ -600,7 +612,9 @@ test_tls_mode(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_CONNECTION_TYPE), ==,
 	                NM_SSTP_CONTYPE_TLS);
 	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_TLS_USER_CERT), ==,
-	                "/etc/sstp/user.pem");
+	                cert_email);
+	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_TLS_SUBJECT_NAME), ==,
+	                "typed-by-hand");
 	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_TLS_IDENTITY), ==,
 	                "alice@example.com");
 	g_assert_true(nm_sstp_settings_is_tls(s_vpn));
