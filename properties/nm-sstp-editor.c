@@ -514,6 +514,17 @@ sstp_editor_update_dialog_ok(SstpEditor *self)
 	gtk_dialog_set_response_sensitive(GTK_DIALOG(self->dialog), GTK_RESPONSE_OK, ok);
 }
 
+/* A widget whose visibility the editor manages: in GTK3 a host's
+ * gtk_widget_show_all() must not show it again. */
+static void
+sstp_ui_set_visible(GtkWidget *widget, gboolean visible)
+{
+#if !SSTP_GTK4
+	gtk_widget_set_no_show_all(widget, TRUE);
+#endif
+	gtk_widget_set_visible(widget, visible);
+}
+
 /* Main-page fields that do not apply are hidden; advanced ones are greyed. */
 static void
 sstp_editor_update_mode(SstpEditor *self)
@@ -532,15 +543,15 @@ sstp_editor_update_mode(SstpEditor *self)
 			if (field->label)
 				gtk_widget_set_sensitive(field->label, applies);
 		} else {
-			gtk_widget_set_visible(field->widget, applies);
+			sstp_ui_set_visible(field->widget, applies);
 			if (field->label)
-				gtk_widget_set_visible(field->label, applies);
+				sstp_ui_set_visible(field->label, applies);
 		}
 	}
 	if (hint)
-		gtk_widget_set_visible(GTK_WIDGET(hint), sstp_editor_is_tls(self));
+		sstp_ui_set_visible(GTK_WIDGET(hint), sstp_editor_is_tls(self));
 	if (show && password)
-		gtk_widget_set_visible(GTK_WIDGET(show), gtk_widget_get_visible(password->widget));
+		sstp_ui_set_visible(GTK_WIDGET(show), gtk_widget_get_visible(password->widget));
 }
 
 static void
