@@ -695,9 +695,11 @@ static void run_timers(struct call *c)
 		return;
 	}
 	if (c->negotiation_deadline && now >= c->negotiation_deadline &&
-	    c->state == CALL_CONNECTED_PENDING) {
+	    (c->state == CALL_REQUEST_PENDING || c->state == CALL_CONNECTED_PENDING)) {
 		c->negotiation_deadline = 0;
-		server_log("negotiation timeout: no verified call connected within %u s",
+		server_log("negotiation timeout: no %s within %u s",
+		           c->state == CALL_REQUEST_PENDING ? "call connect request" :
+		                                              "verified call connected",
 		           c->opt->negotiation_s);
 		call_abort(c, SSTP_ATTR_NO_ERROR, SSTP_STATUS_NEGOTIATION_TIMEOUT, "negotiation timeout");
 		return;
@@ -942,6 +944,9 @@ static int serve_one(const struct options *o, SSL_CTX *ctx, int lfd, const uint8
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 		c->state = CALL_REQUEST_PENDING;
+		/* the server's negotiation timer also covers the wait for the
+		 * request ([MS-SSTP] 3.3.2: Call_Connect_Request_Pending) */
+		c->negotiation_deadline = now_ms() + (int64_t) o->negotiation_s * 1000;
 		process_rx(c);
 		call_loop(c);
 	}
@@ -992,7 +997,8 @@ static void usage(FILE *out)
 	"  --pppd-debug           pppd debug logging\n"
 	"  --workdir DIR          private folder for pppd's files (default: a new 0700 one)\n"
 	"  --hello S              echo interval in seconds (default 60)\n"
-	"  --negotiation-timeout S  ACK to verified Call Connected (default 60)\n"
+	"  --negotiation-timeout S  HTTP answer to request, and ACK to verified\n"
+	"                         Call Connected (default 60 each)\n"
 	"  --expect-host NAME     Host and SNI must both be NAME, else 404 (accel-ppp host-name)\n"
 	"  --fault F              nak-first, nak-always, abort-after=N, silent-after=N,\n"
 	"                         bad-version, oversized-length, http-403, http-500, no-ack\n"
