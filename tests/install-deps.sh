@@ -12,6 +12,7 @@ packages="
   network-manager dbus dbus-daemon dbus-bin udev
   softether-vpnserver softether-vpncmd sstp-client iperf3
   xvfb xauth imagemagick
+  libgtk-4-bin appstream
 "
 missing=""
 for p in $packages; do
