@@ -1112,8 +1112,8 @@ sstp_editor_update_connection(NMVpnEditor *editor, NMConnection *connection, GEr
 		}
 		if (!value)
 			continue;
-		/* Keys that do not apply to the chosen authentication type and
-		 * hold only their default are left out. */
+		/* Check boxes and choices that show the table default are left
+		 * out: the default applies anyway, and the profile stays short. */
 		if ((field->kind == SSTP_FIELD_CHECK || field->kind == SSTP_FIELD_COMBO)
 		    && sstp_is_default(key, value))
 			continue;
