@@ -44,6 +44,7 @@ typedef struct {
 	NMVpnServicePlugin parent;
 
 	char *tunnel_path;
+	char *pppd_plugin;        /* --pppd-plugin for the worker, or NULL: its default */
 	gboolean debug;
 	gboolean persist;
 	GMainLoop *loop;
@@ -374,6 +375,11 @@ sstp_plugin_launch(NMSstpPlugin *self, GError **error)
 		return FALSE;
 	}
 
+	if (self->pppd_plugin) {
+		g_ptr_array_insert(words, 0, g_strdup(self->pppd_plugin));
+		g_ptr_array_insert(words, 0, g_strdup("--pppd-plugin"));
+	}
+
 	debug = self->debug || sstp_log_get_level() >= LOG_DEBUG;
 	self->worker = sstp_worker_start(self->tunnel_path, words, debug,
 	                                 &sstp_plugin_worker_callbacks, self, &local);
@@ -611,6 +617,7 @@ nm_sstp_plugin_finalize(GObject *object)
 	g_slist_free_full(self->stopping, (GDestroyNotify) sstp_worker_free);
 	self->stopping = NULL;
 	g_free(self->tunnel_path);
+	g_free(self->pppd_plugin);
 	G_OBJECT_CLASS(nm_sstp_plugin_parent_class)->finalize(object);
 }
 
@@ -697,6 +704,7 @@ main(int argc, char *argv[])
 	gboolean debug = FALSE;
 	char *bus_name = NULL;
 	char *tunnel = NULL;
+	char *pppd_plugin = NULL;
 	GOptionContext *context;
 	GError *error = NULL;
 	NMSstpPlugin *self;
@@ -709,6 +717,9 @@ main(int argc, char *argv[])
 		{"bus-name", 0, 0, G_OPTION_ARG_STRING, &bus_name, N_("D-Bus name to use"), N_("NAME")},
 		{"tunnel", 0, 0, G_OPTION_ARG_FILENAME, &tunnel,
 		 N_("Run this nm-sstp-tunnel instead of the installed one (for tests)"), N_("PATH")},
+		{"pppd-plugin", 0, 0, G_OPTION_ARG_FILENAME, &pppd_plugin,
+		 N_("Have nm-sstp-tunnel load this pppd plugin instead of the installed one (for tests)"),
+		 N_("PATH")},
 		{NULL}};
 
 	setlocale(LC_ALL, "");
@@ -752,6 +763,7 @@ main(int argc, char *argv[])
 	}
 
 	self->tunnel_path = tunnel ? tunnel : g_strdup(NM_SSTP_TUNNEL_PATH);
+	self->pppd_plugin = pppd_plugin;
 	self->debug = debug;
 	self->persist = persist;
 

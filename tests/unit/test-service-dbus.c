@@ -1,0 +1,830 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The real nm-sstp-service on a private bus, driving the real nm-sstp-tunnel,
+ * called the way NetworkManager calls it (org.freedesktop.NetworkManager.VPN.Plugin
+ * on /org/freedesktop/NetworkManager/VPN/Plugin, bus name
+ * org.freedesktop.NetworkManager.sstp.Connection_N):
+ *   - bad settings fail Connect with BadArguments naming key and value
+ *   - NeedSecrets asks for the password only when it is missing
+ *   - a server that refuses TCP gives Failure(connect-failed), then STOPPED,
+ *     and no process is left behind
+ *   - while the worker runs (against a loopback listener that never speaks
+ *     TLS) neither its argv, its environment nor the service log holds the
+ *     password; Disconnect ends it
+ *   - without --persist the service exits after the failure; on SIGTERM it
+ *     ends the worker first
+ * The private bus includes the installed D-Bus policy file when the test
+ * runs as root, so the policy itself is checked (own + send by prefix).
+ * Traffic goes to 127.0.0.1 only.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <NetworkManager.h>
+
+#define PLUGIN_PATH  "/org/freedesktop/NetworkManager/VPN/Plugin"
+#define PLUGIN_IFACE "org.freedesktop.NetworkManager.VPN.Plugin"
+#define SSTP_SERVICE "org.freedesktop.NetworkManager.sstp"
+
+/* A guard against hanging forever, not a timing requirement. */
+#define HANG_GUARD_SECONDS 60
+
+static char *tmpdir;
+static char *bus_address;
+static GPid bus_pid;
+static char *service_bin;
+static char *tunnel_bin;
+static char *plugin_so;
+static guint name_counter;
+
+typedef struct {
+	GPid pid;
+	char *bus_name;
+	char *log_path;
+	GDBusConnection *conn;
+	guint sub_state;
+	guint sub_failure;
+	GArray *states;    /* guint32 */
+	GArray *failures;  /* guint32 */
+	gboolean exited;
+	int wait_status;
+	guint child_watch;
+} Service;
+
+/*****************************************************************************/
+/* Helpers */
+
+static void
+iterate_until(gboolean (*done)(gpointer), gpointer data, const char *what)
+{
+	gint64 deadline = g_get_monotonic_time() + HANG_GUARD_SECONDS * G_USEC_PER_SEC;
+
+	while (!done(data)) {
+		if (g_get_monotonic_time() > deadline)
+			g_error("gave up waiting for %s", what);
+		g_main_context_iteration(NULL, FALSE);
+		g_usleep(10 * 1000);
+	}
+}
+
+/* PIDs of the direct children of pid, from /proc/PID/stat. */
+static GArray *
+children_of(GPid parent)
+{
+	GArray *pids = g_array_new(FALSE, FALSE, sizeof(GPid));
+	GDir *dir = g_dir_open("/proc", 0, NULL);
+	const char *name;
+
+	g_assert_nonnull(dir);
+	while ((name = g_dir_read_name(dir))) {
+		char *path;
+		char *stat = NULL;
+		const char *close_paren;
+		int ppid = 0;
+
+		if (!g_ascii_isdigit(name[0]))
+			continue;
+		path = g_strdup_printf("/proc/%s/stat", name);
+		if (g_file_get_contents(path, &stat, NULL, NULL)) {
+			/* "pid (comm) state ppid ...": comm may hold spaces */
+			close_paren = strrchr(stat, ')');
+			if (close_paren && sscanf(close_paren + 1, " %*c %d", &ppid) == 1 && ppid == parent) {
+				GPid pid = atoi(name);
+
+				g_array_append_val(pids, pid);
+			}
+		}
+		g_free(stat);
+		g_free(path);
+	}
+	g_dir_close(dir);
+	return pids;
+}
+
+static guint
+count_children(GPid parent)
+{
+	GArray *pids = children_of(parent);
+	guint n = pids->len;
+
+	g_array_unref(pids);
+	return n;
+}
+
+static char *
+read_proc_file(GPid pid, const char *what, gsize *len)
+{
+	char *path = g_strdup_printf("/proc/%d/%s", (int) pid, what);
+	char *contents = NULL;
+
+	if (!g_file_get_contents(path, &contents, len, NULL)) {
+		contents = NULL;
+		*len = 0;
+	}
+	g_free(path);
+	return contents;
+}
+
+static gboolean
+mem_contains(const char *hay, gsize hay_len, const char *needle)
+{
+	return hay && memmem(hay, hay_len, needle, strlen(needle)) != NULL;
+}
+
+/* A loopback TCP port with a listener (listen_fd >= 0 returned) or, with
+ * keep = FALSE, a port nobody listens on any more. */
+static int
+loopback_listener(gboolean keep, guint16 *out_port)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	g_assert_cmpint(fd, >=, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	g_assert_cmpint(bind(fd, (struct sockaddr *) &sin, sizeof(sin)), ==, 0);
+	g_assert_cmpint(getsockname(fd, (struct sockaddr *) &sin, &len), ==, 0);
+	g_assert_cmpint(listen(fd, 4), ==, 0);
+	*out_port = ntohs(sin.sin_port);
+	if (!keep) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Runs between fork and exec: if this test dies (a failed assertion
+ * aborts it), the bus and the service go too. */
+static void
+child_die_with_test(gpointer data)
+{
+	(void) data;
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/*****************************************************************************/
+/* The private bus */
+
+static void
+write_bus_config(const char *path, const char *socket_path)
+{
+	GString *conf = g_string_new(NULL);
+	char *policy = g_build_filename(g_getenv("top_srcdir") ? g_getenv("top_srcdir") : ".",
+	                                "src", "service", "nm-sstp-service.conf", NULL);
+
+	g_string_append_printf(conf,
+	                        "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN\"\n"
+	                        " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+	                        "<busconfig>\n"
+	                        "  <type>system</type>\n"
+	                        "  <listen>unix:path=%s</listen>\n"
+	                        "  <auth>EXTERNAL</auth>\n"
+	                        "  <policy context=\"default\">\n"
+	                        "    <allow user=\"*\"/>\n"
+	                        "    <deny own=\"*\"/>\n"
+	                        "    <deny send_type=\"method_call\"/>\n"
+	                        "    <allow send_type=\"signal\"/>\n"
+	                        "    <allow send_requested_reply=\"true\" send_type=\"method_return\"/>\n"
+	                        "    <allow send_requested_reply=\"true\" send_type=\"error\"/>\n"
+	                        "    <allow receive_type=\"method_call\"/>\n"
+	                        "    <allow receive_type=\"method_return\"/>\n"
+	                        "    <allow receive_type=\"error\"/>\n"
+	                        "    <allow receive_type=\"signal\"/>\n"
+	                        "    <allow send_destination=\"org.freedesktop.DBus\"/>\n"
+	                        "  </policy>\n",
+	                        socket_path);
+	if (getuid() == 0) {
+		/* As on a real system bus: only the service's policy file lets
+		 * root own the name and call it. */
+		g_string_append_printf(conf, "  <include>%s</include>\n", policy);
+	} else {
+		g_test_message("not root: the policy file is not checked");
+		g_string_append(conf, "  <policy context=\"default\">\n"
+		                      "    <allow own_prefix=\"" SSTP_SERVICE "\"/>\n"
+		                      "    <allow send_destination_prefix=\"" SSTP_SERVICE "\"/>\n"
+		                      "  </policy>\n");
+	}
+	g_string_append(conf, "</busconfig>\n");
+	g_assert_true(g_file_set_contents(path, conf->str, -1, NULL));
+	g_string_free(conf, TRUE);
+	g_free(policy);
+}
+
+static void
+bus_start(void)
+{
+	char *config = g_build_filename(tmpdir, "bus.conf", NULL);
+	char *socket_path = g_build_filename(tmpdir, "bus.socket", NULL);
+	char *config_arg = g_strdup_printf("--config-file=%s", config);
+	const char *argv[] = {"dbus-daemon", config_arg, "--nofork", "--print-address=1", NULL};
+	GError *error = NULL;
+	int out_fd = -1;
+	GString *line = g_string_new(NULL);
+	char c;
+
+	write_bus_config(config, socket_path);
+	g_assert_true(g_spawn_async_with_pipes(NULL, (char **) argv, NULL,
+	                                       G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+	                                       child_die_with_test, NULL, &bus_pid, NULL, &out_fd, NULL, &error));
+	g_assert_no_error(error);
+	while (read(out_fd, &c, 1) == 1 && c != '\n')
+		g_string_append_c(line, c);
+	close(out_fd);
+	g_assert_cmpuint(line->len, >, 0);
+	bus_address = g_string_free(line, FALSE);
+	g_free(config);
+	g_free(socket_path);
+	g_free(config_arg);
+}
+
+static void
+bus_stop(void)
+{
+	int status;
+
+	kill(bus_pid, SIGTERM);
+	waitpid(bus_pid, &status, 0);
+	g_spawn_close_pid(bus_pid);
+}
+
+/*****************************************************************************/
+/* The service */
+
+static void
+on_signal(GDBusConnection *conn, const char *sender, const char *path, const char *iface,
+          const char *member, GVariant *params, gpointer user_data)
+{
+	Service *svc = user_data;
+	guint32 value;
+
+	(void) conn;
+	(void) sender;
+	(void) path;
+	(void) iface;
+	if (!g_variant_is_of_type(params, G_VARIANT_TYPE("(u)")))
+		return;
+	g_variant_get(params, "(u)", &value);
+	if (strcmp(member, "StateChanged") == 0)
+		g_array_append_val(svc->states, value);
+	else if (strcmp(member, "Failure") == 0)
+		g_array_append_val(svc->failures, value);
+}
+
+static void
+on_service_exit(GPid pid, int status, gpointer user_data)
+{
+	Service *svc = user_data;
+
+	(void) pid;
+	svc->exited = TRUE;
+	svc->wait_status = status;
+	svc->child_watch = 0;
+}
+
+static gboolean
+service_has_name(gpointer data)
+{
+	Service *svc = data;
+	GVariant *ret;
+	gboolean has = FALSE;
+
+	ret = g_dbus_connection_call_sync(svc->conn, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+	                                  "org.freedesktop.DBus", "NameHasOwner",
+	                                  g_variant_new("(s)", svc->bus_name), G_VARIANT_TYPE("(b)"),
+	                                  G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+	if (ret) {
+		g_variant_get(ret, "(b)", &has);
+		g_variant_unref(ret);
+	}
+	if (svc->exited)
+		g_error("nm-sstp-service exited before taking its bus name");
+	return has;
+}
+
+/* extra: NULL-terminated service options after the defaults */
+static Service *
+service_start(gboolean persist_debug)
+{
+	Service *svc = g_new0(Service, 1);
+	GPtrArray *argv = g_ptr_array_new();
+	char **envp;
+	GError *error = NULL;
+	int log_fd;
+
+	svc->bus_name = g_strdup_printf(SSTP_SERVICE ".Connection_%u", ++name_counter);
+	svc->log_path = g_strdup_printf("%s/service-%u.log", tmpdir, name_counter);
+	svc->states = g_array_new(FALSE, FALSE, sizeof(guint32));
+	svc->failures = g_array_new(FALSE, FALSE, sizeof(guint32));
+
+	g_ptr_array_add(argv, service_bin);
+	g_ptr_array_add(argv, "--bus-name");
+	g_ptr_array_add(argv, svc->bus_name);
+	g_ptr_array_add(argv, "--tunnel");
+	g_ptr_array_add(argv, tunnel_bin);
+	g_ptr_array_add(argv, "--pppd-plugin");
+	g_ptr_array_add(argv, plugin_so);
+	if (persist_debug) {
+		g_ptr_array_add(argv, "--debug");
+		g_ptr_array_add(argv, "--persist");
+	}
+	g_ptr_array_add(argv, NULL);
+
+	envp = g_get_environ();
+	envp = g_environ_setenv(envp, "DBUS_SYSTEM_BUS_ADDRESS", bus_address, TRUE);
+	/* What NetworkManager passes: everything, to stderr (our log file). */
+	envp = g_environ_setenv(envp, "NM_VPN_LOG_LEVEL", "7", TRUE);
+	envp = g_environ_setenv(envp, "NM_VPN_LOG_SYSLOG", "0", TRUE);
+
+	log_fd = g_open(svc->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	g_assert_cmpint(log_fd, >=, 0);
+	g_assert_true(g_spawn_async_with_fds(NULL, (char **) argv->pdata, envp,
+	                                     G_SPAWN_DO_NOT_REAP_CHILD, child_die_with_test, NULL, &svc->pid, -1,
+	                                     log_fd, log_fd, &error));
+	g_assert_no_error(error);
+	close(log_fd);
+	svc->child_watch = g_child_watch_add(svc->pid, on_service_exit, svc);
+	g_strfreev(envp);
+	g_ptr_array_unref(argv);
+
+	svc->conn = g_dbus_connection_new_for_address_sync(
+	    bus_address,
+	    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+	    NULL, NULL, &error);
+	g_assert_no_error(error);
+	svc->sub_state = g_dbus_connection_signal_subscribe(svc->conn, NULL, PLUGIN_IFACE,
+	                                                    "StateChanged", PLUGIN_PATH, NULL,
+	                                                    G_DBUS_SIGNAL_FLAGS_NONE, on_signal, svc,
+	                                                    NULL);
+	svc->sub_failure = g_dbus_connection_signal_subscribe(svc->conn, NULL, PLUGIN_IFACE, "Failure",
+	                                                      PLUGIN_PATH, NULL,
+	                                                      G_DBUS_SIGNAL_FLAGS_NONE, on_signal,
+	                                                      svc, NULL);
+	iterate_until(service_has_name, svc, "the service's bus name");
+	return svc;
+}
+
+static gboolean
+service_exited(gpointer data)
+{
+	return ((Service *) data)->exited;
+}
+
+static char *
+service_log(Service *svc, gsize *len)
+{
+	char *contents = NULL;
+
+	g_assert_true(g_file_get_contents(svc->log_path, &contents, len, NULL));
+	return contents;
+}
+
+static void
+service_free(Service *svc)
+{
+	if (!svc->exited) {
+		kill(svc->pid, SIGTERM);
+		iterate_until(service_exited, svc, "nm-sstp-service to exit");
+	}
+	g_spawn_close_pid(svc->pid);
+	g_dbus_connection_signal_unsubscribe(svc->conn, svc->sub_state);
+	g_dbus_connection_signal_unsubscribe(svc->conn, svc->sub_failure);
+	g_dbus_connection_close_sync(svc->conn, NULL, NULL);
+	g_object_unref(svc->conn);
+	g_array_unref(svc->states);
+	g_array_unref(svc->failures);
+	g_unlink(svc->log_path);
+	g_free(svc->log_path);
+	g_free(svc->bus_name);
+	g_free(svc);
+}
+
+static GVariant *
+service_call(Service *svc, const char *method, GVariant *args, const char *reply_type,
+             GError **error)
+{
+	return g_dbus_connection_call_sync(svc->conn, svc->bus_name, PLUGIN_PATH, PLUGIN_IFACE, method,
+	                                   args, reply_type ? G_VARIANT_TYPE(reply_type) : NULL,
+	                                   G_DBUS_CALL_FLAGS_NONE, HANG_GUARD_SECONDS * 1000, NULL,
+	                                   error);
+}
+
+static gboolean
+states_has(Service *svc, guint32 state)
+{
+	guint i;
+
+	for (i = 0; i < svc->states->len; i++) {
+		if (g_array_index(svc->states, guint32, i) == state)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static gboolean
+service_stopped(gpointer data)
+{
+	return states_has(data, NM_VPN_SERVICE_STATE_STOPPED);
+}
+
+/*****************************************************************************/
+/* Connections */
+
+/* pairs: key, value, ...; a key "secret:NAME" adds a secret. */
+static GVariant *
+connection_dict(const char *first_key, ...)
+{
+	NMConnection *conn = nm_simple_connection_new();
+	NMSettingConnection *s_con = NM_SETTING_CONNECTION(nm_setting_connection_new());
+	NMSettingVpn *s_vpn = NM_SETTING_VPN(nm_setting_vpn_new());
+	NMSettingIPConfig *s_ip4 = NM_SETTING_IP_CONFIG(nm_setting_ip4_config_new());
+	char *uuid = nm_utils_uuid_generate();
+	const char *key;
+	GVariant *dict;
+	va_list ap;
+
+	g_object_set(s_con, NM_SETTING_CONNECTION_ID, "test-service-dbus", NM_SETTING_CONNECTION_UUID,
+	             uuid, NM_SETTING_CONNECTION_TYPE, NM_SETTING_VPN_SETTING_NAME, NULL);
+	g_object_set(s_vpn, NM_SETTING_VPN_SERVICE_TYPE, SSTP_SERVICE, NULL);
+	g_object_set(s_ip4, NM_SETTING_IP_CONFIG_METHOD, NM_SETTING_IP4_CONFIG_METHOD_AUTO, NULL);
+	va_start(ap, first_key);
+	for (key = first_key; key; key = va_arg(ap, const char *)) {
+		const char *value = va_arg(ap, const char *);
+
+		if (g_str_has_prefix(key, "secret:"))
+			nm_setting_vpn_add_secret(s_vpn, key + strlen("secret:"), value);
+		else
+			nm_setting_vpn_add_data_item(s_vpn, key, value);
+	}
+	va_end(ap);
+	nm_connection_add_setting(conn, NM_SETTING(s_con));
+	nm_connection_add_setting(conn, NM_SETTING(s_vpn));
+	nm_connection_add_setting(conn, NM_SETTING(s_ip4));
+	dict = nm_connection_to_dbus(conn, NM_CONNECTION_SERIALIZE_ALL);
+	g_object_unref(conn);
+	g_free(uuid);
+	return dict;
+}
+
+static char *
+random_password(void)
+{
+	return g_strdup_printf("pw-%08x%08x-not-on-argv", g_random_int(), g_random_int());
+}
+
+/*****************************************************************************/
+/* Tests */
+
+static void
+test_bad_settings(void)
+{
+	Service *svc = service_start(TRUE);
+	GError *error = NULL;
+	GVariant *ret;
+	char *remote;
+
+	ret = service_call(svc, "Connect",
+	                   g_variant_new("(@a{sa{sv}})",
+	                                 connection_dict("gateway", "127.0.0.1", "user", "bob",
+	                                                 "mtu", "99999", "secret:password", "x",
+	                                                 NULL)),
+	                   NULL, &error);
+	g_assert_null(ret);
+	g_assert_nonnull(error);
+	remote = g_dbus_error_get_remote_error(error);
+	g_assert_cmpstr(remote, ==, "org.freedesktop.NetworkManager.VPN.Error.BadArguments");
+	g_test_message("Connect error: %s", error->message);
+	g_assert_nonnull(strstr(error->message, "mtu"));
+	g_assert_nonnull(strstr(error->message, "99999"));
+	g_free(remote);
+	g_clear_error(&error);
+
+	/* nothing was started */
+	g_assert_cmpuint(count_children(svc->pid), ==, 0);
+
+	/* a bad gateway is named as well */
+	ret = service_call(svc, "Connect",
+	                   g_variant_new("(@a{sa{sv}})",
+	                                 connection_dict("gateway", "bad host name!", "user", "bob",
+	                                                 "secret:password", "x", NULL)),
+	                   NULL, &error);
+	g_assert_null(ret);
+	g_test_message("Connect error: %s", error->message);
+	g_assert_nonnull(strstr(error->message, "gateway"));
+	g_clear_error(&error);
+
+	service_free(svc);
+}
+
+static void
+test_need_secrets(void)
+{
+	Service *svc = service_start(TRUE);
+	GError *error = NULL;
+	GVariant *ret;
+	const char *setting;
+
+	ret = service_call(svc, "NeedSecrets",
+	                   g_variant_new("(@a{sa{sv}})",
+	                                 connection_dict("gateway", "127.0.0.1", "user", "bob", NULL)),
+	                   "(s)", &error);
+	g_assert_no_error(error);
+	g_variant_get(ret, "(&s)", &setting);
+	g_assert_cmpstr(setting, ==, NM_SETTING_VPN_SETTING_NAME);
+	g_variant_unref(ret);
+
+	ret = service_call(svc, "NeedSecrets",
+	                   g_variant_new("(@a{sa{sv}})",
+	                                 connection_dict("gateway", "127.0.0.1", "user", "bob",
+	                                                 "secret:password", "x", NULL)),
+	                   "(s)", &error);
+	g_assert_no_error(error);
+	g_variant_get(ret, "(&s)", &setting);
+	g_assert_cmpstr(setting, ==, "");
+	g_variant_unref(ret);
+
+	/* not required: not asked */
+	ret = service_call(svc, "NeedSecrets",
+	                   g_variant_new("(@a{sa{sv}})",
+	                                 connection_dict("gateway", "127.0.0.1", "user", "bob",
+	                                                 "password-flags", "4", NULL)),
+	                   "(s)", &error);
+	g_assert_no_error(error);
+	g_variant_get(ret, "(&s)", &setting);
+	g_assert_cmpstr(setting, ==, "");
+	g_variant_unref(ret);
+
+	service_free(svc);
+}
+
+static void
+test_connect_refused(void)
+{
+	Service *svc = service_start(TRUE);
+	GError *error = NULL;
+	GVariant *ret;
+	guint16 port;
+	char *gateway;
+	char *log;
+	gsize log_len;
+
+	loopback_listener(FALSE, &port);
+	gateway = g_strdup_printf("127.0.0.1:%u", port);
+	ret = service_call(svc, "Connect",
+	                   g_variant_new("(@a{sa{sv}})",
+	                                 connection_dict("gateway", gateway, "user", "bob",
+	                                                 "secret:password", "x",
+	                                                 "some-unknown-key", "1", NULL)),
+	                   NULL, &error);
+	g_assert_no_error(error);
+	g_variant_unref(ret);
+
+	iterate_until(service_stopped, svc, "StateChanged(stopped)");
+	/* exactly one failure, and it is connect-failed */
+	g_assert_cmpuint(svc->failures->len, ==, 1);
+	g_assert_cmpuint(g_array_index(svc->failures, guint32, 0), ==,
+	                 NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
+	g_assert_true(states_has(svc, NM_VPN_SERVICE_STATE_STARTING));
+	/* the worker was reaped before the failure was reported */
+	g_assert_cmpuint(count_children(svc->pid), ==, 0);
+
+	log = service_log(svc, &log_len);
+	g_test_message("service log:\n%s", log);
+	g_assert_true(mem_contains(log, log_len, "some-unknown-key"));   /* warned, ignored */
+	g_assert_true(mem_contains(log, log_len, "exit status 2"));      /* SSTP_EXIT_CONNECT */
+	g_free(log);
+	g_free(gateway);
+	service_free(svc);
+}
+
+typedef struct {
+	int listen_fd;
+	int conn_fd;
+} Accept;
+
+static gboolean
+accepted(gpointer data)
+{
+	Accept *a = data;
+
+	a->conn_fd = accept4(a->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	return a->conn_fd >= 0;
+}
+
+static gboolean
+no_children(gpointer data)
+{
+	return count_children(*(GPid *) data) == 0;
+}
+
+/* Connects to a loopback listener that accepts TCP and then says nothing:
+ * the worker sits in the TLS handshake. Returns the worker's pid. */
+static GPid
+connect_to_silent(Service *svc, const char *password, Accept *a)
+{
+	GError *error = NULL;
+	GVariant *ret;
+	guint16 port;
+	char *gateway;
+	GArray *kids;
+	GPid worker;
+
+	a->listen_fd = loopback_listener(TRUE, &port);
+	g_assert_true(g_unix_set_fd_nonblocking(a->listen_fd, TRUE, NULL));
+	gateway = g_strdup_printf("127.0.0.1:%u", port);
+	ret = service_call(svc, "Connect",
+	                   g_variant_new("(@a{sa{sv}})",
+	                                 connection_dict("gateway", gateway, "user", "bob",
+	                                                 "secret:password", password, NULL)),
+	                   NULL, &error);
+	g_assert_no_error(error);
+	g_variant_unref(ret);
+	g_free(gateway);
+
+	iterate_until(accepted, a, "the worker's TCP connection");
+	kids = children_of(svc->pid);
+	g_assert_cmpuint(kids->len, ==, 1);
+	worker = g_array_index(kids, GPid, 0);
+	g_array_unref(kids);
+	return worker;
+}
+
+static void
+test_no_secret_on_argv(void)
+{
+	Service *svc = service_start(TRUE);
+	char *password = random_password();
+	Accept a = {-1, -1};
+	GError *error = NULL;
+	GVariant *ret;
+	GPid worker;
+	char *cmdline;
+	char *environ_;
+	char *log;
+	gsize len;
+
+	worker = connect_to_silent(svc, password, &a);
+
+	cmdline = read_proc_file(worker, "cmdline", &len);
+	g_assert_nonnull(cmdline);
+	g_assert_true(mem_contains(cmdline, len, "nm-sstp-tunnel"));
+	g_assert_true(mem_contains(cmdline, len, "--options-fd"));
+	g_assert_false(mem_contains(cmdline, len, password));
+	g_assert_false(mem_contains(cmdline, len, "127.0.0.1"));   /* no setting at all */
+	g_free(cmdline);
+	environ_ = read_proc_file(worker, "environ", &len);
+	g_assert_nonnull(environ_);
+	g_assert_false(mem_contains(environ_, len, password));
+	g_free(environ_);
+
+	ret = service_call(svc, "Disconnect", NULL, NULL, &error);
+	g_assert_no_error(error);
+	g_variant_unref(ret);
+	iterate_until(service_stopped, svc, "StateChanged(stopped)");
+	iterate_until(no_children, &svc->pid, "the worker to end after Disconnect");
+
+	log = service_log(svc, &len);
+	g_assert_true(len > 0);
+	g_assert_false(mem_contains(log, len, password));
+	g_free(log);
+
+	close(a.conn_fd);
+	close(a.listen_fd);
+	g_free(password);
+	service_free(svc);
+}
+
+/* Without --persist the service leaves once the connection is over, and
+ * leaves nothing behind (the test is a subreaper: orphans would come here). */
+static void
+test_exit_after_failure(void)
+{
+	Service *svc = service_start(FALSE);
+	GError *error = NULL;
+	GVariant *ret;
+	guint16 port;
+	char *gateway;
+
+	loopback_listener(FALSE, &port);
+	gateway = g_strdup_printf("127.0.0.1:%u", port);
+	ret = service_call(svc, "Connect",
+	                   g_variant_new("(@a{sa{sv}})",
+	                                 connection_dict("gateway", gateway, "user", "bob",
+	                                                 "secret:password", "x", NULL)),
+	                   NULL, &error);
+	g_assert_no_error(error);
+	g_variant_unref(ret);
+	iterate_until(service_exited, svc, "nm-sstp-service to exit after the failure");
+	g_assert_true(WIFEXITED(svc->wait_status));
+	g_assert_cmpint(WEXITSTATUS(svc->wait_status), ==, 0);
+	g_assert_cmpuint(svc->failures->len, ==, 1);
+	g_assert_cmpuint(g_array_index(svc->failures, guint32, 0), ==,
+	                 NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
+	g_assert_cmpuint(count_children(getpid()), ==, 1);   /* the bus daemon only */
+	g_free(gateway);
+	service_free(svc);
+}
+
+static void
+test_sigterm_ends_worker(void)
+{
+	Service *svc = service_start(FALSE);
+	Accept a = {-1, -1};
+	GPid worker;
+	char *path;
+
+	worker = connect_to_silent(svc, "x", &a);
+	g_assert_cmpint(kill(svc->pid, SIGTERM), ==, 0);
+	iterate_until(service_exited, svc, "nm-sstp-service to exit on SIGTERM");
+	g_assert_true(WIFEXITED(svc->wait_status));
+	g_assert_cmpint(WEXITSTATUS(svc->wait_status), ==, 0);
+	/* The worker ended before the service did: it was never handed to
+	 * us (the subreaper), and it is gone. */
+	g_assert_cmpint(waitpid(worker, NULL, WNOHANG), ==, -1);
+	g_assert_cmpint(errno, ==, ECHILD);
+	path = g_strdup_printf("/proc/%d", (int) worker);
+	g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+	g_free(path);
+	g_assert_cmpuint(count_children(getpid()), ==, 1);
+
+	close(a.conn_fd);
+	close(a.listen_fd);
+	service_free(svc);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *builddir = g_getenv("top_builddir");
+	char *bus_dir;
+	int ret;
+
+	g_test_init(&argc, &argv, NULL);
+
+	service_bin = g_build_filename(builddir ? builddir : ".", "src", "service", "nm-sstp-service",
+	                               NULL);
+	tunnel_bin = g_build_filename(builddir ? builddir : ".", "src", "tunnel", "nm-sstp-tunnel",
+	                              NULL);
+	/* The worker checks that its pppd plugin exists before it connects;
+	 * pppd itself is never reached here. */
+	plugin_so = g_build_filename(builddir ? builddir : ".", "src", "pppd-plugin", ".libs",
+	                             "nm-sstp-pppd-plugin.so", NULL);
+	if (!g_file_test(service_bin, G_FILE_TEST_IS_EXECUTABLE)
+	    || !g_file_test(tunnel_bin, G_FILE_TEST_IS_EXECUTABLE)
+	    || !g_file_test(plugin_so, G_FILE_TEST_EXISTS)) {
+		g_test_skip("nm-sstp-service, nm-sstp-tunnel or the pppd plugin is not built");
+		return g_test_run();
+	}
+	bus_dir = g_find_program_in_path("dbus-daemon");
+	if (!bus_dir) {
+		g_test_skip("no dbus-daemon");
+		return g_test_run();
+	}
+	g_free(bus_dir);
+
+	/* Orphaned processes come to us, so "nothing left behind" is checkable. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	tmpdir = g_dir_make_tmp("test-service-dbus-XXXXXX", NULL);
+	g_assert_nonnull(tmpdir);
+	bus_start();
+
+	g_test_add_func("/service/dbus/bad-settings", test_bad_settings);
+	g_test_add_func("/service/dbus/need-secrets", test_need_secrets);
+	g_test_add_func("/service/dbus/connect-refused", test_connect_refused);
+	g_test_add_func("/service/dbus/no-secret-on-argv", test_no_secret_on_argv);
+	g_test_add_func("/service/dbus/exit-after-failure", test_exit_after_failure);
+	g_test_add_func("/service/dbus/sigterm-ends-worker", test_sigterm_ends_worker);
+	ret = g_test_run();
+
+	bus_stop();
+	{
+		char *conf = g_build_filename(tmpdir, "bus.conf", NULL);
+		char *sock = g_build_filename(tmpdir, "bus.socket", NULL);
+
+		g_unlink(conf);
+		g_unlink(sock);
+		g_free(conf);
+		g_free(sock);
+	}
+	g_rmdir(tmpdir);
+	g_free(tmpdir);
+	g_free(bus_address);
+	g_free(service_bin);
+	g_free(tunnel_bin);
+	g_free(plugin_so);
+	return ret;
+}
