@@ -13,7 +13,6 @@
 #define IP_PROTO_UDP         17
 #define DHCP_SERVER_PORT     67
 #define DHCP_CLIENT_PORT     68
-#define BOOTP_FIXED_LEN      236   /* op .. file */
 #define BOOTP_MIN_LEN        300
 #define BOOTP_SNAME_OFF      44
 #define BOOTP_SNAME_LEN      64
