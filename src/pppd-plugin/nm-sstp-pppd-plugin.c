@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nm-sstp-pppd-plugin.so: the pppd side of nm-sstp-tunnel.
+ *
+ * Option `sstp-sock N`: N is an AF_UNIX SOCK_SEQPACKET socket inherited
+ * from nm-sstp-tunnel (docs/architecture.md). Over it:
+ *   worker -> plugin  `credentials` (user, password), read when the option
+ *                     is parsed; answers pppd's PAP/CHAP/EAP-TLS password
+ *                     hooks, so the secret is never in argv, env or a file;
+ *   plugin -> worker  `auth-up` at PHASE_NETWORK with the method and the
+ *                     MPPE keys (for the SSTP crypto binding), `ip-up` and
+ *                     `ip6-up` with the negotiated addresses.
+ *
+ * Builds against pppd 2.4.9 (globals) and 2.5 (accessor API, PPPD_API_2_5).
+ * pppd's headers must come before <stdbool.h>: 2.4.9 typedefs bool.
+ */
+#include <config.h>
+
+#define INET6 1
+#ifdef PPPD_API_2_5
+#include <pppd/pppd.h>
+#include <pppd/options.h>
+#include <pppd/fsm.h>
+#include <pppd/lcp.h>
+#include <pppd/ipcp.h>
+#include <pppd/eui64.h>
+#include <pppd/ipv6cp.h>
+#include <pppd/chap.h>
+#include <pppd/upap.h>
+#include <pppd/mppe.h>
+#else
+#define MPPE 1
+#include <pppd/pppd.h>
+#include <pppd/fsm.h>
+#include <pppd/lcp.h>
+#include <pppd/ipcp.h>
+#include <pppd/eui64.h>
+#include <pppd/ipv6cp.h>
+#include <pppd/chap-new.h>
+#include <pppd/chap_ms.h>
+#endif
+
+#include <arpa/inet.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sstp-ipc.h"
+
+/* How long pppd waits for the worker's credentials when parsing options.
+ * The worker queues them before it even forks pppd, so this only matters
+ * if someone passes sstp-sock by hand. */
+#define CREDENTIALS_TIMEOUT_MS 10000
+
+int plugin_init(void);
+char pppd_version[] = PPPD_VERSION_STRING;
+
+static int sstp_sock = -1;
+static int credentials_read;
+static int have_password;
+static char cred_user[MAXNAMELEN];
+static char cred_password[MAXSECRETLEN];
+static int auth_up_sent;
+
+/* Wipe memory the compiler might otherwise consider dead. */
+static void
+wipe(void *p, size_t n)
+{
+	explicit_bzero(p, n);
+}
+
+static void
+sstp_send(const char *msg, size_t len)
+{
+	if (sstp_sock < 0 || len == 0)
+		return;
+	if (send(sstp_sock, msg, len, MSG_NOSIGNAL | MSG_DONTWAIT) != (ssize_t) len)
+		error("nm-sstp: cannot send to nm-sstp-tunnel: %s", strerror(errno));
+}
+
+/* ---- credentials ------------------------------------------------------ */
+
+static int
+sstp_passwd_hook(char *user_out, char *passwd_out)
+{
+	/* pppd passes its `user` buffer (MAXNAMELEN) as user_out: writing it
+	 * is how the plugin sets the name pppd authenticates with. passwd_out
+	 * is NULL when pppd only asks whether a password exists. */
+	if (user_out && cred_user[0])
+		strlcpy(user_out, cred_user, MAXNAMELEN);
+	if (passwd_out)
+		strlcpy(passwd_out, cred_password, MAXSECRETLEN);
+	return 1;
+}
+
+static int
+sstp_check_hook(void)
+{
+	return have_password ? 1 : 0;
+}
+
+static int
+read_credentials(int fd)
+{
+	static struct sstp_ipc_msg msg;
+	char buf[SSTP_IPC_MAX_MESSAGE + 1];
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	const char *why = NULL, *v;
+	ssize_t n;
+	int r;
+
+	do
+		r = poll(&pfd, 1, CREDENTIALS_TIMEOUT_MS);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0) {
+		error("nm-sstp: no credentials from nm-sstp-tunnel within %d s", CREDENTIALS_TIMEOUT_MS / 1000);
+		return -1;
+	}
+	n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n <= 0) {
+		error("nm-sstp: cannot read the credentials from nm-sstp-tunnel: %s",
+		      n == 0 ? "socket closed" : strerror(errno));
+		return -1;
+	}
+	r = sstp_ipc_parse(buf, (size_t) n, &msg, &why);
+	wipe(buf, sizeof(buf));
+	if (r != 0 || strcmp(msg.type, "credentials") != 0) {
+		wipe(&msg, sizeof(msg));
+		error("nm-sstp: bad credentials message from nm-sstp-tunnel: %s", why ? why : "wrong type");
+		return -1;
+	}
+	v = sstp_ipc_get(&msg, "user");
+	if (v && strlcpy(cred_user, v, sizeof(cred_user)) >= sizeof(cred_user)) {
+		wipe(&msg, sizeof(msg));
+		error("nm-sstp: user name too long");
+		return -1;
+	}
+	v = sstp_ipc_get(&msg, "password");
+	if (v) {
+		if (strlcpy(cred_password, v, sizeof(cred_password)) >= sizeof(cred_password)) {
+			wipe(&msg, sizeof(msg));
+			wipe(cred_password, sizeof(cred_password));
+			error("nm-sstp: password too long");
+			return -1;
+		}
+		have_password = 1;
+	}
+	wipe(&msg, sizeof(msg));
+	dbglog("nm-sstp: credentials received (user %s, %s)", cred_user[0] ? cred_user : "(none)",
+	       have_password ? "with password" : "no password");
+	return 0;
+}
+
+static void
+install_password_hooks(void)
+{
+	/* EAP-TLS asks for the private key passphrase through its own hook;
+	 * look it up at run time since not every pppd build has EAP-TLS. */
+	int (**eaptls_hook)(char *, char *) = dlsym(RTLD_DEFAULT, "eaptls_passwd_hook");
+
+	chap_passwd_hook = sstp_passwd_hook;
+	chap_check_hook = sstp_check_hook;
+	pap_passwd_hook = sstp_passwd_hook;
+	pap_check_hook = sstp_check_hook;
+	if (eaptls_hook)
+		*eaptls_hook = sstp_passwd_hook;
+}
+
+static int
+option_sstp_sock(char **argv)
+{
+	char *end;
+	long fd;
+	struct stat st;
+	int type = 0;
+	socklen_t tlen = sizeof(type);
+
+	errno = 0;
+	fd = strtol(argv[0], &end, 10);
+	if (errno || *end || end == argv[0] || fd < 0 || fd > 65535) {
+		error("nm-sstp: sstp-sock needs a file descriptor number, not \"%s\"", argv[0]);
+		return 0;
+	}
+	if (fstat((int) fd, &st) != 0 || !S_ISSOCK(st.st_mode)
+	    || getsockopt((int) fd, SOL_SOCKET, SO_TYPE, &type, &tlen) != 0 || type != SOCK_SEQPACKET) {
+		error("nm-sstp: sstp-sock %ld is not the SEQPACKET socket from nm-sstp-tunnel", fd);
+		return 0;
+	}
+	if (credentials_read) {
+		/* pppd may parse options more than once; the socket is set. */
+		return fd == sstp_sock;
+	}
+	/* Scripts and programs pppd runs must not inherit it. */
+	fcntl((int) fd, F_SETFD, FD_CLOEXEC);
+	sstp_sock = (int) fd;
+	if (read_credentials(sstp_sock) != 0)
+		return 0;
+	credentials_read = 1;
+	if (have_password)
+		install_password_hooks();
+	/* Ask the server for its DNS addresses without the
+	 * `usepeerdns` side effects (a resolv.conf written by pppd's scripts):
+	 * NetworkManager configures DNS from our ip4 message. */
+	ipcp_wantoptions[0].req_dns1 = 1;
+	ipcp_wantoptions[0].req_dns2 = 1;
+	return 1;
+}
+
+static option_t sstp_options[] = {
+	{ "sstp-sock", o_special, (void *) &option_sstp_sock,
+	  "nm-sstp-tunnel socket (file descriptor)", 0 },
+	{ NULL }
+};
+
+/* ---- notifications ---------------------------------------------------- */
+
+static const char *
+auth_method(void)
+{
+	const lcp_options *ho = &lcp_hisoptions[0];
+
+	/* hisoptions: what the server asked us to do, and we agreed. */
+	if (ho->neg_eap)
+		return "eap";
+	if (ho->neg_chap)
+		return (ho->chap_mdtype & MDTYPE_MICROSOFT_V2) ? "mschapv2" : "chap";
+	if (ho->neg_upap)
+		return "pap";
+	return "none";
+}
+
+static void
+send_auth_up(void)
+{
+	char buf[SSTP_IPC_MAX_MESSAGE];
+	struct sstp_ipc_writer w;
+	unsigned char send_key[32], recv_key[32];
+	int send_len = 0, recv_len = 0;
+	size_t n;
+
+#ifdef PPPD_API_2_5
+	if (mppe_keys_isset()) {
+		send_len = mppe_get_send_key(send_key, sizeof(send_key));
+		recv_len = mppe_get_recv_key(recv_key, sizeof(recv_key));
+	}
+#else
+	if (mppe_keys_set) {
+		memcpy(send_key, mppe_send_key, MPPE_MAX_KEY_LEN);
+		memcpy(recv_key, mppe_recv_key, MPPE_MAX_KEY_LEN);
+		send_len = recv_len = MPPE_MAX_KEY_LEN;
+	}
+#endif
+	sstp_ipc_writer_init(&w, buf, sizeof(buf), "auth-up");
+	sstp_ipc_writer_add(&w, "method", auth_method());
+	if (send_len > 0 && recv_len > 0) {
+		sstp_ipc_writer_add_hex(&w, "send-key", send_key, (size_t) send_len);
+		sstp_ipc_writer_add_hex(&w, "recv-key", recv_key, (size_t) recv_len);
+	}
+	n = sstp_ipc_writer_finish(&w);
+	wipe(send_key, sizeof(send_key));
+	wipe(recv_key, sizeof(recv_key));
+	dbglog("nm-sstp: authentication done (%s, %s): telling nm-sstp-tunnel", auth_method(),
+	       send_len > 0 ? "with MPPE keys" : "no MPPE keys");
+	sstp_send(buf, n);
+	wipe(buf, sizeof(buf));
+	/* The password is not needed any more (no re-authentication in SSTP). */
+	wipe(cred_password, sizeof(cred_password));
+}
+
+static void
+phase_changed(void *ctx, int phase)
+{
+	(void) ctx;
+	/* PHASE_NETWORK comes after authentication and before any NCP opens:
+	 * the MPPE keys are set and CCP has not consumed them yet. */
+	if (phase == PHASE_NETWORK && !auth_up_sent) {
+		auth_up_sent = 1;
+		send_auth_up();
+	}
+}
+
+static const char *
+our_ifname(void)
+{
+#ifdef PPPD_API_2_5
+	return ppp_ifname();
+#else
+	return ifname;
+#endif
+}
+
+static int
+our_mtu(void)
+{
+#ifdef PPPD_API_2_5
+	return ppp_get_mtu(ppp_ifunit());
+#else
+	return netif_get_mtu(ifunit);
+#endif
+}
+
+static void
+add_ip4(struct sstp_ipc_writer *w, const char *key, uint32_t addr_be)
+{
+	char text[INET_ADDRSTRLEN];
+	struct in_addr a = { .s_addr = addr_be };
+
+	if (addr_be == 0)
+		return;
+	if (inet_ntop(AF_INET, &a, text, sizeof(text)))
+		sstp_ipc_writer_add(w, key, text);
+}
+
+static void
+ip_up(void *ctx, int arg)
+{
+	const ipcp_options *go = &ipcp_gotoptions[0];
+	const ipcp_options *ho = &ipcp_hisoptions[0];
+	char buf[SSTP_IPC_MAX_MESSAGE], mtu[16];
+	struct sstp_ipc_writer w;
+	int v6_state = ipv6cp_fsm[0].state;
+	int v6_negotiating = ipv6cp_protent.enabled_flag
+	                     && (v6_state == REQSENT || v6_state == ACKRCVD || v6_state == ACKSENT);
+	size_t n;
+
+	(void) ctx;
+	(void) arg;
+	sstp_ipc_writer_init(&w, buf, sizeof(buf), "ip-up");
+	sstp_ipc_writer_add(&w, "ifname", our_ifname());
+	add_ip4(&w, "address", go->ouraddr);
+	add_ip4(&w, "peer", ho->hisaddr);
+	add_ip4(&w, "dns", go->dnsaddr[0]);
+	add_ip4(&w, "dns", go->dnsaddr[1]);
+	add_ip4(&w, "wins", go->winsaddr[0]);
+	add_ip4(&w, "wins", go->winsaddr[1]);
+	snprintf(mtu, sizeof(mtu), "%d", our_mtu());
+	sstp_ipc_writer_add(&w, "mtu", mtu);
+	sstp_ipc_writer_add(&w, "ipv6", v6_negotiating ? "pending" : "no");
+	n = sstp_ipc_writer_finish(&w);
+	if (n == 0)
+		error("nm-sstp: cannot encode the ip-up message");
+	sstp_send(buf, n);
+}
+
+static void
+format_iid(const eui64_t *id, char out[20])
+{
+	/* Every byte of the 8 is initialised by pppd (zero when not
+	 * negotiated); format each explicitly. */
+	snprintf(out, 20, "%02x%02x:%02x%02x:%02x%02x:%02x%02x", id->e8[0], id->e8[1], id->e8[2],
+	         id->e8[3], id->e8[4], id->e8[5], id->e8[6], id->e8[7]);
+}
+
+static void
+ip6_up(void *ctx, int arg)
+{
+	char buf[SSTP_IPC_MAX_MESSAGE], local[20], peer[20];
+	struct sstp_ipc_writer w;
+	size_t n;
+
+	(void) ctx;
+	(void) arg;
+	format_iid(&ipv6cp_gotoptions[0].ourid, local);
+	format_iid(&ipv6cp_hisoptions[0].hisid, peer);
+	sstp_ipc_writer_init(&w, buf, sizeof(buf), "ip6-up");
+	sstp_ipc_writer_add(&w, "ifname", our_ifname());
+	sstp_ipc_writer_add(&w, "local-iid", local);
+	sstp_ipc_writer_add(&w, "peer-iid", peer);
+	n = sstp_ipc_writer_finish(&w);
+	if (n == 0)
+		error("nm-sstp: cannot encode the ip6-up message");
+	sstp_send(buf, n);
+}
+
+static void
+on_exit_notify(void *ctx, int arg)
+{
+	(void) ctx;
+	(void) arg;
+	wipe(cred_password, sizeof(cred_password));
+	if (sstp_sock >= 0) {
+		close(sstp_sock);
+		sstp_sock = -1;
+	}
+}
+
+int
+plugin_init(void)
+{
+#ifdef PPPD_API_2_5
+	ppp_add_options(sstp_options);
+	ppp_add_notify(NF_PHASE_CHANGE, phase_changed, NULL);
+	ppp_add_notify(NF_IP_UP, ip_up, NULL);
+	ppp_add_notify(NF_IPV6_UP, ip6_up, NULL);
+	ppp_add_notify(NF_EXIT, on_exit_notify, NULL);
+#else
+	add_options(sstp_options);
+	add_notifier(&phasechange, phase_changed, NULL);
+	add_notifier(&ip_up_notifier, ip_up, NULL);
+	add_notifier(&ipv6_up_notifier, ip6_up, NULL);
+	add_notifier(&exitnotify, on_exit_notify, NULL);
+#endif
+	info("nm-sstp: plugin %s loaded", PACKAGE_VERSION);
+	return 0;
+}

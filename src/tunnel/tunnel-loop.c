@@ -1,0 +1,821 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The poll loop of nm-sstp-tunnel.
+ *
+ * Each round, in this order:
+ *   1. signals (signalfd): stop request, pppd exit;
+ *   2. the plugin socket, always before the pty: auth-up must turn into
+ *      Call Connected before the first NCP frame pppd wrote after it;
+ *   3. TLS: read every record available (SSL_read until WANT_READ, which
+ *      also drains SSL_pending) and parse every complete SSTP packet;
+ *      then write the queued output in large writes;
+ *   4. the pty: read 64 KiB at a time, HDLC-decode every frame into SSTP
+ *      data packets appended to the TLS output queue; write queued frames
+ *      to pppd;
+ *   5. the timer of the SSTP state machine.
+ * Backpressure instead of drops: the pty is not read while the TLS output
+ * is above its high-water mark, and TLS is not read while the output to
+ * pppd is above its own.
+ */
+#include "tunnel-loop.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+
+#include "hdlc.h"
+#include "sstp-crypto.h"
+#include "sstp-exit.h"
+#include "sstp-ipc.h"
+#include "sstp-packet.h"
+#include "sstp-state.h"
+#include "tunnel-buf.h"
+#include "tunnel-log.h"
+#include "tunnel-pppd.h"
+
+#define TLS_TX_HIGH        (256 * 1024)
+#define PTY_TX_HIGH        (256 * 1024)
+#define PTY_READ_CHUNK     (64 * 1024)
+#define TLS_READ_CHUNK     (32 * 1024)
+#define TEARDOWN_FLUSH_MS  2000
+#define PPPD_STOP_MS       5000
+
+struct tunnel {
+	struct tunnel_options *o;
+	struct tunnel_conn *conn;
+	struct tunnel_pppd pppd;
+	int sigfd;
+
+	struct sstp_client sc;
+	int64_t timer_deadline;        /* -1: no timer */
+	bool rx_activity;              /* an SSTP packet arrived since the timer was armed */
+	const char *last_sstp_log;     /* last text from the state machine */
+
+	struct tbuf tls_rx, tls_tx, pty_tx;
+	struct hdlc_decoder *dec;
+	uint8_t *pty_chunk;
+
+	bool pppd_ready;               /* pppd has written its first frame */
+	bool read_wants_write;
+	bool write_wants_read;
+	bool conn_lost;
+	char conn_lost_msg[320];
+	bool sstp_closed;
+	int64_t close_deadline;
+	bool stop_requested;
+	bool pppd_gone;                /* pppd ended before the SSTP session */
+	int  fatal_code;
+	char fatal_msg[300];
+
+	uint8_t hlak[SSTP_HLAK_LEN];
+	bool connected_reported;
+	uint64_t frames_to_server, frames_to_pppd, frames_dropped_gate;
+};
+
+static void tunnel_step(struct tunnel *t, const struct sstp_event *ev);
+
+static void
+local_failure(struct tunnel *t, int code, const char *msg)
+{
+	struct sstp_event ev = { .type = SSTP_EV_LOCAL_DISCONNECT };
+
+	if (t->fatal_code == 0) {
+		t->fatal_code = code;
+		snprintf(t->fatal_msg, sizeof(t->fatal_msg), "%s", msg);
+	}
+	tlog_error("%s", msg);
+	if (!t->sstp_closed)
+		tunnel_step(t, &ev);
+}
+
+static void
+queue_control(struct tunnel *t, const uint8_t *pkt, size_t n)
+{
+	if (n == 0) {
+		local_failure(t, SSTP_EXIT_INTERNAL, "cannot build an SSTP control packet");
+		return;
+	}
+	if (n >= 6)
+		tlog_debug("> %s (%zu bytes)", sstp_msg_type_name((uint16_t) (pkt[4] << 8 | pkt[5])), n);
+	if (!tbuf_append(&t->tls_tx, pkt, n))
+		local_failure(t, SSTP_EXIT_INTERNAL, "out of memory");
+}
+
+static void
+send_call_connected(struct tunnel *t)
+{
+	uint8_t cert_hash[SSTP_HASH_SLOT_LEN];
+	uint8_t pkt[SSTP_CALL_CONNECTED_LEN];
+
+	if (sstp_crypto_cert_hash(t->sc.hash, t->conn->cert_der, t->conn->cert_der_len, cert_hash) != 0
+	    || sstp_crypto_build_call_connected(t->sc.hash, t->hlak, t->sc.nonce, cert_hash, pkt) != 0) {
+		OPENSSL_cleanse(t->hlak, sizeof(t->hlak));
+		local_failure(t, SSTP_EXIT_INTERNAL, "cannot compute the SSTP crypto binding");
+		return;
+	}
+	OPENSSL_cleanse(t->hlak, sizeof(t->hlak));
+	tlog_info("SSTP: crypto binding sent (%s)", t->sc.hash == SSTP_HASH_SHA256 ? "SHA-256" : "SHA-1");
+	queue_control(t, pkt, sizeof(pkt));
+}
+
+static void
+deliver_to_pppd(struct tunnel *t, const uint8_t *frame, size_t len)
+{
+	uint8_t *out = tbuf_reserve(&t->pty_tx, HDLC_ENCODED_MAX(len));
+	size_t n;
+
+	if (!out) {
+		local_failure(t, SSTP_EXIT_INTERNAL, "out of memory");
+		return;
+	}
+	n = hdlc_encode(frame, len, out, HDLC_ENCODED_MAX(len));
+	tbuf_commit(&t->pty_tx, n);
+	t->frames_to_pppd++;
+	if (tunnel_log_debug_enabled() && sstp_ppp_frame_is_control(frame, len))
+		tlog_debug("< PPP protocol 0x%04x, %zu bytes", sstp_ppp_frame_protocol(frame, len), len);
+}
+
+static void
+start_pppd(struct tunnel *t)
+{
+	int r;
+
+	tunnel_status_state("ppp");
+	r = tunnel_pppd_start(t->o, &t->pppd);
+	if (r != 0) {
+		/* tunnel_pppd_start logged the reason already. */
+		local_failure(t, r, tunnel_fail_message()[0] ? tunnel_fail_message() : "cannot start pppd");
+	}
+}
+
+static void
+apply_actions(struct tunnel *t, const struct sstp_actions *a, const struct sstp_event *ev)
+{
+	uint8_t pkt[64];
+
+	if (a->log) {
+		t->last_sstp_log = a->log;
+		tlog_info("SSTP: %s", a->log);
+	}
+	if (a->send_connect_request)
+		queue_control(t, pkt, sstp_packet_build_call_connect_request(pkt, sizeof(pkt)));
+	if (a->send_call_connected)
+		send_call_connected(t);
+	if (a->send_echo_request)
+		queue_control(t, pkt, sstp_packet_build_empty(pkt, sizeof(pkt), SSTP_MSG_ECHO_REQUEST));
+	if (a->send_echo_response)
+		queue_control(t, pkt, sstp_packet_build_empty(pkt, sizeof(pkt), SSTP_MSG_ECHO_RESPONSE));
+	if (a->send_disconnect)
+		queue_control(t, pkt, sstp_packet_build_with_status(pkt, sizeof(pkt), SSTP_MSG_CALL_DISCONNECT,
+		                                                     SSTP_ATTR_NO_ERROR, SSTP_STATUS_NO_ERROR));
+	if (a->send_disconnect_ack)
+		queue_control(t, pkt, sstp_packet_build_empty(pkt, sizeof(pkt), SSTP_MSG_CALL_DISCONNECT_ACK));
+	if (a->send_abort)
+		queue_control(t, pkt, sstp_packet_build_with_status(pkt, sizeof(pkt), SSTP_MSG_CALL_ABORT,
+		                                                     a->abort_attr_id, a->abort_status));
+	if (a->deliver_data && ev && ev->data)
+		deliver_to_pppd(t, ev->data, ev->data_len);
+	if (a->cancel_timer)
+		t->timer_deadline = -1;
+	if (a->set_timer) {
+		t->timer_deadline = tunnel_now_ms() + a->timer_ms;
+		t->rx_activity = false;
+	}
+	if (a->start_ppp && t->pppd.pid == 0)
+		start_pppd(t);
+	if (a->close && !t->sstp_closed) {
+		t->sstp_closed = true;
+		t->close_deadline = tunnel_now_ms() + TEARDOWN_FLUSH_MS;
+		tlog_debug("SSTP: session closed (%s)", sstp_close_reason_name(t->sc.close_reason));
+	}
+}
+
+static void
+tunnel_step(struct tunnel *t, const struct sstp_event *ev)
+{
+	struct sstp_actions a;
+	enum sstp_state before = t->sc.state;
+
+	memset(&a, 0, sizeof(a));
+	sstp_client_step(&t->sc, ev, &a);
+	if (before != t->sc.state)
+		tlog_debug("SSTP: %s -> %s", sstp_state_name(before), sstp_state_name(t->sc.state));
+	apply_actions(t, &a, ev);
+}
+
+/* ---- SSTP input ------------------------------------------------------- */
+
+static void
+handle_packet(struct tunnel *t, const uint8_t *buf, size_t len)
+{
+	struct sstp_packet pkt;
+	struct sstp_parse_error perr;
+	struct sstp_event ev;
+
+	t->rx_activity = true;
+	memset(&perr, 0, sizeof(perr));
+	if (sstp_packet_parse(buf, len, &pkt, &perr) != 0) {
+		tlog_warn("invalid SSTP packet from the server: %s", perr.message ? perr.message : "?");
+		memset(&ev, 0, sizeof(ev));
+		ev.type = SSTP_EV_INVALID;
+		ev.error = perr;
+		tunnel_step(t, &ev);
+		return;
+	}
+	if (!pkt.is_control) {
+		/* Hot path: in Call_Connected data always goes to pppd. */
+		if (t->sc.state == SSTP_STATE_CALL_CONNECTED) {
+			deliver_to_pppd(t, pkt.data, pkt.data_len);
+			return;
+		}
+		memset(&ev, 0, sizeof(ev));
+		ev.type = SSTP_EV_DATA;
+		ev.data = pkt.data;
+		ev.data_len = pkt.data_len;
+		tunnel_step(t, &ev);
+		return;
+	}
+	tlog_debug("< %s (%zu bytes)", sstp_msg_type_name(pkt.ctrl.msg_type), len);
+	if (pkt.ctrl.n_status > 0)
+		tlog_debug("  status info: attribute %u, %s", pkt.ctrl.status[0].attr_id,
+		           sstp_status_name(pkt.ctrl.status[0].status));
+	memset(&ev, 0, sizeof(ev));
+	ev.type = SSTP_EV_CONTROL;
+	ev.ctrl = &pkt.ctrl;
+	tunnel_step(t, &ev);
+}
+
+static void
+process_rx(struct tunnel *t)
+{
+	while (!t->conn_lost) {
+		struct sstp_parse_error perr;
+		int plen;
+
+		memset(&perr, 0, sizeof(perr));
+		plen = sstp_packet_frame_length(tbuf_head(&t->tls_rx), t->tls_rx.len, &perr);
+		if (plen == 0)
+			return;
+		if (plen < 0) {
+			/* Cannot find packet boundaries: the stream is unusable.
+			 * [MS-SSTP]: close without sending anything. */
+			snprintf(t->fatal_msg, sizeof(t->fatal_msg), "the server sent data that is not SSTP (%s)",
+			         perr.message ? perr.message : "bad header");
+			t->fatal_code = SSTP_EXIT_NEGOTIATION;
+			tlog_error("%s", t->fatal_msg);
+			t->conn_lost = true;
+			t->sstp_closed = true;
+			return;
+		}
+		if (t->tls_rx.len < (size_t) plen)
+			return;
+		handle_packet(t, tbuf_head(&t->tls_rx), (size_t) plen);
+		tbuf_consume(&t->tls_rx, (size_t) plen);
+	}
+}
+
+static void
+conn_lost(struct tunnel *t, const char *why)
+{
+	if (t->conn_lost)
+		return;
+	t->conn_lost = true;
+	snprintf(t->conn_lost_msg, sizeof(t->conn_lost_msg), "%s", why);
+	if (!t->sstp_closed)
+		tlog_warn("%s", why);
+}
+
+static void
+tls_error(struct tunnel *t, int err, const char *op)
+{
+	char why[256], msg[300];
+	unsigned long e = ERR_get_error();
+
+	if (err == SSL_ERROR_ZERO_RETURN)
+		snprintf(msg, sizeof(msg), "the server closed the TLS session");
+	else if (err == SSL_ERROR_SYSCALL && e == 0)
+		snprintf(msg, sizeof(msg), "the server closed the connection%s%s",
+		         errno ? ": " : "", errno ? strerror(errno) : "");
+	else {
+		ERR_error_string_n(e, why, sizeof(why));
+		snprintf(msg, sizeof(msg), "TLS %s failed: %s", op, why);
+	}
+	ERR_clear_error();
+	conn_lost(t, msg);
+}
+
+static void
+tls_read(struct tunnel *t)
+{
+	t->read_wants_write = false;
+	while (!t->conn_lost && t->pty_tx.len < PTY_TX_HIGH) {
+		uint8_t *p = tbuf_reserve(&t->tls_rx, TLS_READ_CHUNK);
+		size_t got = 0;
+		int ret, err;
+
+		if (!p) {
+			local_failure(t, SSTP_EXIT_INTERNAL, "out of memory");
+			return;
+		}
+		errno = 0;
+		ret = SSL_read_ex(t->conn->ssl, p, TLS_READ_CHUNK, &got);
+		if (ret == 1) {
+			tbuf_commit(&t->tls_rx, got);
+			process_rx(t);
+			continue;
+		}
+		err = SSL_get_error(t->conn->ssl, ret);
+		if (err == SSL_ERROR_WANT_READ)
+			return;
+		if (err == SSL_ERROR_WANT_WRITE) {
+			t->read_wants_write = true;
+			return;
+		}
+		tls_error(t, err, "read");
+		return;
+	}
+}
+
+static void
+tls_flush(struct tunnel *t)
+{
+	t->write_wants_read = false;
+	while (!t->conn_lost && t->tls_tx.len > 0) {
+		size_t done = 0;
+		int ret, err;
+
+		errno = 0;
+		ret = SSL_write_ex(t->conn->ssl, tbuf_head(&t->tls_tx), t->tls_tx.len, &done);
+		if (ret == 1) {
+			tbuf_consume(&t->tls_tx, done);
+			continue;
+		}
+		err = SSL_get_error(t->conn->ssl, ret);
+		if (err == SSL_ERROR_WANT_WRITE)
+			return;
+		if (err == SSL_ERROR_WANT_READ) {
+			t->write_wants_read = true;
+			return;
+		}
+		tls_error(t, err, "write");
+		return;
+	}
+}
+
+/* ---- pppd side -------------------------------------------------------- */
+
+static bool
+on_ppp_frame(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct tunnel *t = ctx;
+	uint8_t *out;
+
+	if (!sstp_client_may_send_ppp(&t->sc, frame, len)) {
+		t->frames_dropped_gate++;
+		tlog_debug("PPP frame (protocol 0x%04x) not allowed in state %s: dropped",
+		           sstp_ppp_frame_protocol(frame, len), sstp_state_name(t->sc.state));
+		return true;
+	}
+	if (tunnel_log_debug_enabled() && sstp_ppp_frame_is_control(frame, len))
+		tlog_debug("> PPP protocol 0x%04x, %zu bytes", sstp_ppp_frame_protocol(frame, len), len);
+	out = tbuf_reserve(&t->tls_tx, SSTP_HEADER_LEN + len);
+	if (!out) {
+		local_failure(t, SSTP_EXIT_INTERNAL, "out of memory");
+		return false;
+	}
+	tbuf_commit(&t->tls_tx, sstp_packet_build_data(out, SSTP_HEADER_LEN + len, frame, len));
+	t->frames_to_server++;
+	return true;
+}
+
+static void
+pty_read(struct tunnel *t)
+{
+	while (t->tls_tx.len < TLS_TX_HIGH && !t->sstp_closed) {
+		ssize_t n = read(t->pppd.master, t->pty_chunk, PTY_READ_CHUNK);
+
+		if (n > 0) {
+			if (!t->pppd_ready) {
+				t->pppd_ready = true;
+				tlog_debug("pppd wrote its first frame: releasing %zu queued bytes", t->pty_tx.len);
+			}
+			hdlc_decode(t->dec, t->pty_chunk, (size_t) n, on_ppp_frame, t);
+			if ((size_t) n < PTY_READ_CHUNK)
+				return;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* EAGAIN: drained. EIO: pppd closed its side (it is ending;
+		 * SIGCHLD will tell). */
+		return;
+	}
+}
+
+static void
+pty_flush(struct tunnel *t)
+{
+	while (t->pppd_ready && t->pty_tx.len > 0) {
+		ssize_t n = write(t->pppd.master, tbuf_head(&t->pty_tx), t->pty_tx.len);
+		if (n > 0) {
+			tbuf_consume(&t->pty_tx, (size_t) n);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno != EAGAIN) {
+			/* pppd is going away; drop what it will never read. */
+			tlog_debug("pty write: %s", strerror(errno));
+			tbuf_consume(&t->pty_tx, t->pty_tx.len);
+		}
+		return;
+	}
+}
+
+/* ---- plugin messages -------------------------------------------------- */
+
+static void
+handle_auth_up(struct tunnel *t, const struct sstp_ipc_msg *m)
+{
+	const char *method = sstp_ipc_get(m, "method");
+	uint8_t sk[64], rk[64];
+	int sl = sstp_ipc_get_hex(m, "send-key", sk, sizeof(sk));
+	int rl = sstp_ipc_get_hex(m, "recv-key", rk, sizeof(rk));
+	struct sstp_event ev = { .type = SSTP_EV_PPP_AUTH_DONE };
+	const char *hlak_kind;
+
+	if (!method)
+		method = "none";
+	if (strcmp(method, "mschapv2") == 0 && sl == 16 && rl == 16) {
+		sstp_crypto_hlak_mschapv2(sk, rk, t->hlak);
+		hlak_kind = "MS-CHAPv2 master keys";
+	} else if (strcmp(method, "eap") == 0 && sl > 0) {
+		sstp_crypto_hlak_eap(sk, (size_t) sl, t->hlak);
+		hlak_kind = "EAP master send key";
+	} else {
+		sstp_crypto_hlak_zero(t->hlak);
+		hlak_kind = "no keys (zero HLAK)";
+	}
+	OPENSSL_cleanse(sk, sizeof(sk));
+	OPENSSL_cleanse(rk, sizeof(rk));
+	tlog_info("PPP authentication done (method %s, %s)", method, hlak_kind);
+	tunnel_step(t, &ev);
+}
+
+static void
+relay_status(const struct sstp_ipc_msg *m, const char *type, const char *const *keys, size_t n_keys,
+             const char *gateway)
+{
+	char buf[SSTP_IPC_MAX_MESSAGE];
+	struct sstp_ipc_writer w;
+	size_t n;
+
+	sstp_ipc_writer_init(&w, buf, sizeof(buf), type);
+	for (size_t i = 0; i < m->n_fields; i++)
+		for (size_t k = 0; k < n_keys; k++)
+			if (strcmp(m->keys[i], keys[k]) == 0)
+				sstp_ipc_writer_add(&w, m->keys[i], m->values[i]);
+	if (gateway && gateway[0])
+		sstp_ipc_writer_add(&w, "gateway", gateway);
+	n = sstp_ipc_writer_finish(&w);
+	if (n == 0) {
+		tlog_warn("cannot relay the %s message to the service", type);
+		return;
+	}
+	tunnel_status_send(buf, n);
+}
+
+static void
+handle_plugin_message(struct tunnel *t, const struct sstp_ipc_msg *m)
+{
+	static const char *const ip4_keys[] = { "ifname", "address", "peer", "dns", "wins", "mtu", "ipv6" };
+	static const char *const ip6_keys[] = { "ifname", "local-iid", "peer-iid" };
+
+	tlog_debug("plugin: %s", m->type);
+	if (strcmp(m->type, "auth-up") == 0) {
+		handle_auth_up(t, m);
+	} else if (strcmp(m->type, "ip-up") == 0) {
+		const char *dns[2] = { NULL, NULL };
+		size_t ndns = sstp_ipc_get_all(m, "dns", dns, 2);
+		relay_status(m, "ip4", ip4_keys, sizeof(ip4_keys) / sizeof(ip4_keys[0]), t->conn->peer_ip);
+		tlog_info("IPv4 up on %s: address %s, peer %s%s%s%s%s",
+		          sstp_ipc_get(m, "ifname") ? sstp_ipc_get(m, "ifname") : "?",
+		          sstp_ipc_get(m, "address") ? sstp_ipc_get(m, "address") : "?",
+		          sstp_ipc_get(m, "peer") ? sstp_ipc_get(m, "peer") : "?",
+		          ndns > 0 ? ", DNS " : "", ndns > 0 ? dns[0] : "",
+		          ndns > 1 ? " " : "", ndns > 1 ? dns[1] : "");
+		if (!t->connected_reported) {
+			t->connected_reported = true;
+			tunnel_status_state("connected");
+		}
+	} else if (strcmp(m->type, "ip6-up") == 0) {
+		relay_status(m, "ip6", ip6_keys, sizeof(ip6_keys) / sizeof(ip6_keys[0]), NULL);
+		tlog_info("IPv6 up on %s: local %s, peer %s",
+		          sstp_ipc_get(m, "ifname") ? sstp_ipc_get(m, "ifname") : "?",
+		          sstp_ipc_get(m, "local-iid") ? sstp_ipc_get(m, "local-iid") : "?",
+		          sstp_ipc_get(m, "peer-iid") ? sstp_ipc_get(m, "peer-iid") : "?");
+		if (!t->connected_reported) {
+			t->connected_reported = true;
+			tunnel_status_state("connected");
+		}
+	}
+	/* Unknown types: ignored (forward compatible). */
+}
+
+static void
+plugin_read(struct tunnel *t)
+{
+	static struct sstp_ipc_msg msg;
+	char buf[SSTP_IPC_MAX_MESSAGE + 1];
+
+	while (t->pppd.sock >= 0) {
+		ssize_t n = recv(t->pppd.sock, buf, sizeof(buf), MSG_DONTWAIT);
+		const char *why = NULL;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			/* pppd (and its plugin) are gone. */
+			close(t->pppd.sock);
+			t->pppd.sock = -1;
+			return;
+		}
+		if (sstp_ipc_parse(buf, (size_t) n, &msg, &why) != 0) {
+			tlog_warn("ignoring a malformed message from the pppd plugin: %s", why);
+			continue;
+		}
+		handle_plugin_message(t, &msg);
+	}
+}
+
+/* ---- signals ---------------------------------------------------------- */
+
+static void
+request_stop(struct tunnel *t, int signo)
+{
+	struct sstp_event ev = { .type = SSTP_EV_LOCAL_DISCONNECT };
+
+	if (t->stop_requested) {
+		tlog_warn("second %s: stopping now", strsignal(signo));
+		t->sstp_closed = true;
+		t->close_deadline = tunnel_now_ms();
+		return;
+	}
+	t->stop_requested = true;
+	tlog_info("%s: disconnecting", strsignal(signo));
+	if (!t->sstp_closed)
+		tunnel_step(t, &ev);
+}
+
+static void
+handle_pppd_exit(struct tunnel *t)
+{
+	struct sstp_event ev = { .type = SSTP_EV_LOCAL_DISCONNECT };
+	char msg[256];
+
+	tunnel_pppd_exit_code(t->pppd.wait_status, msg, sizeof(msg));
+	tlog_info("%s", msg);
+	if (!t->sstp_closed) {
+		t->pppd_gone = true;
+		tunnel_step(t, &ev);
+	}
+}
+
+static void
+signals_read(struct tunnel *t)
+{
+	struct signalfd_siginfo si;
+
+	while (read(t->sigfd, &si, sizeof(si)) == (ssize_t) sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGINT:
+		case SIGHUP:
+			request_stop(t, (int) si.ssi_signo);
+			break;
+		default:
+			break;
+		}
+	}
+	if (t->pppd.pid > 0 && !t->pppd.exited && tunnel_pppd_reap(&t->pppd))
+		handle_pppd_exit(t);
+}
+
+/* ---- the loop --------------------------------------------------------- */
+
+static bool
+loop_done(const struct tunnel *t)
+{
+	if (t->conn_lost)
+		return true;
+	if (t->sstp_closed)
+		return t->tls_tx.len == 0 || tunnel_now_ms() >= t->close_deadline;
+	return false;
+}
+
+static int
+exit_code(struct tunnel *t)
+{
+	char pmsg[256] = "";
+	int pcode = -1;
+
+	if (t->pppd.exited)
+		pcode = tunnel_pppd_exit_code(t->pppd.wait_status, pmsg, sizeof(pmsg));
+
+	if (t->fatal_code)
+		return tunnel_fail(t->fatal_code, "%s", t->fatal_msg);
+	if (t->stop_requested) {
+		tlog_info("disconnected on request");
+		return SSTP_EXIT_OK;
+	}
+	/* A server that drops the call after a failed login is still a login
+	 * failure for the user. */
+	if (pcode == SSTP_EXIT_AUTH)
+		return tunnel_fail(pcode, "%s", pmsg);
+	if (t->pppd_gone)
+		return pcode > 0 ? tunnel_fail(pcode, "%s", pmsg) : SSTP_EXIT_OK;
+
+	switch (t->sc.close_reason) {
+	case SSTP_CLOSE_LOCAL_DISCONNECT:
+		return SSTP_EXIT_OK;
+	case SSTP_CLOSE_PEER_DISCONNECT:
+		return tunnel_fail(SSTP_EXIT_PEER_ABORT, "the server disconnected the call (%s)",
+		                   sstp_status_name(t->sc.peer_status));
+	case SSTP_CLOSE_PEER_ABORT:
+		return tunnel_fail(SSTP_EXIT_PEER_ABORT, "the server aborted the call (%s)",
+		                   sstp_status_name(t->sc.peer_status));
+	case SSTP_CLOSE_NEGOTIATION_FAILED:
+		return tunnel_fail(SSTP_EXIT_NEGOTIATION, "SSTP negotiation failed: %s",
+		                   t->last_sstp_log ? t->last_sstp_log : sstp_close_reason_name(t->sc.close_reason));
+	case SSTP_CLOSE_PROTOCOL_ERROR:
+		return tunnel_fail(SSTP_EXIT_NEGOTIATION, "invalid SSTP packet from the server: %s",
+		                   t->last_sstp_log ? t->last_sstp_log : "call aborted");
+	case SSTP_CLOSE_DEAD_PEER:
+		return tunnel_fail(SSTP_EXIT_DEAD_PEER, "the server stopped answering (nothing received "
+		                   "for %u s)", 2 * t->o->hello_seconds);
+	case SSTP_CLOSE_LOCAL_ABORT:
+		return tunnel_fail(SSTP_EXIT_INTERNAL, "call aborted after a local error");
+	case SSTP_CLOSE_NONE:
+		break;
+	}
+	if (t->conn_lost)
+		return tunnel_fail(SSTP_EXIT_PEER_ABORT, "%s", t->conn_lost_msg);
+	return tunnel_fail(SSTP_EXIT_INTERNAL, "the session ended for no known reason");
+}
+
+int
+tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
+{
+	struct tunnel *t = calloc(1, sizeof(*t));
+	struct sstp_event ev = { .type = SSTP_EV_START };
+	int code;
+
+	if (!t)
+		return tunnel_fail(SSTP_EXIT_INTERNAL, "out of memory");
+	t->o = o;
+	t->conn = conn;
+	t->sigfd = sigfd;
+	t->timer_deadline = -1;
+	tunnel_pppd_init(&t->pppd);
+	tbuf_init(&t->tls_rx);
+	tbuf_init(&t->tls_tx);
+	tbuf_init(&t->pty_tx);
+	t->dec = malloc(sizeof(*t->dec));
+	t->pty_chunk = malloc(PTY_READ_CHUNK);
+	if (!t->dec || !t->pty_chunk) {
+		free(t->dec);
+		free(t->pty_chunk);
+		free(t);
+		return tunnel_fail(SSTP_EXIT_INTERNAL, "out of memory");
+	}
+	hdlc_decoder_init(t->dec);
+	sstp_client_init(&t->sc, o->hello_seconds * 1000);
+
+	tunnel_status_state("sstp");
+	tunnel_step(t, &ev);
+	if (conn->leftover_len > 0 && tbuf_append(&t->tls_rx, conn->leftover, conn->leftover_len))
+		process_rx(t);
+	tls_flush(t);
+
+	while (!loop_done(t)) {
+		struct pollfd pfd[4];
+		int n = 0, i_tls = -1, i_pty = -1, i_sock = -1, i_sig;
+		int64_t now = tunnel_now_ms(), wait = -1;
+		bool pty_alive = t->pppd.pid > 0 && !t->pppd.exited;
+		bool tls_may_read = t->pty_tx.len < PTY_TX_HIGH;
+		int r;
+
+		pfd[n] = (struct pollfd) { .fd = t->sigfd, .events = POLLIN };
+		i_sig = n++;
+		if (t->pppd.sock >= 0) {
+			pfd[n] = (struct pollfd) { .fd = t->pppd.sock, .events = POLLIN };
+			i_sock = n++;
+		}
+		{
+			short ev_tls = 0;
+			if (tls_may_read || t->write_wants_read)
+				ev_tls |= POLLIN;
+			if ((t->tls_tx.len > 0 && !t->write_wants_read) || t->read_wants_write)
+				ev_tls |= POLLOUT;
+			pfd[n] = (struct pollfd) { .fd = t->conn->fd, .events = ev_tls };
+			i_tls = n++;
+		}
+		if (pty_alive) {
+			short ev_pty = 0;
+			if (t->tls_tx.len < TLS_TX_HIGH && !t->sstp_closed)
+				ev_pty |= POLLIN;
+			if (t->pppd_ready && t->pty_tx.len > 0)
+				ev_pty |= POLLOUT;
+			pfd[n] = (struct pollfd) { .fd = t->pppd.master, .events = ev_pty };
+			i_pty = n++;
+		}
+
+		if (t->timer_deadline >= 0)
+			wait = t->timer_deadline > now ? t->timer_deadline - now : 0;
+		if (t->sstp_closed) {
+			int64_t left = t->close_deadline > now ? t->close_deadline - now : 0;
+			wait = (wait < 0 || left < wait) ? left : wait;
+		}
+		if (tls_may_read && SSL_has_pending(t->conn->ssl))
+			wait = 0;
+		if (wait > 60000)
+			wait = 60000;
+
+		r = poll(pfd, (nfds_t) n, (int) wait);
+		if (r < 0 && errno != EINTR) {
+			local_failure(t, SSTP_EXIT_INTERNAL, "poll failed");
+			break;
+		}
+
+		if (pfd[i_sig].revents)
+			signals_read(t);
+		/* Before the pty, always: see the comment at the top. */
+		if (i_sock >= 0)
+			plugin_read(t);
+		if (r > 0 && (pfd[i_tls].revents || (tls_may_read && SSL_has_pending(t->conn->ssl)))) {
+			if (t->pty_tx.len < PTY_TX_HIGH)
+				tls_read(t);
+			tls_flush(t);
+		} else if (r == 0 && tls_may_read && SSL_has_pending(t->conn->ssl)) {
+			tls_read(t);
+		}
+		if (i_pty >= 0 && (pfd[i_pty].revents & POLLIN)) {
+			/* auth-up may have been written just before the NCP
+			 * frames now in the pty: read the socket once more. */
+			if (t->pppd.sock >= 0)
+				plugin_read(t);
+			pty_read(t);
+		}
+		pty_flush(t);
+		if (t->tls_tx.len > 0 && !t->write_wants_read)
+			tls_flush(t);
+
+		if (t->timer_deadline >= 0 && tunnel_now_ms() >= t->timer_deadline && !t->sstp_closed) {
+			struct sstp_event tev = { .type = SSTP_EV_TIMER, .rx_activity = t->rx_activity };
+			t->timer_deadline = -1;
+			t->rx_activity = false;
+			tunnel_step(t, &tev);
+			tls_flush(t);
+		}
+	}
+
+	tlog_debug("frames: %llu to the server, %llu to pppd, %llu held back by SSTP state; HDLC: "
+	           "%llu bad FCS, %llu too long",
+	           (unsigned long long) t->frames_to_server, (unsigned long long) t->frames_to_pppd,
+	           (unsigned long long) t->frames_dropped_gate,
+	           (unsigned long long) t->dec->frames_bad_fcs, (unsigned long long) t->dec->frames_too_long);
+
+	/* Teardown: TLS first (the server sees close_notify), then pppd. */
+	tunnel_conn_close(conn);
+	if (t->pppd.pid > 0) {
+		tunnel_pppd_stop(&t->pppd, sigfd, PPPD_STOP_MS);
+		if (!t->pppd_gone && t->pppd.exited) {
+			char msg[256];
+			tunnel_pppd_exit_code(t->pppd.wait_status, msg, sizeof(msg));
+			tlog_debug("%s", msg);
+		}
+	}
+	tunnel_pppd_close(&t->pppd);
+
+	code = exit_code(t);
+
+	OPENSSL_cleanse(t->hlak, sizeof(t->hlak));
+	tbuf_free(&t->tls_rx);
+	tbuf_free(&t->tls_tx);
+	tbuf_free(&t->pty_tx);
+	free(t->dec);
+	free(t->pty_chunk);
+	free(t);
+	return code;
+}
