@@ -123,7 +123,7 @@ stop_client() {
 }
 
 verdicts() {
-	grep -E 'http request|sent ack|binding|dropped|deferred|summary|call ended|client|failure|pppd exited' \
+	grep -E 'http request|sent ack|binding|dropped|deferred|timeout|summary|call ended|client|failure|pppd exited' \
 		"$slog" | sed "s/^/$1: /" >>"$UML_OUT/verdicts.log"
 }
 
@@ -215,17 +215,23 @@ tap_is "sstpc launching pppd: exactly one 'binding verified hash=sha256 method=m
 	"$(count_lines '^binding verified hash=sha256 method=mschapv2$')" 1
 verdicts launch
 
-# sstpc in pty mode without its plugin has no MPPE keys: it sends Call
-# Connected with a zero HLAK after MS-CHAPv2. A strict server must refuse that
-# binding, as Windows RRAS does.
-start_server no-plugin
+# sstpc 1.0.18 in pty mode without its plugin has no MPPE keys and never sends
+# Call Connected at all (it waits for a plugin that never connects), while its
+# pppd goes on to IPCP/IPv6CP. The strict server must keep those NCP frames
+# out, and end the call when the negotiation timer expires.
+start_server no-plugin --negotiation-timeout 15
 PLUGIN=no connect start_client_plugin no-plugin require-mschap-v2 ||
 	tap_diag "no-plugin: sstpc never got an ACK"
-guest_wait_for 60 grep -q '^binding \|^call ended' "$slog"
+guest_wait_for 60 grep -q '^call ended' "$slog"
 stop_client
 stop_server
-tap_is "sstpc without plugin: the strict server refuses the binding (exit 2)" "$server_status" 2
-tap_check "sstpc without plugin: 'binding FAILED' is logged" grep -q '^binding FAILED: ' "$slog"
+tap_is "sstpc without plugin: no binding, the call ends (exit 3)" "$server_status" 3
+tap_check "sstpc without plugin: its IPCP frames were dropped before Call Connected" \
+	grep -q '^dropped client frame before call connected proto=0x8021' "$slog"
+tap_check "sstpc without plugin: the negotiation timer ended the call" \
+	grep -q '^negotiation timeout: no verified call connected' "$slog"
+tap_check "sstpc without plugin: no 'binding verified' line" \
+	sh -c "! grep -q 'binding verified' '$slog'"
 verdicts no-plugin
 
 tap_finish

@@ -4,7 +4,8 @@
 # not write: Debian's sstpc + pppd, inside a User-Mode-Linux guest (the host
 # kernel has no PPP). Proves the server's own HLAK derivation against pppd's
 # real MPPE keys (MS-CHAPv2, SHA256 and SHA1), the PAP zero HLAK, a refused
-# login, and that the strict check refuses sstpc's plugin-less binding.
+# login, sstpc launching pppd itself, and that the strict server keeps a
+# plugin-less sstpc (no Call Connected at all) out of the network phase.
 # Both ends run on the guest's 127.0.0.1; no network namespace on the host.
 # Logs stay in $top_builddir/tests/uml/logs/server-sstpc/ (verdicts.log has
 # the server's lines per run).
