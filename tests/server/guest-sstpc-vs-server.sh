@@ -234,4 +234,30 @@ tap_check "sstpc without plugin: no 'binding verified' line" \
 	sh -c "! grep -q 'binding verified' '$slog'"
 verdicts no-plugin
 
+
+# Faults after the binding. abort-after: the server aborts 3 s after the
+# binding; the call still counts as verified. The hello interval of 2 s makes
+# the server send Echo Requests, which sstpc answers.
+start_server abort-after --fault abort-after=3 --hello 2
+connect start_client_plugin abort-after require-mschap-v2 || tap_diag "abort-after: no ACK"
+guest_wait_for 60 grep -q '^call ended' "$slog"
+stop_client
+stop_server
+tap_is "abort-after: verified, then ended by the server (exit 0)" "$server_status" 0
+tap_check "abort-after: the server sent its Abort" grep -q '^fault abort-after: aborting the call' "$slog"
+verdicts abort-after
+
+# silent-after: after 2 s the server sends nothing; sstpc 1.0.18 has no SSTP
+# hello timer, so only its pppd's LCP echo would notice: the test ends it.
+start_server silent-after --fault silent-after=2
+connect start_client_plugin silent-after require-mschap-v2 || tap_diag "silent-after: no ACK"
+guest_wait_for 60 grep -q '^fault silent-after' "$slog"
+sleep 3
+stop_client
+stop_server
+tap_is "silent-after: verified, then silent (exit 0)" "$server_status" 0
+tap_check "silent-after: the server went silent" \
+	grep -q '^fault silent-after: sending nothing from now on' "$slog"
+verdicts silent-after
+
 tap_finish
