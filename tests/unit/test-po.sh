@@ -74,7 +74,7 @@ if ! command -v msgfmt >/dev/null 2>&1 || ! command -v msgcat >/dev/null 2>&1; t
 fi
 
 # --- LINGUAS ---------------------------------------------------------------
-linguas=$(sed -e 's/#.*//' "$srcdir/po/LINGUAS" | tr -s ' \t' '\n\n' | sed '/^$/d')
+linguas=$(sed -e 's/#.*//' "$srcdir/po/LINGUAS" | tr -s ' \t' '\n' | sed '/^$/d')
 if [ -z "$linguas" ]; then
     not_ok "po/LINGUAS names no language"
 fi
@@ -176,9 +176,9 @@ listed POTFILES.in > "$tmp/potfiles"
 listed POTFILES.skip > "$tmp/skip"
 
 missing=""
-for f in $(cat "$tmp/potfiles"); do
+while read -r f; do
     [ -f "$srcdir/$f" ] || missing="$missing $f"
-done
+done < "$tmp/potfiles"
 if [ -z "$missing" ]; then
     ok "every file in po/POTFILES.in exists"
 else
