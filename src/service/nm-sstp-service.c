@@ -273,7 +273,7 @@ sstp_plugin_handle_ip4(NMSstpPlugin *self, const struct sstp_ipc_msg *msg)
 	sstp_log(LOG_NOTICE, "tunnel up: interface %s, address %s, peer %s%s",
 	         sstp_ipc_get(msg, "ifname"), sstp_ipc_get(msg, "address"),
 	         sstp_ipc_get(msg, "peer") ? sstp_ipc_get(msg, "peer") : "-",
-	         self->has_ip6 ? ", IPv6 negotiating" : "");
+	         self->early_ip6 ? ", IPv6 up" : self->has_ip6 ? ", IPv6 negotiating" : "");
 
 	self->got_config = TRUE;
 	g_variant_ref_sink(config);
@@ -313,6 +313,10 @@ sstp_plugin_handle_ip6(NMSstpPlugin *self, const struct sstp_ipc_msg *msg)
 	}
 
 	if (!self->got_config) {
+		/* IPV6CP finished before IPCP: sent along with IPv4. */
+		sstp_log(LOG_NOTICE, "IPv6 up: local %s, peer %s (before IPv4)",
+		         sstp_ipc_get(msg, "local-iid"),
+		         sstp_ipc_get(msg, "peer-iid") ? sstp_ipc_get(msg, "peer-iid") : "-");
 		g_clear_pointer(&self->early_ip6, g_variant_unref);
 		self->early_ip6 = g_variant_ref_sink(ip6);
 		return;
