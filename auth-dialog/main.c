@@ -174,13 +174,13 @@ main(int argc, char *argv[])
 	int status = 1;
 	unsigned i;
 	GOptionEntry entries[] = {
-		{ "reprompt", 'r', 0, G_OPTION_ARG_NONE, &reprompt, "Ask again: the previous secrets were wrong", NULL },
-		{ "uuid", 'u', 0, G_OPTION_ARG_STRING, &vpn_uuid, "UUID of the VPN connection", NULL },
-		{ "name", 'n', 0, G_OPTION_ARG_STRING, &vpn_name, "Name of the VPN connection", NULL },
-		{ "service", 's', 0, G_OPTION_ARG_STRING, &vpn_service, "VPN service type", NULL },
-		{ "allow-interaction", 'i', 0, G_OPTION_ARG_NONE, &allow_interaction, "Allow user interaction", NULL },
-		{ "external-ui-mode", 0, 0, G_OPTION_ARG_NONE, &external_ui, "Describe the prompt for an external UI instead of showing one", NULL },
-		{ "hint", 't', 0, G_OPTION_ARG_STRING_ARRAY, &hints, "Secrets the service asked for", NULL },
+		{ "reprompt", 'r', 0, G_OPTION_ARG_NONE, &reprompt, N_("Ask again: the previous secrets were wrong"), NULL },
+		{ "uuid", 'u', 0, G_OPTION_ARG_STRING, &vpn_uuid, N_("UUID of the VPN connection"), NULL },
+		{ "name", 'n', 0, G_OPTION_ARG_STRING, &vpn_name, N_("Name of the VPN connection"), NULL },
+		{ "service", 's', 0, G_OPTION_ARG_STRING, &vpn_service, N_("VPN service type"), NULL },
+		{ "allow-interaction", 'i', 0, G_OPTION_ARG_NONE, &allow_interaction, N_("Allow user interaction"), NULL },
+		{ "external-ui-mode", 0, 0, G_OPTION_ARG_NONE, &external_ui, N_("Describe the prompt for an external UI instead of showing one"), NULL },
+		{ "hint", 't', 0, G_OPTION_ARG_STRING_ARRAY, &hints, N_("Secrets the service asked for"), NULL },
 		{ NULL }
 	};
 
@@ -189,7 +189,7 @@ main(int argc, char *argv[])
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 	textdomain(GETTEXT_PACKAGE);
 
-	context = g_option_context_new("- SSTP VPN authentication dialog");
+	context = g_option_context_new(_("- SSTP VPN authentication dialog"));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	if (!g_option_context_parse(context, &argc, &argv, &error)) {
 		fprintf(stderr, "nm-sstp-auth-dialog: %s\n", error->message);
@@ -200,16 +200,19 @@ main(int argc, char *argv[])
 	g_option_context_free(context);
 
 	if (!vpn_uuid || !vpn_name || !vpn_service) {
-		fprintf(stderr, "nm-sstp-auth-dialog: --uuid, --name and --service are required\n");
+		fprintf(stderr, "nm-sstp-auth-dialog: %s\n", _("--uuid, --name and --service are required"));
 		return 1;
 	}
 	if (strcmp(vpn_service, NM_SSTP_DBUS_SERVICE) != 0) {
-		fprintf(stderr, "nm-sstp-auth-dialog: service '%s' is not %s\n", vpn_service, NM_SSTP_DBUS_SERVICE);
+		fprintf(stderr, "nm-sstp-auth-dialog: ");
+		fprintf(stderr, _("service “%s” is not %s"), vpn_service, NM_SSTP_DBUS_SERVICE);
+		fputc('\n', stderr);
 		return 1;
 	}
 	if (!nm_vpn_service_plugin_read_vpn_details(STDIN_FILENO, &data, &secrets)) {
-		fprintf(stderr, "nm-sstp-auth-dialog: could not read the connection details for '%s' from stdin\n",
-		        vpn_name);
+		fprintf(stderr, "nm-sstp-auth-dialog: ");
+		fprintf(stderr, _("could not read the connection details for “%s” from standard input"), vpn_name);
+		fputc('\n', stderr);
 		return 1;
 	}
 
@@ -237,13 +240,15 @@ main(int argc, char *argv[])
 
 	if (nm_sstp_auth_request_needs_prompt(&req)) {
 		if (!allow_interaction) {
-			fprintf(stderr, "nm-sstp-auth-dialog: secrets for '%s' are needed but interaction is not allowed\n",
-			        vpn_name);
+			fprintf(stderr, "nm-sstp-auth-dialog: ");
+			fprintf(stderr, _("secrets for “%s” are needed but interaction is not allowed"), vpn_name);
+			fputc('\n', stderr);
 			goto out;
 		}
 		if (!gtk_init_check(&argc, &argv)) {
-			fprintf(stderr, "nm-sstp-auth-dialog: cannot open a display to ask for the secrets of '%s'\n",
-			        vpn_name);
+			fprintf(stderr, "nm-sstp-auth-dialog: ");
+			fprintf(stderr, _("cannot open a display to ask for the secrets of “%s”"), vpn_name);
+			fputc('\n', stderr);
 			goto out;
 		}
 		if (!ask_with_dialog(&req, vpn_name))
