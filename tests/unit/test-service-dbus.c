@@ -48,6 +48,7 @@ static GPid bus_pid;
 static char *service_bin;
 static char *tunnel_bin;
 static char *plugin_so;
+static char *fake_tunnel;
 static guint name_counter;
 
 typedef struct {
@@ -55,10 +56,13 @@ typedef struct {
 	char *bus_name;
 	char *log_path;
 	GDBusConnection *conn;
-	guint sub_state;
-	guint sub_failure;
 	GArray *states;    /* guint32 */
 	GArray *failures;  /* guint32 */
+	guint sub_other;
+	GVariant *config;           /* last Config, Ip4Config, Ip6Config, SecretsRequired */
+	GVariant *ip4_config;
+	GVariant *ip6_config;
+	GVariant *secrets_required;
 	gboolean exited;
 	int wait_status;
 	guint child_watch;
@@ -276,6 +280,17 @@ on_signal(GDBusConnection *conn, const char *sender, const char *path, const cha
 	(void) sender;
 	(void) path;
 	(void) iface;
+	if (strcmp(member, "Config") == 0 || strcmp(member, "Ip4Config") == 0
+	    || strcmp(member, "Ip6Config") == 0 || strcmp(member, "SecretsRequired") == 0) {
+		GVariant **slot = strcmp(member, "Config") == 0      ? &svc->config
+		                  : strcmp(member, "Ip4Config") == 0 ? &svc->ip4_config
+		                  : strcmp(member, "Ip6Config") == 0 ? &svc->ip6_config
+		                                                     : &svc->secrets_required;
+
+		g_clear_pointer(slot, g_variant_unref);
+		*slot = g_variant_ref(params);
+		return;
+	}
 	if (!g_variant_is_of_type(params, G_VARIANT_TYPE("(u)")))
 		return;
 	g_variant_get(params, "(u)", &value);
@@ -316,9 +331,9 @@ service_has_name(gpointer data)
 	return has;
 }
 
-/* extra: NULL-terminated service options after the defaults */
+/* tunnel: the worker to run (the real one, or the stand-in) */
 static Service *
-service_start(gboolean persist_debug)
+service_start_with(gboolean persist_debug, const char *tunnel)
 {
 	Service *svc = g_new0(Service, 1);
 	GPtrArray *argv = g_ptr_array_new();
@@ -335,7 +350,7 @@ service_start(gboolean persist_debug)
 	g_ptr_array_add(argv, "--bus-name");
 	g_ptr_array_add(argv, svc->bus_name);
 	g_ptr_array_add(argv, "--tunnel");
-	g_ptr_array_add(argv, tunnel_bin);
+	g_ptr_array_add(argv, (char *) tunnel);
 	g_ptr_array_add(argv, "--pppd-plugin");
 	g_ptr_array_add(argv, plugin_so);
 	if (persist_debug) {
@@ -366,16 +381,19 @@ service_start(gboolean persist_debug)
 	    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
 	    NULL, NULL, &error);
 	g_assert_no_error(error);
-	svc->sub_state = g_dbus_connection_signal_subscribe(svc->conn, NULL, PLUGIN_IFACE,
-	                                                    "StateChanged", PLUGIN_PATH, NULL,
+	/* every signal of the plugin interface: StateChanged, Failure, Config, ... */
+	svc->sub_other = g_dbus_connection_signal_subscribe(svc->conn, NULL, PLUGIN_IFACE, NULL,
+	                                                    PLUGIN_PATH, NULL,
 	                                                    G_DBUS_SIGNAL_FLAGS_NONE, on_signal, svc,
 	                                                    NULL);
-	svc->sub_failure = g_dbus_connection_signal_subscribe(svc->conn, NULL, PLUGIN_IFACE, "Failure",
-	                                                      PLUGIN_PATH, NULL,
-	                                                      G_DBUS_SIGNAL_FLAGS_NONE, on_signal,
-	                                                      svc, NULL);
 	iterate_until(service_has_name, svc, "the service's bus name");
 	return svc;
+}
+
+static Service *
+service_start(gboolean persist_debug)
+{
+	return service_start_with(persist_debug, tunnel_bin);
 }
 
 static gboolean
@@ -401,8 +419,11 @@ service_free(Service *svc)
 		iterate_until(service_exited, svc, "nm-sstp-service to exit");
 	}
 	g_spawn_close_pid(svc->pid);
-	g_dbus_connection_signal_unsubscribe(svc->conn, svc->sub_state);
-	g_dbus_connection_signal_unsubscribe(svc->conn, svc->sub_failure);
+	g_dbus_connection_signal_unsubscribe(svc->conn, svc->sub_other);
+	g_clear_pointer(&svc->config, g_variant_unref);
+	g_clear_pointer(&svc->ip4_config, g_variant_unref);
+	g_clear_pointer(&svc->ip6_config, g_variant_unref);
+	g_clear_pointer(&svc->secrets_required, g_variant_unref);
 	g_dbus_connection_close_sync(svc->conn, NULL, NULL);
 	g_object_unref(svc->conn);
 	g_array_unref(svc->states);
@@ -766,6 +787,173 @@ test_sigterm_ends_worker(void)
 	service_free(svc);
 }
 
+static gboolean
+service_started(gpointer data)
+{
+	return states_has(data, NM_VPN_SERVICE_STATE_STARTED);
+}
+
+static gboolean
+secrets_asked(gpointer data)
+{
+	return ((Service *) data)->secrets_required != NULL;
+}
+
+static GVariant *
+connect_interactive_args(GVariant *connection)
+{
+	GVariantBuilder details;
+
+	g_variant_builder_init(&details, G_VARIANT_TYPE_VARDICT);
+	return g_variant_new("(@a{sa{sv}}a{sv})", connection, &details);
+}
+
+/* A refused saved password: exactly one Failure, and it is login-failed
+ * (libnm alone would send connect-failed after it, and NetworkManager
+ * keeps the last reason). No new password is asked: it would be the same. */
+static void
+test_login_failed_saved_password(void)
+{
+	Service *svc = service_start_with(TRUE, fake_tunnel);
+	GError *error = NULL;
+	GVariant *ret;
+
+	ret = service_call(svc, "ConnectInteractive",
+	                   connect_interactive_args(connection_dict("gateway", "127.0.0.1", "user",
+	                                                            "bob", "password-flags", "0",
+	                                                            "secret:password", "wrong", NULL)),
+	                   NULL, &error);
+	g_assert_no_error(error);
+	g_variant_unref(ret);
+	iterate_until(service_stopped, svc, "StateChanged(stopped)");
+	g_assert_cmpuint(svc->failures->len, ==, 1);
+	g_assert_cmpuint(g_array_index(svc->failures, guint32, 0), ==,
+	                 NM_VPN_PLUGIN_FAILURE_LOGIN_FAILED);
+	g_assert_null(svc->secrets_required);
+	g_assert_cmpuint(count_children(svc->pid), ==, 0);
+	service_free(svc);
+}
+
+static GVariant *
+dict_lookup_typed(GVariant *dict, const char *key, const char *type)
+{
+	GVariant *value = g_variant_lookup_value(dict, key, NULL);
+
+	g_assert_nonnull(value);
+	g_assert_cmpstr(g_variant_get_type_string(value), ==, type);
+	return value;
+}
+
+/* A password typed each time (not saved) that the server refuses is asked
+ * again (SecretsRequired with the hint "password"); the new one from
+ * NewSecrets starts a new worker, and the tunnel's configuration reaches
+ * D-Bus with the types NetworkManager reads. */
+static void
+test_ask_again_then_connect(void)
+{
+	Service *svc = service_start_with(TRUE, fake_tunnel);
+	GError *error = NULL;
+	GVariant *ret;
+	GVariant *dict;
+	GVariant *value;
+	const char *message;
+	const char **hints;
+	guint32 addr;
+	const guint8 *bytes;
+	gsize n;
+
+	ret = service_call(svc, "ConnectInteractive",
+	                   connect_interactive_args(connection_dict("gateway", "127.0.0.1", "user",
+	                                                            "bob", "password-flags", "2",
+	                                                            "secret:password", "wrong", NULL)),
+	                   NULL, &error);
+	g_assert_no_error(error);
+	g_variant_unref(ret);
+
+	iterate_until(secrets_asked, svc, "SecretsRequired");
+	g_variant_get(svc->secrets_required, "(&s^a&s)", &message, &hints);
+	g_test_message("SecretsRequired: %s", message);
+	g_assert_cmpstr(message, !=, "");
+	g_assert_nonnull(hints);
+	g_assert_cmpstr(hints[0], ==, "password");
+	g_assert_null(hints[1]);
+	g_free(hints);
+	g_assert_cmpuint(svc->failures->len, ==, 0);
+	g_assert_false(service_stopped(svc));
+
+	ret = service_call(svc, "NewSecrets",
+	                   g_variant_new("(@a{sa{sv}})",
+	                                 connection_dict("gateway", "127.0.0.1", "user", "bob",
+	                                                 "password-flags", "2", "secret:password",
+	                                                 "right-password", NULL)),
+	                   NULL, &error);
+	g_assert_no_error(error);
+	g_variant_unref(ret);
+	iterate_until(service_started, svc, "StateChanged(started)");
+	g_assert_cmpuint(svc->failures->len, ==, 0);
+
+	/* Config */
+	g_assert_nonnull(svc->config);
+	dict = g_variant_get_child_value(svc->config, 0);
+	value = dict_lookup_typed(dict, NM_VPN_PLUGIN_CONFIG_TUNDEV, "s");
+	g_assert_cmpstr(g_variant_get_string(value, NULL), ==, "ppp7");
+	g_variant_unref(value);
+	value = dict_lookup_typed(dict, NM_VPN_PLUGIN_CONFIG_EXT_GATEWAY, "u");
+	addr = g_variant_get_uint32(value);
+	g_assert_cmpmem(&addr, 4, "\x7f\x00\x00\x01", 4);   /* 127.0.0.1, network order */
+	g_variant_unref(value);
+	value = dict_lookup_typed(dict, NM_VPN_PLUGIN_CONFIG_MTU, "u");
+	g_assert_cmpuint(g_variant_get_uint32(value), ==, 1400);
+	g_variant_unref(value);
+	value = dict_lookup_typed(dict, NM_VPN_PLUGIN_CONFIG_HAS_IP6, "b");
+	g_assert_true(g_variant_get_boolean(value));
+	g_variant_unref(value);
+	g_variant_unref(dict);
+
+	/* Ip4Config */
+	g_assert_nonnull(svc->ip4_config);
+	dict = g_variant_get_child_value(svc->ip4_config, 0);
+	value = dict_lookup_typed(dict, NM_VPN_PLUGIN_IP4_CONFIG_ADDRESS, "u");
+	addr = g_variant_get_uint32(value);
+	g_assert_cmpmem(&addr, 4, "\x0a\x4d\x00\x02", 4);   /* 10.77.0.2 */
+	g_variant_unref(value);
+	value = dict_lookup_typed(dict, NM_VPN_PLUGIN_IP4_CONFIG_PTP, "u");
+	addr = g_variant_get_uint32(value);
+	g_assert_cmpmem(&addr, 4, "\x0a\x4d\x00\x01", 4);
+	g_variant_unref(value);
+	value = dict_lookup_typed(dict, NM_VPN_PLUGIN_IP4_CONFIG_PREFIX, "u");
+	g_assert_cmpuint(g_variant_get_uint32(value), ==, 32);
+	g_variant_unref(value);
+	value = dict_lookup_typed(dict, NM_VPN_PLUGIN_IP4_CONFIG_DNS, "au");
+	g_assert_cmpuint(g_variant_n_children(value), ==, 1);
+	g_variant_unref(value);
+	value = dict_lookup_typed(dict, NM_VPN_PLUGIN_IP4_CONFIG_NBNS, "au");
+	g_assert_cmpuint(g_variant_n_children(value), ==, 1);
+	g_variant_unref(value);
+	value = dict_lookup_typed(dict, NM_VPN_PLUGIN_IP4_CONFIG_NEVER_DEFAULT, "b");
+	g_variant_unref(value);
+	g_variant_unref(dict);
+
+	/* Ip6Config */
+	g_assert_nonnull(svc->ip6_config);
+	dict = g_variant_get_child_value(svc->ip6_config, 0);
+	value = dict_lookup_typed(dict, NM_VPN_PLUGIN_IP6_CONFIG_ADDRESS, "ay");
+	bytes = g_variant_get_fixed_array(value, &n, 1);
+	g_assert_cmpmem(bytes, n, "\xfe\x80\0\0\0\0\0\0\0\0\0\0\0\0\0\x02", 16);
+	g_variant_unref(value);
+	value = dict_lookup_typed(dict, NM_VPN_PLUGIN_IP6_CONFIG_PREFIX, "u");
+	g_assert_cmpuint(g_variant_get_uint32(value), ==, 64);
+	g_variant_unref(value);
+	g_variant_unref(dict);
+
+	ret = service_call(svc, "Disconnect", NULL, NULL, &error);
+	g_assert_no_error(error);
+	g_variant_unref(ret);
+	iterate_until(service_stopped, svc, "StateChanged(stopped)");
+	iterate_until(no_children, &svc->pid, "the worker to end after Disconnect");
+	service_free(svc);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -781,6 +969,8 @@ main(int argc, char **argv)
 	                              NULL);
 	/* The worker checks that its pppd plugin exists before it connects;
 	 * pppd itself is never reached here. */
+	fake_tunnel = g_build_filename(g_getenv("top_srcdir") ? g_getenv("top_srcdir") : ".", "tests",
+	                               "unit", "test-service-fake-tunnel.sh", NULL);
 	plugin_so = g_build_filename(builddir ? builddir : ".", "src", "pppd-plugin", ".libs",
 	                             "nm-sstp-pppd-plugin.so", NULL);
 	if (!g_file_test(service_bin, G_FILE_TEST_IS_EXECUTABLE)
@@ -808,6 +998,8 @@ main(int argc, char **argv)
 	g_test_add_func("/service/dbus/no-secret-on-argv", test_no_secret_on_argv);
 	g_test_add_func("/service/dbus/exit-after-failure", test_exit_after_failure);
 	g_test_add_func("/service/dbus/sigterm-ends-worker", test_sigterm_ends_worker);
+	g_test_add_func("/service/dbus/login-failed-saved-password", test_login_failed_saved_password);
+	g_test_add_func("/service/dbus/ask-again-then-connect", test_ask_again_then_connect);
 	ret = g_test_run();
 
 	bus_stop();
@@ -826,5 +1018,6 @@ main(int argc, char **argv)
 	g_free(service_bin);
 	g_free(tunnel_bin);
 	g_free(plugin_so);
+	g_free(fake_tunnel);
 	return ret;
 }
