@@ -9,6 +9,8 @@
 # Environment (from run-bench.sh):
 #   BENCH_CLIENTS       e.g. "sstpc ours"
 #   BENCH_ROUNDS        how many times each client is measured (default 1)
+#   BENCH_SYSCALLS      when not empty: after the measured transfers, one more of this many
+#                       bytes each way with "strace -c" on the client process (not measured)
 #   BENCH_BYTES         iperf3 -n value (e.g. 100M; iperf3 reads M as MiB)
 #   BENCH_MODE          softether | strict
 #   BENCH_IPERF_ADDR    iperf3 server address, reachable only through the tunnel
@@ -194,6 +196,31 @@ transfer() {
 	[ "$rc" -eq 0 ]
 }
 
+# syscall_profile: one more transfer each way with strace -c attached to the client process
+# (after the measured ones: strace slows everything down). Files syscalls-RUN-up/down.txt;
+# raw gets the payload and the total number of calls.
+syscall_profile() {
+	local d opt spid f calls bytes
+	for d in up down; do
+		opt=
+		[ "$d" = down ] && opt=-R
+		f=$UML_OUT/syscalls-$run-$d.txt
+		strace -c -f -p "$client_pid" -o "$f" 2>>"$UML_OUT/strace.err" &
+		spid=$!
+		sleep 1
+		# shellcheck disable=SC2086
+		timeout 600 iperf3 -c "$BENCH_IPERF_ADDR" -n "$BENCH_SYSCALLS" --connect-timeout 10000 -J $opt \
+			>"$UML_OUT/iperf-$run-$d-strace.json" 2>/dev/null
+		kill -INT "$spid" 2>/dev/null
+		wait "$spid" 2>/dev/null
+		# per-syscall lines: % seconds usecs/call calls [errors] name
+		calls=$(awk '/^-/ { part++; next } part == 1 && NF >= 5 { n += $4 } END { print n + 0 }' "$f" 2>/dev/null)
+		bytes=$(jq -r '.end.sum_received.bytes' "$UML_OUT/iperf-$run-$d-strace.json" 2>/dev/null)
+		echo "${d}_strace_calls=$calls" >>"$raw"
+		echo "${d}_strace_bytes=$bytes" >>"$raw"
+	done
+}
+
 bench_client() {
 	local name=$1 round=$2 t0 setup addr
 	run=$name-$round
@@ -283,6 +310,7 @@ bench_client() {
 		echo "client_total_utime_stime_ticks=$(cpu_ticks "$client_pid")"
 		echo "pppd_total_utime_stime_ticks=$(cpu_ticks "$pppd_pid")"
 	} >>"$raw"
+	[ -z "${BENCH_SYSCALLS:-}" ] || syscall_profile
 	stop_client
 	stop_strict_server
 	return 0

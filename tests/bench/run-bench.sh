@@ -7,7 +7,9 @@
 #
 # Usage (from a build tree, or with --builddir):
 #   tests/bench/run-bench.sh [--bytes 100M] [--server softether|strict] [--clients "sstpc ours"]
-#                            [--rounds N] [--builddir DIR] [--out DIR] [--timeout SECONDS]
+#                            [--rounds N] [--syscalls BYTES] [--builddir DIR] [--out DIR]
+#                            [--timeout SECONDS]
+#   tests/bench/run-bench.sh --report OUT    (the table again from an earlier run's OUT)
 #
 #   --bytes N      iperf3 -n for each direction (K/M/G = KiB/MiB/GiB, iperf3's units); 100M
 #   --server       softether (default): SoftEther VPN Server on the host side of a private
@@ -20,6 +22,8 @@
 #   --clients      which clients, in this order (default "sstpc ours")
 #   --rounds N     measure each client N times, taking turns (default 1); cells then show
 #                  the median and the range
+#   --syscalls N   after the measured transfers, one more of N bytes each way with strace -c
+#                  on the client process: system calls per MB (not part of the other figures)
 #   --builddir     build tree with src/tunnel/nm-sstp-tunnel (default $top_builddir, else .)
 #   --out          output folder (default BUILDDIR/tests/bench/logs/run-bench)
 #
@@ -41,6 +45,8 @@ bytes=100M
 server=softether
 clients="sstpc ours"
 rounds=1
+syscalls=
+report=
 builddir=${top_builddir:-.}
 out=
 limit=1200
@@ -56,9 +62,11 @@ while [ $# -gt 0 ]; do
 	--server) server=${2:-}; shift 2 ;;
 	--clients) clients=${2:-}; shift 2 ;;
 	--rounds) rounds=${2:-}; shift 2 ;;
+	--syscalls) syscalls=${2:-}; shift 2 ;;
 	--builddir) builddir=${2:-}; shift 2 ;;
 	--out) out=${2:-}; shift 2 ;;
 	--timeout) limit=${2:-}; shift 2 ;;
+	--report) report=${2:-}; shift 2 ;;
 	-h | --help) usage 0 ;;
 	*) echo "run-bench.sh: unknown argument: $1" >&2; usage ;;
 	esac
@@ -73,6 +81,11 @@ case $bytes in
 [1-9]*[0-9KMG] | [1-9]) case ${bytes%[KMG]} in *[!0-9]*) die "--bytes: a number with an optional K, M or G" ;; esac ;;
 *) die "--bytes: a number with an optional K, M or G (e.g. 100M)" ;;
 esac
+case $syscalls in
+'' | [1-9]*[0-9KMG] | [1-9]) case ${syscalls%[KMG]} in *[!0-9]*) die "--syscalls: a number with an optional K, M or G" ;; esac ;;
+*) die "--syscalls: a number with an optional K, M or G (e.g. 10M)" ;;
+esac
+[ -z "$syscalls" ] || command -v strace >/dev/null || die "--syscalls needs strace (apt-get install strace)"
 case $server in
 softether | strict) ;;
 *) die "--server: softether or strict" ;;
@@ -86,88 +99,103 @@ done
 case $limit in '' | *[!0-9]*) die "--timeout: whole seconds" ;; esac
 case $rounds in '' | *[!0-9]* | 0) die "--rounds: a whole number > 0" ;; esac
 
-builddir=$(cd "$builddir" 2>/dev/null && pwd) || die "no build tree at $builddir"
-tunnel=$builddir/src/tunnel/nm-sstp-tunnel
-plugin=$builddir/src/pppd-plugin/.libs/nm-sstp-pppd-plugin.so
-test_server=$builddir/tests/server/sstp-test-server
-for c in $clients; do
-	if [ "$c" = ours ]; then
-		[ -x "$tunnel" ] || die "$tunnel is not built (make in $builddir, or --clients sstpc)"
-		[ -r "$plugin" ] || die "$plugin is not built"
-	else
-		command -v sstpc >/dev/null || die "sstpc missing (apt-get install sstp-client)"
-	fi
-done
-command -v iperf3 >/dev/null || die "iperf3 missing (apt-get install iperf3)"
-command -v jq >/dev/null || die "jq missing (apt-get install jq)"
-reason=$(uml_skip_reason)
-[ -z "$reason" ] || die "cannot run User-Mode Linux here: $reason"
-if [ "$server" = softether ]; then
-	reason=$(softether_skip_reason)
-	[ -z "$reason" ] || die "cannot run SoftEther: $reason"
-else
-	[ -x "$test_server" ] || die "$test_server is not built"
-fi
-
-[ -n "$out" ] || out=$builddir/tests/bench/logs/run-bench
-case $out in /*) ;; *) out=$PWD/$out ;; esac
-rm -rf "$out" && mkdir -m 0700 -p "$out" || die "cannot create $out"
-export top_builddir=$builddir   # uml-run.sh finds the built ptrace shim there
-
-# A fresh random password, in a 0600 file only.
-(
-	umask 077
-	head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$out/password"
-	echo >>"$out/password"
-)
-user=bench
-
-guest_env=()
-ns=sstp-bench-$$
-tap=umltap0
-uml_netns_create "$ns" "$tap" "$UML_HOST_ADDR/$UML_PREFIX_LEN" || die "cannot create namespace $ns"
-
-if [ "$server" = softether ]; then
-	se=$out/softether
-	iperf_addr=198.18.0.2
-	echo "starting SoftEther in namespace $ns ..." >&2
-	softether_prepare "$se" || die "cannot prepare the patched vpnserver copy"
-	softether_start "$ns" "$se" || die "vpnserver did not start (see $se/vpnserver.log)"
-	softether_setup_sstp "$ns" "$se" "$user" "$out/password" || die "vpncmd setup failed (see $se/vpncmd.log)"
-	# A local bridge from hub DEFAULT to a new tap "tap_bench" in the namespace (tap mode:
-	# frames SoftEther writes arrive as ordinary received packets, and the tap hands it
-	# plain frames, no offloads). The iperf3 server listens on its address in the tunnel's
-	# subnet; the namespace has no other route to it, and the guest reaches it via ppp0.
-	# The hub's packet log (every TCP connection, DHCP) only costs the server time here.
-	printf '%s\n' "BridgeCreate DEFAULT /DEVICE:bench /TAP:yes" "Hub DEFAULT" "LogDisable packet" >"$se/bridge.cmd"
-	softether_vpncmd "$ns" "$se" "$se/bridge.cmd" || die "BridgeCreate failed (see $se/vpncmd.log)"
-	for i in $(seq 50); do
-		ip -n "$ns" link show tap_bench >/dev/null 2>&1 && break
-		sleep 0.2
+# bench_run: prepare the server, boot the guest, run the clients; sets out and rc
+bench_run() {
+	builddir=$(cd "$builddir" 2>/dev/null && pwd) || die "no build tree at $builddir"
+	tunnel=$builddir/src/tunnel/nm-sstp-tunnel
+	plugin=$builddir/src/pppd-plugin/.libs/nm-sstp-pppd-plugin.so
+	test_server=$builddir/tests/server/sstp-test-server
+	for c in $clients; do
+		if [ "$c" = ours ]; then
+			[ -x "$tunnel" ] || die "$tunnel is not built (make in $builddir, or --clients sstpc)"
+			[ -r "$plugin" ] || die "$plugin is not built"
+		else
+			command -v sstpc >/dev/null || die "sstpc missing (apt-get install sstp-client)"
+		fi
 	done
-	ip -n "$ns" addr add "$iperf_addr/24" dev tap_bench || die "no tap_bench in $ns (see $se/vpnserver.log)"
-	ip -n "$ns" link set tap_bench up || die "cannot bring tap_bench up"
-	ip netns exec "$ns" iperf3 -s -B "$iperf_addr" >"$out/iperf-server.log" 2>&1 &
-	iperf_pid=$!
-	uml_cleanup_push kill -TERM "$iperf_pid"
-	guest_env=(SSTP_SERVER="$UML_HOST_ADDR" SSTP_PORT=443 SSTP_CA="$se/pki/ca.pem")
-else
-	iperf_addr=10.77.0.1
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-subj /CN=sstp.test -days 2 -keyout "$out/key.pem" -out "$out/cert.pem" 2>/dev/null ||
-		die "cannot make a test certificate"
-	guest_env=(SSTP_SERVER=127.0.0.1 SSTP_PORT=0 SSTP_SERVER_BIN="$test_server"
-		SSTP_CERT="$out/cert.pem" SSTP_KEY="$out/key.pem")
-fi
+	command -v iperf3 >/dev/null || die "iperf3 missing (apt-get install iperf3)"
+	command -v jq >/dev/null || die "jq missing (apt-get install jq)"
+	reason=$(uml_skip_reason)
+	[ -z "$reason" ] || die "cannot run User-Mode Linux here: $reason"
+	if [ "$server" = softether ]; then
+		reason=$(softether_skip_reason)
+		[ -z "$reason" ] || die "cannot run SoftEther: $reason"
+	else
+		[ -x "$test_server" ] || die "$test_server is not built"
+	fi
 
-echo "running the guest (clients: $clients; $bytes each way) ..." >&2
-uml_run --netns "$ns" --tap "$tap" --guest-addr "$UML_GUEST_ADDR/$UML_PREFIX_LEN" --timeout "$limit" \
-	"$out" "$here/guest-bench.sh" \
-	BENCH_CLIENTS="$clients" BENCH_ROUNDS="$rounds" BENCH_BYTES="$bytes" BENCH_MODE="$server" \
-	BENCH_IPERF_ADDR="$iperf_addr" BENCH_TUNNEL="$tunnel" BENCH_PLUGIN="$plugin" \
-	SSTP_USER="$user" SSTP_PASSWORD_FILE="$out/password" "${guest_env[@]}"
-rc=$?
-[ "$rc" -eq 0 ] || echo "run-bench.sh: guest script ended with status $rc (see $out/guest.log, $out/guest.tap)" >&2
+	[ -n "$out" ] || out=$builddir/tests/bench/logs/run-bench
+	case $out in /*) ;; *) out=$PWD/$out ;; esac
+	rm -rf "$out" && mkdir -m 0700 -p "$out" || die "cannot create $out"
+	printf '%s=%q\n' clients "$clients" rounds "$rounds" bytes "$bytes" server "$server" \
+		syscalls "$syscalls" started "$(date -u +%Y-%m-%dT%H:%MZ)" >"$out/run.conf"
+	export top_builddir=$builddir   # uml-run.sh finds the built ptrace shim there
+
+	# A fresh random password, in a 0600 file only.
+	(
+		umask 077
+		head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$out/password"
+		echo >>"$out/password"
+	)
+	user=bench
+
+	guest_env=()
+	ns=sstp-bench-$$
+	tap=umltap0
+	uml_netns_create "$ns" "$tap" "$UML_HOST_ADDR/$UML_PREFIX_LEN" || die "cannot create namespace $ns"
+
+	if [ "$server" = softether ]; then
+		se=$out/softether
+		iperf_addr=198.18.0.2
+		echo "starting SoftEther in namespace $ns ..." >&2
+		softether_prepare "$se" || die "cannot prepare the patched vpnserver copy"
+		softether_start "$ns" "$se" || die "vpnserver did not start (see $se/vpnserver.log)"
+		softether_setup_sstp "$ns" "$se" "$user" "$out/password" || die "vpncmd setup failed (see $se/vpncmd.log)"
+		# A local bridge from hub DEFAULT to a new tap "tap_bench" in the namespace (tap mode:
+		# frames SoftEther writes arrive as ordinary received packets, and the tap hands it
+		# plain frames, no offloads). The iperf3 server listens on its address in the tunnel's
+		# subnet; the namespace has no other route to it, and the guest reaches it via ppp0.
+		# The hub's packet log (every TCP connection, DHCP) only costs the server time here.
+		printf '%s\n' "BridgeCreate DEFAULT /DEVICE:bench /TAP:yes" "Hub DEFAULT" "LogDisable packet" >"$se/bridge.cmd"
+		softether_vpncmd "$ns" "$se" "$se/bridge.cmd" || die "BridgeCreate failed (see $se/vpncmd.log)"
+		for i in $(seq 50); do
+			ip -n "$ns" link show tap_bench >/dev/null 2>&1 && break
+			sleep 0.2
+		done
+		ip -n "$ns" addr add "$iperf_addr/24" dev tap_bench || die "no tap_bench in $ns (see $se/vpnserver.log)"
+		ip -n "$ns" link set tap_bench up || die "cannot bring tap_bench up"
+		ip netns exec "$ns" iperf3 -s -B "$iperf_addr" >"$out/iperf-server.log" 2>&1 &
+		iperf_pid=$!
+		uml_cleanup_push kill -TERM "$iperf_pid"
+		guest_env=(SSTP_SERVER="$UML_HOST_ADDR" SSTP_PORT=443 SSTP_CA="$se/pki/ca.pem")
+	else
+		iperf_addr=10.77.0.1
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+			-subj /CN=sstp.test -days 2 -keyout "$out/key.pem" -out "$out/cert.pem" 2>/dev/null ||
+			die "cannot make a test certificate"
+		guest_env=(SSTP_SERVER=127.0.0.1 SSTP_PORT=0 SSTP_SERVER_BIN="$test_server"
+			SSTP_CERT="$out/cert.pem" SSTP_KEY="$out/key.pem")
+	fi
+
+	echo "running the guest (clients: $clients; $bytes each way) ..." >&2
+	uml_run --netns "$ns" --tap "$tap" --guest-addr "$UML_GUEST_ADDR/$UML_PREFIX_LEN" --timeout "$limit" \
+		"$out" "$here/guest-bench.sh" \
+		BENCH_CLIENTS="$clients" BENCH_ROUNDS="$rounds" BENCH_SYSCALLS="$syscalls" BENCH_BYTES="$bytes" BENCH_MODE="$server" \
+		BENCH_IPERF_ADDR="$iperf_addr" BENCH_TUNNEL="$tunnel" BENCH_PLUGIN="$plugin" \
+		SSTP_USER="$user" SSTP_PASSWORD_FILE="$out/password" "${guest_env[@]}"
+	rc=$?
+	[ "$rc" -eq 0 ] || echo "run-bench.sh: guest script ended with status $rc (see $out/guest.log, $out/guest.tap)" >&2
+}
+
+if [ -n "$report" ]; then
+	# only the table again, from an earlier run's folder
+	out=$(cd "$report" 2>/dev/null && pwd) || die "no folder $report"
+	[ -r "$out/run.conf" ] || die "$out/run.conf missing: not a run-bench.sh output folder"
+	. "$out/run.conf"
+	rc=$(cat "$out/status" 2>/dev/null || echo 125)
+else
+	bench_run
+fi
 
 # ---- results ---------------------------------------------------------------------------
 
@@ -221,6 +249,10 @@ figures() {
 			echo "$d.ppp0=0"
 		fi
 	done
+	for d in up down; do
+		awk -v c="$(value "$r" "${d}_strace_calls")" -v b="$(value "$r" "${d}_strace_bytes")" \
+			'BEGIN { if (c > 0 && b > 0) printf "'"$d"'.calls=%.0f\n", c / b * 1e6 }'
+	done
 	echo "hwm=$(value "$r" client_hwm_kb)"
 	echo "pppd_hwm=$(value "$r" pppd_hwm_kb)"
 }
@@ -264,7 +296,7 @@ label() {
 }
 
 {
-	echo "SSTP tunnel benchmark - server: $server, $bytes each way (iperf3 TCP), $rounds round(s), $(date -u +%Y-%m-%dT%H:%MZ)"
+	echo "SSTP tunnel benchmark - server: $server, $bytes each way (iperf3 TCP), $rounds round(s), ${started:-}"
 	echo "In User-Mode Linux: one slow CPU shared by the client, pppd, iperf3$([ "$server" = strict ] && echo ", the server") and the kernel."
 	echo "The figures compare the clients with each other, nothing more."
 	[ "$rounds" -eq 1 ] || echo "Cells: median over the rounds (min-max)."
@@ -294,6 +326,10 @@ label() {
 	row "client + pppd CPU s per 100 MB, down" down.both
 	row "guest CPU busy during transfer %, up" up.busy
 	row "guest CPU busy during transfer %, down" down.busy
+	if [ -n "$syscalls" ]; then
+		row "client system calls per MB (strace), up" up.calls
+		row "client system calls per MB (strace), down" down.calls
+	fi
 	row "client peak RSS (VmHWM, KiB)" hwm
 	row "its pppd peak RSS (VmHWM, KiB)" pppd_hwm
 	echo
@@ -303,6 +339,25 @@ label() {
 	echo "100 MB = 10^8 bytes of iperf3 payload received. UML splits user and kernel time its own"
 	echo "way: compare the sums. Setup: from starting pppd (sstpc runs under pppd's pty option)"
 	echo "or nm-sstp-tunnel until ppp0 has an IPv4 address. Peak RSS: at the end of the run."
+	if [ -n "$syscalls" ]; then
+		echo
+		echo "System calls per MB (10^6 bytes received): strace -c on the client process during one"
+		echo "more transfer of $syscalls each way after the measured ones (round 1; errors in brackets):"
+		for c in $clients; do
+			for d in up down; do
+				f=$out/syscalls-$c-1-$d.txt
+				b=$(value "$out/raw-$c-1.txt" "${d}_strace_bytes")
+				[ -r "$f" ] && [ -n "$b" ] && [ "$b" != null ] || continue
+				printf '  %-15s %-5s' "$(label "$c")" "$d"
+				awk -v b="$b" '/^-/ { part++; next }
+					part == 1 && NF >= 5 && $4 / b * 1e6 >= 0.5 {
+						e = (NF >= 6) ? sprintf(" (%.0f)", $5 / b * 1e6) : ""
+						printf "%d %s %.0f%s\n", $4, $NF, $4 / b * 1e6, e
+					}' "$f" | sort -rn | cut -d' ' -f2- | tr '\n' ' '
+				echo
+			done
+		done
+	fi
 	echo
 	for c in $clients; do
 		n=$(rounds_done "$c")
@@ -317,6 +372,13 @@ label() {
 		[ "$iperf_fails" -eq 0 ] || printf '; %d iperf3 run(s) FAILED' "$iperf_fails"
 		echo
 		[ -z "$fails" ] || printf '  FAILED %s\n' "$fails"
+		if [ "$server" = strict ]; then
+			# the strict server checks the crypto binding and counts what its pty dropped
+			printf '  sstp-test-server: binding verified in %d of %d call(s); its pty overflow drops: %s\n' \
+				"$(cat "$out"/server-"$c"-*.log 2>/dev/null | grep -c '^binding verified')" \
+				"$(cat "$out"/server-"$c"-*.log 2>/dev/null | grep -c '^call ended')" \
+				"$(cat "$out"/server-"$c"-*.log 2>/dev/null | sed -n 's/^summary.*pty_overflow_drops=\([0-9]*\).*/\1/p' | tr '\n' ' ')"
+		fi
 	done
 	if [ "$(cell sstpc up.cpu m)" != - ] && [ "$(cell ours up.cpu m)" != - ] &&
 		[ "$(cell sstpc down.cpu m)" != - ] && [ "$(cell ours down.cpu m)" != - ]; then
