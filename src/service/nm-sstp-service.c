@@ -713,6 +713,7 @@ main(int argc, char *argv[])
 	GError *error = NULL;
 	NMSstpPlugin *self;
 	GMainLoop *loop;
+	GDBusConnection *bus;
 	GOptionEntry entries[] = {
 		{"persist", 0, 0, G_OPTION_ARG_NONE, &persist,
 		 N_("Do not quit when the VPN connection terminates"), NULL},
@@ -783,7 +784,15 @@ main(int argc, char *argv[])
 
 	sstp_log(LOG_INFO, "exiting");
 	self->loop = NULL;
+	bus = nm_vpn_service_plugin_get_connection(NM_VPN_SERVICE_PLUGIN(self));
 	nm_vpn_service_plugin_shutdown(NM_VPN_SERVICE_PLUGIN(self));
+	/* The last Failure and StateChanged(stopped) are still queued in
+	 * GDBus's thread: without this NetworkManager may see the bus name
+	 * vanish first and lose the failure reason. */
+	if (bus) {
+		g_dbus_connection_flush_sync(bus, NULL, NULL);
+		g_object_unref(bus);
+	}
 	g_object_unref(self);
 	g_main_loop_unref(loop);
 	g_free(bus_name);

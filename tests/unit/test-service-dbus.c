@@ -750,6 +750,9 @@ test_exit_after_failure(void)
 	g_assert_no_error(error);
 	g_variant_unref(ret);
 	iterate_until(service_exited, svc, "nm-sstp-service to exit after the failure");
+	/* Its last signals may still be on their way to us: Failure comes
+	 * before StateChanged(stopped). */
+	iterate_until(service_stopped, svc, "StateChanged(stopped)");
 	g_assert_true(WIFEXITED(svc->wait_status));
 	g_assert_cmpint(WEXITSTATUS(svc->wait_status), ==, 0);
 	g_assert_cmpuint(svc->failures->len, ==, 1);
