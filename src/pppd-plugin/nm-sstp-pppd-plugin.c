@@ -205,11 +205,6 @@ option_sstp_sock(char **argv)
 	credentials_read = 1;
 	if (have_password)
 		install_password_hooks();
-	/* Ask the server for its DNS addresses without the
-	 * `usepeerdns` side effects (a resolv.conf written by pppd's scripts):
-	 * NetworkManager configures DNS from our ip4 message. */
-	ipcp_wantoptions[0].req_dns1 = 1;
-	ipcp_wantoptions[0].req_dns2 = 1;
 	return 1;
 }
 

@@ -128,6 +128,8 @@ build_argv(const struct tunnel_options *o, const struct tunnel_pppd *p, const ch
 	argv[n++] = "nolock";
 	argv[n++] = "nocrtscts";
 	argv[n++] = "noipdefault";
+	/* Ask the server for DNS servers (reported in the ip4 message). */
+	argv[n++] = "usepeerdns";
 	/* [MS-SSTP] caps a PPP frame at 4091 bytes; 1400 is the safe MTU for
 	 * this TCP-in-TLS tunnel (Windows uses the same). */
 	argv[n++] = "mtu";
@@ -260,6 +262,17 @@ tunnel_pppd_stop(struct tunnel_pppd *p, int sigfd, int timeout_ms)
 
 	if (p->pid <= 0 || tunnel_pppd_reap(p))
 		return;
+	/* The SSTP call is gone: close our side of the pty first, so pppd sees
+	 * the line hang up instead of waiting for LCP Terminate-Acks that
+	 * can no longer arrive. */
+	if (p->master >= 0) {
+		close(p->master);
+		p->master = -1;
+	}
+	if (p->slave >= 0) {
+		close(p->slave);
+		p->slave = -1;
+	}
 	kill(p->pid, SIGTERM);
 	deadline = tunnel_now_ms() + timeout_ms;
 	while (!tunnel_pppd_reap(p)) {

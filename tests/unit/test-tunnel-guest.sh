@@ -1,0 +1,154 @@
+# tests/unit/test-tunnel-guest.sh - runs INSIDE the UML guest (see
+# test-tunnel-uml.sh): nm-sstp-tunnel against sstp-test-server on 127.0.0.1.
+# Environment: SERVER, TUNNEL, PLUGIN, CERT, KEY, SSTP_USER,
+# SSTP_PASSWORD_FILE, WRONG_PASSWORD_FILE.
+
+. "$UML_LIB_DIR/guest-lib.sh"
+
+ppp0_ipv4() {
+	ip -4 -o addr show dev ppp0 2>/dev/null | awk '{ print $4 }'
+}
+# evaluated on every try (a "$(...)" argument would be expanded only once)
+ppp0_up() {
+	[ -n "$(ppp0_ipv4)" ]
+}
+
+# start_server NAME ARGS...: one call; sets $port, $slog, $server_pid
+start_server() {
+	slog=$UML_OUT/server-$1.log
+	shift
+	rm -f "$UML_OUT/port" "$slog"
+	"$SERVER" --cert "$CERT" --key "$KEY" --user "$SSTP_USER" \
+		--password-file "$SSTP_PASSWORD_FILE" --port 0 --port-file "$UML_OUT/port" \
+		--log "$slog" --pppd-debug --negotiation-timeout 30 "$@" &
+	server_pid=$!
+	guest_wait_for 20 test -s "$UML_OUT/port"
+	port=$(cat "$UML_OUT/port" 2>/dev/null)
+}
+
+wait_server() {
+	if guest_wait_for 30 sh -c "! kill -0 $server_pid 2>/dev/null"; then
+		wait "$server_pid"
+		server_status=$?
+	else
+		guest_stop "$server_pid"
+		wait "$server_pid"
+		server_status=killed
+	fi
+}
+
+# start_tunnel NAME PASSWORD_FILE ARGS... [-- PPPD...]: sets $tunnel_pid, $tlog, $status
+start_tunnel() {
+	local name=$1 pw=$2
+	shift 2
+	tlog=$UML_OUT/tunnel-$name.log
+	status=$UML_OUT/status-$name.txt
+	"$TUNNEL" --pppd-plugin "$PLUGIN" --ca-cert "$CERT" --host sstp.test --debug \
+		--user "$SSTP_USER" --password-file "$pw" --status-fd 5 "$@" \
+		>"$tlog" 2>&1 5>"$status" &
+	tunnel_pid=$!
+}
+
+# stop_tunnel: SIGTERM, wait; sets $tunnel_status
+stop_tunnel() {
+	kill -TERM "$tunnel_pid" 2>/dev/null
+	wait_tunnel
+}
+wait_tunnel() {
+	if guest_wait_for 30 sh -c "! kill -0 $tunnel_pid 2>/dev/null"; then
+		wait "$tunnel_pid"
+		tunnel_status=$?
+	else
+		guest_stop "$tunnel_pid"
+		wait "$tunnel_pid"
+		tunnel_status=killed
+	fi
+}
+
+tap_check "PPP kernel modules load" guest_modprobe ppp_generic ppp_async ppp_mppe
+
+# one_run NAME SERVER_ARGS... : connect, check the status pipe, ping, SIGTERM
+one_run() {
+	local name=$1
+	shift
+	start_server "$name" "$@"
+	start_tunnel "$name" "$SSTP_PASSWORD_FILE" "127.0.0.1:$port" -- lcp-echo-interval 0
+	if guest_wait_for 60 ppp0_up; then
+		tap_ok "$name: ppp0 is up ($(ppp0_ipv4))"
+	else
+		tap_not_ok "$name: ppp0 is up"
+		tap_diag_file "$tlog" 30
+		tap_diag_file "$slog" 30
+	fi
+	guest_wait_for 10 grep -q '^phase=connected$' "$status"
+	tap_check "$name: status pipe: ip4 with address, peer, gateway and dns" \
+		sh -c "grep -q '^ip4\$' '$status' && grep -q '^address=10.77.0.2\$' '$status' &&
+		       grep -q '^peer=10.77.0.1\$' '$status' && grep -q '^gateway=127.0.0.1\$' '$status' &&
+		       grep -q '^dns=10.77.0.1\$' '$status' && grep -q '^phase=connected\$' '$status'"
+	if ping -c 3 -W 5 -I ppp0 10.77.0.1 >"$UML_OUT/ping-$name.log" 2>&1; then
+		tap_ok "$name: ping 10.77.0.1 crosses the tunnel"
+	else
+		tap_not_ok "$name: ping 10.77.0.1 crosses the tunnel"
+		tap_diag_file "$UML_OUT/ping-$name.log" 5
+	fi
+	stop_tunnel
+	wait_server
+	tap_is "$name: SIGTERM ends the tunnel with exit 0" "$tunnel_status" 0
+	tap_check "$name: the server got Call Disconnect and acknowledged it" \
+		grep -q '^client disconnect status=NO_ERROR' "$slog"
+	tap_is "$name: the server verified the crypto binding (exit 0)" "$server_status" 0
+	tap_check "$name: the password is in no log" \
+		sh -c "! grep -qF \"\$(cat '$SSTP_PASSWORD_FILE')\" '$tlog' '$status'"
+	guest_wait_for 10 sh -c "! ip link show ppp0 >/dev/null 2>&1"
+}
+
+one_run mschapv2-sha256
+tap_check "mschapv2-sha256: binding verified with the MS-CHAPv2 keys" \
+	grep -q '^binding verified hash=sha256 method=mschapv2$' "$slog"
+
+one_run mschapv2-sha1 --hash sha1
+tap_check "mschapv2-sha1: binding verified with SHA-1" \
+	grep -q '^binding verified hash=sha1 method=mschapv2$' "$slog"
+
+one_run pap --auth pap
+tap_check "pap: binding verified with the zero HLAK" \
+	grep -q '^binding verified hash=sha256 method=pap$' "$slog"
+
+# wrong password: pppd fails authentication, the worker exits 6
+start_server wrong --password-file "$WRONG_PASSWORD_FILE"
+start_tunnel wrong "$SSTP_PASSWORD_FILE" "127.0.0.1:$port" -- lcp-echo-interval 0
+wait_tunnel
+wait_server
+tap_is "wrong password: exit 6 (PPP authentication)" "$tunnel_status" 6
+tap_check "wrong password: status pipe error code=6" grep -q '^code=6$' "$status"
+
+# server aborts after the binding: exit 7
+start_server abort --fault abort-after=2
+start_tunnel abort "$SSTP_PASSWORD_FILE" "127.0.0.1:$port" -- lcp-echo-interval 0
+wait_tunnel
+wait_server
+tap_is "server abort: exit 7" "$tunnel_status" 7
+
+# server goes silent: the hello timer notices (hello 5 s: dead after ~10 s)
+start_server silent --fault silent-after=1
+start_tunnel silent "$SSTP_PASSWORD_FILE" --hello 5 "127.0.0.1:$port" -- lcp-echo-interval 0
+wait_tunnel
+guest_stop "$server_pid"; wait "$server_pid" 2>/dev/null
+tap_is "silent server: exit 8 (dead peer)" "$tunnel_status" 8
+
+# HTTP refusal: exit 4
+start_server http403 --fault http-403
+start_tunnel http403 "$SSTP_PASSWORD_FILE" "127.0.0.1:$port"
+wait_tunnel
+wait_server
+tap_is "server answers HTTP 403: exit 4" "$tunnel_status" 4
+
+# NAK once, then ACK: the worker retries
+start_server nak --fault nak-first
+start_tunnel nak "$SSTP_PASSWORD_FILE" "127.0.0.1:$port" -- lcp-echo-interval 0
+if guest_wait_for 60 ppp0_up; then tap_ok "nak-first: retried and connected"
+else tap_not_ok "nak-first: retried and connected"; tap_diag_file "$tlog" 20; fi
+stop_tunnel
+wait_server
+
+tap_finish

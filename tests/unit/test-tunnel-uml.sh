@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# nm-sstp-tunnel + its pppd plugin against the strict sstp-test-server, for
+# real, inside a User-Mode-Linux guest (the host kernel has no PPP): the
+# server checks the crypto binding (nonce, cert hash, Compound MAC from the
+# MS-CHAPv2 keys) as Windows RRAS does. Both ends on the guest's 127.0.0.1,
+# the server's pppd in its own network namespace so the ping crosses the
+# tunnel. Logs stay in $top_builddir/tests/uml/logs/tunnel/.
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+uml=$here/../uml
+. "$uml/lib/tap.sh"
+. "$uml/lib/uml.sh"
+
+uml_require
+builddir=$(cd "${top_builddir:-.}" && pwd)
+server=$builddir/tests/server/sstp-test-server
+tunnel=$builddir/src/tunnel/nm-sstp-tunnel
+plugin=$builddir/src/pppd-plugin/.libs/nm-sstp-pppd-plugin.so
+[ -x "$server" ] || tap_skip_all "sstp-test-server is not built"
+[ -x "$tunnel" ] || tap_skip_all "nm-sstp-tunnel is not built"
+[ -r "$plugin" ] || tap_skip_all "nm-sstp-pppd-plugin.so is not built"
+
+out=$(uml_outdir tunnel) || tap_bail_out "cannot create the output folder"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+	-subj /CN=sstp.test -addext subjectAltName=DNS:sstp.test -days 2 \
+	-keyout "$out/key.pem" -out "$out/cert.pem" 2>/dev/null ||
+	tap_bail_out "cannot make a test certificate"
+(
+	umask 077
+	head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$out/password"
+	echo >>"$out/password"
+	echo "not-the-password" >"$out/wrong-password"
+)
+
+uml_run --timeout 400 "$out" "$here/test-tunnel-guest.sh" \
+	SERVER="$server" TUNNEL="$tunnel" PLUGIN="$plugin" CERT="$out/cert.pem" KEY="$out/key.pem" \
+	SSTP_USER=alice SSTP_PASSWORD_FILE="$out/password" WRONG_PASSWORD_FILE="$out/wrong-password"
+rc=$?
+tap_import "$out/guest.tap"
+if [ "$rc" -eq 0 ]; then
+	tap_ok "guest script passed"
+else
+	tap_not_ok "guest script passed (exit $rc)"
+	tap_diag_file "$out/guest.log" 30
+	tap_diag_file "$out/console.log" 15
+fi
+tap_diag "$(grep 'uml-run:' "$out/console.log")"
+tap_finish
