@@ -7,7 +7,7 @@
 #define SSTP_EXIT_H
 
 enum sstp_exit {
-	SSTP_EXIT_OK            = 0,  /* clean disconnect (ours or the server's) */
+	SSTP_EXIT_OK            = 0,  /* we disconnected cleanly (signal, or pppd ended normally) */
 	SSTP_EXIT_USAGE         = 1,  /* bad command line or configuration */
 	SSTP_EXIT_CONNECT       = 2,  /* name resolution, TCP or proxy connection failed */
 	SSTP_EXIT_TLS           = 3,  /* TLS handshake or certificate check failed */
