@@ -127,8 +127,9 @@ bench_run() {
 	[ -n "$out" ] || out=$builddir/tests/bench/logs/run-bench
 	case $out in /*) ;; *) out=$PWD/$out ;; esac
 	rm -rf "$out" && mkdir -m 0700 -p "$out" || die "cannot create $out"
+	started=$(date -u +%Y-%m-%dT%H:%MZ)
 	printf '%s=%q\n' clients "$clients" rounds "$rounds" bytes "$bytes" server "$server" \
-		syscalls "$syscalls" started "$(date -u +%Y-%m-%dT%H:%MZ)" >"$out/run.conf"
+		syscalls "$syscalls" started "$started" >"$out/run.conf"
 	export top_builddir=$builddir   # uml-run.sh finds the built ptrace shim there
 
 	# A fresh random password, in a 0600 file only.
