@@ -1,0 +1,86 @@
+# tests/uml/lib/nm-host.sh - host side of the NetworkManager end-to-end tests (test-nm-*.sh)
+# and tests/demo.sh. Source it after tap.sh and uml.sh. The guest side is nm-guest.sh.
+#
+#   nm_host_require               skip the whole test unless UML, NetworkManager, dbus and the
+#                                 built service, worker, pppd plugin and test server are there;
+#                                 sets NM_HOST_BUILDDIR and NM_HOST_SRCDIR
+#   nm_host_server_files OUT      for the strict server: OUT/cert.pem + key.pem (self-signed,
+#                                 CN sstp.test), NM_HOST_PIN (its SHA-256), OUT/password (random)
+#                                 and OUT/wrong-password, both mode 0600
+#   nm_host_guest_words OUT       the KEY=VALUE words every guest script of these tests reads
+#   nm_host_run_guest OUT SCRIPT [uml_run options] -- [KEY=VALUE…]
+#                                 boot the guest, run SCRIPT, import its TAP lines ("# TODO"
+#                                 failures are not counted), then "ok - guest script passed"
+
+nm_host_require() {
+	local f
+	uml_require
+	command -v NetworkManager >/dev/null || tap_skip_all "missing NetworkManager (apt-get install network-manager)"
+	command -v nmcli >/dev/null || tap_skip_all "missing nmcli (apt-get install network-manager)"
+	command -v dbus-daemon >/dev/null || tap_skip_all "missing dbus-daemon (apt-get install dbus-daemon)"
+	command -v dbus-monitor >/dev/null || tap_skip_all "missing dbus-monitor (apt-get install dbus-bin)"
+	command -v python3 >/dev/null || tap_skip_all "missing python3 (syslog catcher in the guest)"
+	NM_HOST_SRCDIR=$(cd "$UML_LIB_DIR/../../.." && pwd)
+	NM_HOST_BUILDDIR=$(cd "${top_builddir:-.}" && pwd)
+	for f in src/service/nm-sstp-service src/tunnel/nm-sstp-tunnel \
+		src/pppd-plugin/.libs/nm-sstp-pppd-plugin.so src/service/nm-sstp-service.name \
+		tests/server/sstp-test-server; do
+		[ -e "$NM_HOST_BUILDDIR/$f" ] || tap_skip_all "$f is not built (make check builds it)"
+	done
+}
+
+nm_host_random_password() {
+	(
+		umask 077
+		head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$1"
+		echo >>"$1"
+	)
+}
+
+nm_host_server_files() {
+	local out=$1
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-subj /CN=sstp.test -days 2 -keyout "$out/key.pem" -out "$out/cert.pem" 2>/dev/null ||
+		return 1
+	# The client pins the server certificate: a real check, no "ignore" switch.
+	NM_HOST_PIN=$(openssl x509 -in "$out/cert.pem" -outform der | sha256sum | cut -d' ' -f1)
+	nm_host_random_password "$out/password"
+	(umask 077 && printf 'not-the-password\n' >"$out/wrong-password")
+}
+
+nm_host_guest_words() {
+	local out=$1
+	printf '%s\n' "BUILDDIR=$NM_HOST_BUILDDIR" "SRCDIR=$NM_HOST_SRCDIR" \
+		"SERVER=$NM_HOST_BUILDDIR/tests/server/sstp-test-server" \
+		"CERT=$out/cert.pem" "KEY=$out/key.pem" "PIN=${NM_HOST_PIN:-}" \
+		"SSTP_USER=alice" "SSTP_PASSWORD_FILE=$out/password" \
+		"WRONG_PASSWORD_FILE=$out/wrong-password"
+}
+
+nm_host_run_guest() {
+	local out=$1 script=$2 rc todo word
+	local -a opts=() words=()
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		opts+=("$1")
+		shift
+	done
+	[ $# -eq 0 ] || shift
+	while IFS= read -r word; do
+		words+=("$word")
+	done < <(nm_host_guest_words "$out")
+	uml_run "${opts[@]}" "$out" "$script" "${words[@]}" "$@"
+	rc=$?
+	tap_import "$out/guest.tap"
+	# "# TODO" lines are expected failures (known, reported bugs): not counted.
+	todo=$(grep -c '^not ok .* # TODO ' "$out/guest.tap" 2>/dev/null)
+	TAP_FAILED=$((TAP_FAILED - ${todo:-0}))
+	if [ "$rc" -eq 0 ]; then
+		tap_ok "guest script passed"
+	else
+		tap_not_ok "guest script passed (exit $rc)"
+		tap_diag_file "$out/guest.log" 30
+		tap_diag_file "$out/console.log" 15
+	fi
+	return "$rc"
+}

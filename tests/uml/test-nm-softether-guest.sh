@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tests/uml/test-nm-softether-guest.sh - runs INSIDE the UML guest (see test-nm-softether.sh).
+# Environment: BUILDDIR, SRCDIR, SSTP_SERVER (198.51.100.1), SSTP_USER, SSTP_PASSWORD_FILE,
+# SSTP_CA (the CA certificate the harness made), SSTP_GATEWAY (198.18.0.1).
+
+. "$UML_LIB_DIR/guest-lib.sh"
+. "$UML_LIB_DIR/nm-guest.sh"
+
+conn=sstp-softether
+
+tap_check "vec0 has the guest address" \
+	guest_wait_for 10 ip -4 addr show dev vec0 to "${UML_GUEST_ADDR%/*}"
+nm_guest_setup vec0 "$SSTP_SERVER"
+
+# The profile as a person would make it: nmcli, no keyfile. No connection-type and no
+# refuse-eap: the settings table adds refuse-eap for password logins (SoftEther needs it).
+if nmcli connection add type vpn vpn-type sstp con-name "$conn" autoconnect no \
+	vpn.data "gateway=$SSTP_SERVER, user=$SSTP_USER, ca-cert=$SSTP_CA, password-flags=2" \
+	>"$UML_OUT/nmcli-add.log" 2>&1; then
+	tap_ok "nmcli connection add type vpn vpn-type sstp"
+else
+	tap_not_ok "nmcli connection add type vpn vpn-type sstp"
+	tap_diag_file "$UML_OUT/nmcli-add.log" 5
+fi
+
+# The password is never on a command line: with password-flags=2 (ask every time) nmcli's
+# agent answers from a 0600 file (it runs our auth dialog to learn the secret's name).
+# Without a built auth dialog, save it in the profile through nmcli's editor on stdin.
+IFS= read -r password <"$SSTP_PASSWORD_FILE"
+up_extra=()
+if grep -q '^auth-dialog=' /usr/lib/NetworkManager/VPN/nm-sstp-service.name; then
+	(umask 077 && printf 'vpn.secrets.password:%s\n' "$password" >"$UML_OUT/passwd-file")
+	up_extra=(passwd-file "$UML_OUT/passwd-file")
+	tap_diag "password: nmcli passwd-file (password-flags=2)"
+else
+	nmcli connection modify "$conn" vpn.data \
+		"gateway=$SSTP_SERVER, user=$SSTP_USER, ca-cert=$SSTP_CA, password-flags=0"
+	printf 'set vpn.secrets password=%s\nsave\nquit\n' "$password" |
+		nmcli connection edit "$conn" >/dev/null 2>&1
+	tap_diag "password: saved with nmcli connection edit (password-flags=0)"
+fi
+unset password
+
+if timeout 150 nmcli --wait 120 connection up "$conn" "${up_extra[@]}" \
+	>"$UML_OUT/nmcli-up.log" 2>&1; then
+	tap_ok "nmcli connection up $conn"
+else
+	tap_not_ok "nmcli connection up $conn"
+	tap_diag_file "$UML_OUT/nmcli-up.log" 5
+fi
+tap_is "state is activated" "$(nmcli -g GENERAL.STATE connection show "$conn" 2>/dev/null)" activated
+tap_check "NetworkManager signalled VpnStateChanged(activated)" \
+	nm_guest_has_vpn_state "$NM_VPN_STATE_ACTIVATED"
+
+nmcli -g IP4.ADDRESS,IP4.DNS connection show "$conn" >"$UML_OUT/ip4.txt" 2>&1
+tap_diag "nmcli -g IP4.ADDRESS,IP4.DNS connection show $conn:"
+tap_diag "$(cat "$UML_OUT/ip4.txt")"
+addr=$(sed -n 1p "$UML_OUT/ip4.txt")
+case $addr in
+198.18.0.*/32) tap_ok "IP4.ADDRESS $addr is from SecureNAT's DHCP range" ;;
+*) tap_not_ok "IP4.ADDRESS from SecureNAT's DHCP range (got '$addr')" ;;
+esac
+tap_is "IP4.DNS is SecureNAT's DNS" "$(sed -n 2p "$UML_OUT/ip4.txt")" "$SSTP_GATEWAY"
+
+dev=$(ip -o link show 2>/dev/null | awk -F': ' '$2 ~ /^ppp[0-9]/ { print $2; exit }')
+tap_check "NetworkManager put ${addr%/*} on the tunnel device (${dev:-none})" \
+	sh -c "ip -4 -o addr show dev '${dev:-ppp0}' | grep -q 'inet ${addr%/*}[ /]'"
+if ping -c 3 -W 5 -I "${dev:-ppp0}" "$SSTP_GATEWAY" >"$UML_OUT/ping.log" 2>&1; then
+	tap_ok "ping $SSTP_GATEWAY through the tunnel"
+else
+	tap_not_ok "ping $SSTP_GATEWAY through the tunnel"
+	tap_diag_file "$UML_OUT/ping.log" 8
+fi
+pppd_pid=$(nm_guest_client_pppd_pids | head -n 1)
+tap_check "pppd runs with refuse-eap (added by the settings table)" \
+	sh -c "tr '\\0' '\\n' </proc/${pppd_pid:-0}/cmdline | grep -qx refuse-eap"
+tap_check "no password on any process's argv" nm_guest_no_password_on_any_argv
+
+if timeout 90 nmcli --wait 60 connection down "$conn" >"$UML_OUT/nmcli-down.log" 2>&1; then
+	tap_ok "nmcli connection down $conn"
+else
+	tap_not_ok "nmcli connection down $conn"
+	tap_diag_file "$UML_OUT/nmcli-down.log" 5
+fi
+tap_check "NetworkManager signalled VpnStateChanged(disconnected, user-disconnected)" \
+	guest_wait_for 30 nm_guest_has_vpn_state "$NM_VPN_STATE_DISCONNECTED" "$NM_VPN_REASON_USER_DISCONNECTED"
+if guest_wait_for 60 nm_guest_nothing_left; then
+	tap_ok "nothing left: no worker, no pppd, no ppp device, no service"
+else
+	tap_not_ok "nothing left: no worker, no pppd, no ppp device, no service"
+	nm_guest_show_leftovers
+fi
+tap_check "no password in NetworkManager's log" nm_guest_no_password_in "$UML_OUT/NetworkManager.log"
+tap_check "no password in the service's log" nm_guest_no_password_in "$UML_OUT/syslog.log"
+
+nm_guest_finish
+tap_finish

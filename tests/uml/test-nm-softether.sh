@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tests/uml/test-nm-softether.sh - our plugin under a real NetworkManager against a server
+# none of us wrote: SoftEther VPN Server (MS-CHAPv2, needs refuse-eap) on the host side of the
+# test's own namespace; NetworkManager, our service, worker and pppd in the UML guest.
+# The profile is made with "nmcli connection add type vpn vpn-type sstp" and verifies the
+# server with the CA certificate the harness made (ca-cert=). Checks activation, the
+# SecureNAT address and DNS NetworkManager shows, a ping to the SecureNAT gateway through
+# the tunnel, and that "nmcli connection down" leaves no worker, pppd or ppp device.
+#
+#   host netns sstp-nmse-PID:  umltap0 198.51.100.1/24, vpnserver on :443
+#   UML guest (in that ns):    vec0 198.51.100.2/24 (NetworkManager's primary connection)
+#   inside the tunnel:         SecureNAT gateway/DNS 198.18.0.1, client 198.18.0.10-100
+#
+# Logs: $top_builddir/tests/uml/logs/nm-softether/.
+
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/lib/tap.sh"
+. "$here/lib/uml.sh"
+. "$here/lib/softether.sh"
+. "$here/lib/nm-host.sh"
+
+nm_host_require
+reason=$(softether_skip_reason)
+[ -z "$reason" ] || tap_skip_all "$reason"
+
+out=$(uml_outdir nm-softether) || tap_bail_out "cannot create the output folder"
+se=$out/softether
+ns=sstp-nmse-$$
+tap=umltap0
+
+tap_check "network namespace $ns with $tap $UML_HOST_ADDR/$UML_PREFIX_LEN" \
+	uml_netns_create "$ns" "$tap" "$UML_HOST_ADDR/$UML_PREFIX_LEN"
+if softether_prepare "$se"; then
+	tap_ok "private vpnserver copy patched for SSTP"
+else
+	tap_not_ok "private vpnserver copy patched for SSTP"
+fi
+if softether_start "$ns" "$se"; then
+	tap_ok "vpnserver runs in the namespace and answers vpncmd"
+else
+	tap_not_ok "vpnserver runs in the namespace and answers vpncmd"
+	tap_diag_file "$se/vpnserver.log" 20
+fi
+nm_host_random_password "$out/password"
+if softether_setup_sstp "$ns" "$se" alice "$out/password"; then
+	tap_ok "SSTP, certificate, hub, user and SecureNAT configured with vpncmd"
+else
+	tap_not_ok "SSTP, certificate, hub, user and SecureNAT configured with vpncmd"
+	tap_diag_file "$se/vpncmd.log" 30
+fi
+
+nm_host_run_guest "$out" "$here/test-nm-softether-guest.sh" \
+	--netns "$ns" --tap "$tap" --guest-addr "$UML_GUEST_ADDR/$UML_PREFIX_LEN" --timeout 600 -- \
+	SSTP_SERVER="$UML_HOST_ADDR" SSTP_CA="$se/pki/ca.pem" SSTP_GATEWAY=198.18.0.1
+
+# The server side saw the session (guards against a client that only thinks it is up).
+if grep -q 'SSTP' "$se/vpnserver.log" && grep -q -i 'session' "$se/vpnserver.log"; then
+	tap_ok "vpnserver logged the SSTP session"
+else
+	tap_not_ok "vpnserver logged the SSTP session"
+	tap_diag_file "$se/vpnserver.log" 30
+fi
+tap_finish
