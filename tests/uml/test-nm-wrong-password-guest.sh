@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tests/uml/test-nm-wrong-password-guest.sh - runs INSIDE the UML guest (see
+# test-nm-wrong-password.sh). Environment: see lib/nm-guest.sh (BUILDDIR, SRCDIR, SERVER,
+# CERT, KEY, PIN, SSTP_USER, SSTP_PASSWORD_FILE, WRONG_PASSWORD_FILE).
+
+. "$UML_LIB_DIR/guest-lib.sh"
+. "$UML_LIB_DIR/nm-guest.sh"
+
+conn=sstp-wrong-password
+attempts=3
+
+# Saved in the profile (password-flags=0): NetworkManager has nothing to ask, the login
+# simply fails. The keyfile keeps the password off every command line.
+write_profile() {
+	local wrong
+	IFS= read -r wrong <"$WRONG_PASSWORD_FILE"
+	nm_guest_write_keyfile "$conn" <<-PROFILE
+	[connection]
+	id=$conn
+	uuid=0f3c5a52-8a47-4d7e-b7b1-3c0d8e5f1a21
+	type=vpn
+	autoconnect=false
+
+	[vpn]
+	service-type=org.freedesktop.NetworkManager.sstp
+	gateway=127.0.0.1:$NM_SERVER_PORT
+	user=$SSTP_USER
+	password-flags=0
+	cert-pin-sha256=$PIN
+
+	[vpn-secrets]
+	password=$wrong
+
+	[ipv4]
+	method=auto
+	never-default=true
+
+	[ipv6]
+	method=ignore
+	PROFILE
+}
+
+# The reason of the last VpnStateChanged(failed) NetworkManager sent.
+last_failed_reason() {
+	nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s { r = $2 } END { print r }'
+}
+
+failed_count() {
+	nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s' | wc -l
+}
+
+failed_count_above() {
+	[ "$(failed_count)" -gt "$1" ]
+}
+
+nm_guest_setup
+
+for i in $(seq "$attempts"); do
+	nm_guest_start_server "wrong-$i" "$SSTP_PASSWORD_FILE" || tap_bail_out "sstp-test-server does not listen"
+	write_profile
+	failed_before=$(failed_count)
+	syslog_before=$(wc -l <"$UML_OUT/syslog.log")
+	if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-$i.log" 2>&1; then
+		tap_not_ok "attempt $i: activation with a refused password fails"
+	else
+		tap_ok "attempt $i: activation with a refused password fails"
+		tap_diag "nmcli: $(head -n 1 "$UML_OUT/nmcli-up-$i.log")"
+	fi
+	guest_wait_for 30 failed_count_above "$failed_before"
+	reason=$(last_failed_reason)
+	tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" | grep 'connection failed' >"$UML_OUT/failure-$i.log"
+	if [ "$reason" = "$NM_VPN_REASON_LOGIN_FAILED" ]; then
+		tap_ok "attempt $i: NetworkManager: VPN failed, reason login-failed ($reason)"
+	elif grep -q 'exit status 7' "$UML_OUT/failure-$i.log"; then
+		TAP_COUNT=$((TAP_COUNT + 1))
+		_tap_emit "not ok $TAP_COUNT - attempt $i: NetworkManager: VPN failed, reason login-failed # TODO nm-sstp-tunnel reports the server's Call Disconnect (exit 7) before pppd's authentication failure (exit 6)"
+		tap_diag "VpnStateChanged reason: '$reason'"
+		tap_diag "service: $(cat "$UML_OUT/failure-$i.log")"
+	else
+		tap_not_ok "attempt $i: NetworkManager: VPN failed, reason login-failed"
+		tap_diag "VpnStateChanged (state reason): $(nm_guest_vpn_states | tr '\n' ',')"
+		tap_diag "service: $(cat "$UML_OUT/failure-$i.log")"
+	fi
+	tap_check "attempt $i: the service logged why (syslog)" test -s "$UML_OUT/failure-$i.log"
+	if guest_wait_for 60 nm_guest_nothing_left; then
+		tap_ok "attempt $i: nothing left: no worker, no pppd, no ppp device, no service"
+	else
+		tap_not_ok "attempt $i: nothing left: no worker, no pppd, no ppp device, no service"
+		nm_guest_show_leftovers
+	fi
+	nm_guest_stop_server
+	tap_check "attempt $i: the server's pppd refused the password (MS-CHAPv2 failure)" \
+		grep -q 'mschapv2 failure' "$NM_SERVER_LOG"
+	tap_is "attempt $i: server: call ended before a verified binding (exit 3)" "$NM_SERVER_STATUS" 3
+done
+
+tap_check "the refused password is in no log" \
+	sh -c "! grep -qF -f '$WRONG_PASSWORD_FILE' '$UML_OUT/NetworkManager.log' '$UML_OUT/syslog.log'"
+nm_guest_finish
+tap_finish
