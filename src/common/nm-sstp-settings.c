@@ -170,8 +170,8 @@ static const NMSstpKey settings_table[] = {
 		                  "(split tunnelling, as Windows clients do) with a DHCPINFORM "
 		                  "over the tunnel once it is up."),
 		.sanitize = settings_sanitize_bool,
-		.map = NM_SSTP_MAP_NONE,
-		.option = "used by the NetworkManager service",
+		.map = NM_SSTP_MAP_WORKER_IF_NO,
+		.option = "--no-dhcp-inform",
 		.section = SECTION_SERVER,
 	},
 	{

@@ -28,7 +28,7 @@
 #define SSTP_IPC_MAX_MESSAGE 4096   /* whole message including the empty line */
 #define SSTP_IPC_MAX_NAME    32     /* type and key length */
 #define SSTP_IPC_MAX_VALUE   1024
-#define SSTP_IPC_MAX_FIELDS  32
+#define SSTP_IPC_MAX_FIELDS  96     /* ip4 with up to 64 DHCP routes, domain, search list */
 
 /* ---- validation -------------------------------------------------------- */
 

@@ -128,6 +128,130 @@ sstp_config_build_generic(const struct sstp_ipc_msg *ip4, gboolean *out_has_ip6,
 	return g_variant_builder_end(&dict);
 }
 
+gboolean
+sstp_config_parse_route(const char *text, guint32 *out_dest, guint32 *out_prefix)
+{
+	const char *slash;
+	char addr[INET_ADDRSTRLEN];
+	guint64 prefix;
+	guint32 dest, mask;
+
+	if (!text || !(slash = strchr(text, '/')) || (gsize) (slash - text) >= sizeof(addr))
+		return FALSE;
+	memcpy(addr, text, (gsize) (slash - text));
+	addr[slash - text] = '\0';
+	/* Digits only: g_ascii_string_to_unsigned() would take a sign. */
+	if (slash[1] == '\0' || strspn(slash + 1, "0123456789") != strlen(slash + 1)
+	    || !g_ascii_string_to_unsigned(slash + 1, 10, 1, 32, &prefix, NULL)
+	    || !sstp_config_parse_ip4(addr, &dest))
+		return FALSE;
+	/* The worker clears host bits; a route with them set is not ours. */
+	mask = htonl(prefix == 32 ? 0xffffffffu : ~(0xffffffffu >> prefix));
+	if ((dest & ~mask) != 0)
+		return FALSE;
+	*out_dest = dest;
+	*out_prefix = (guint32) prefix;
+	return TRUE;
+}
+
+gboolean
+sstp_config_domain_valid(const char *name)
+{
+	gsize len, label = 0, i;
+
+	if (!name)
+		return FALSE;
+	len = strlen(name);
+	if (len == 0 || len > 253)
+		return FALSE;
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (c == '.') {
+			if (label == 0)
+				return FALSE;
+			label = 0;
+			continue;
+		}
+		if (!g_ascii_isalnum(c) && c != '-' && c != '_')
+			return FALSE;
+		if (++label > 63)
+			return FALSE;
+	}
+	return label > 0;
+}
+
+/* route=PREFIX/LEN (repeated): through the tunnel, so next hop 0 and
+ * metric 0 (NetworkManager then uses the VPN's route metric). */
+static gboolean
+sstp_config_add_routes(GVariantBuilder *dict, const struct sstp_ipc_msg *msg, GError **error)
+{
+	GVariantBuilder routes;
+	const char *values[SSTP_IPC_MAX_FIELDS];
+	size_t n, i;
+
+	n = sstp_ipc_get_all(msg, "route", values, G_N_ELEMENTS(values));
+	if (n == 0)
+		return TRUE;
+	n = MIN(n, G_N_ELEMENTS(values));
+
+	g_variant_builder_init(&routes, G_VARIANT_TYPE("aau"));
+	for (i = 0; i < n; i++) {
+		guint32 route[4] = { 0, 0, 0, 0 };
+
+		if (!sstp_config_parse_route(values[i], &route[0], &route[1])) {
+			g_variant_builder_clear(&routes);
+			sstp_config_set_error(error, msg->type, "route", values[i],
+			                      "is not an IPv4 prefix (A.B.C.D/1-32, no host bits)");
+			return FALSE;
+		}
+		g_variant_builder_add_value(&routes, g_variant_new_fixed_array(G_VARIANT_TYPE_UINT32, route, 4,
+		                                                               sizeof(guint32)));
+	}
+	g_variant_builder_add(dict, "{sv}", NM_VPN_PLUGIN_IP4_CONFIG_ROUTES, g_variant_builder_end(&routes));
+	return TRUE;
+}
+
+/* domain= (option 15) goes to DOMAIN, search= (option 119, repeated) to
+ * DOMAINS; NetworkManager uses both as search domains. */
+static gboolean
+sstp_config_add_domains(GVariantBuilder *dict, const struct sstp_ipc_msg *msg, GError **error)
+{
+	const char *domain = sstp_ipc_get(msg, "domain");
+	const char *values[SSTP_IPC_MAX_FIELDS];
+	GVariantBuilder list;
+	size_t n, i, added = 0;
+
+	if (domain) {
+		if (!sstp_config_domain_valid(domain)) {
+			sstp_config_set_error(error, msg->type, "domain", domain, "is not a DNS name");
+			return FALSE;
+		}
+	}
+	n = MIN(sstp_ipc_get_all(msg, "search", values, G_N_ELEMENTS(values)), G_N_ELEMENTS(values));
+	for (i = 0; i < n; i++) {
+		if (!sstp_config_domain_valid(values[i])) {
+			sstp_config_set_error(error, msg->type, "search", values[i], "is not a DNS name");
+			return FALSE;
+		}
+	}
+	if (domain)
+		g_variant_builder_add(dict, "{sv}", NM_VPN_PLUGIN_IP4_CONFIG_DOMAIN, g_variant_new_string(domain));
+	g_variant_builder_init(&list, G_VARIANT_TYPE("as"));
+	for (i = 0; i < n; i++) {
+		/* The domain is already there: no duplicate. */
+		if (domain && g_ascii_strcasecmp(values[i], domain) == 0)
+			continue;
+		g_variant_builder_add(&list, "s", values[i]);
+		added++;
+	}
+	if (added > 0)
+		g_variant_builder_add(dict, "{sv}", NM_VPN_PLUGIN_IP4_CONFIG_DOMAINS, g_variant_builder_end(&list));
+	else
+		g_variant_builder_clear(&list);
+	return TRUE;
+}
+
 GVariant *
 sstp_config_build_ip4(const struct sstp_ipc_msg *ip4, gboolean never_default, GError **error)
 {
@@ -163,7 +287,9 @@ sstp_config_build_ip4(const struct sstp_ipc_msg *ip4, gboolean never_default, GE
 	g_variant_builder_add(&dict, "{sv}", NM_VPN_PLUGIN_IP4_CONFIG_PREFIX, g_variant_new_uint32(32));
 
 	if (!sstp_config_add_ip4_list(&dict, ip4, "dns", NM_VPN_PLUGIN_IP4_CONFIG_DNS, error)
-	    || !sstp_config_add_ip4_list(&dict, ip4, "wins", NM_VPN_PLUGIN_IP4_CONFIG_NBNS, error)) {
+	    || !sstp_config_add_ip4_list(&dict, ip4, "wins", NM_VPN_PLUGIN_IP4_CONFIG_NBNS, error)
+	    || !sstp_config_add_routes(&dict, ip4, error)
+	    || !sstp_config_add_domains(&dict, ip4, error)) {
 		g_variant_builder_clear(&dict);
 		return NULL;
 	}

@@ -6,7 +6,9 @@
  * wrong type, so the types are fixed here and checked by the unit tests:
  *   config: tundev s, gateway u (IPv4, network byte order) or ay (IPv6),
  *           mtu u, has-ip4 b, has-ip6 b
- *   ip4:    address u, ptp u, prefix u, dns au, nbns au, never-default b
+ *   ip4:    address u, ptp u, prefix u, dns au, nbns au, never-default b,
+ *           routes aau ([dest, prefix, next hop 0, metric 0] per route, from
+ *           the DHCPINFORM's route= keys), domain s, domains as
  *   ip6:    address ay, ptp ay, prefix u, never-default b
  * Every value is validated; a bad one fails the whole message with an
  * error that names the key and the value.
@@ -28,6 +30,15 @@ GVariant *sstp_config_build_ip4(const struct sstp_ipc_msg *ip4, gboolean never_d
 /* Link-local addresses fe80::/64 from the local and peer interface
  * identifiers of an ip6 message. */
 GVariant *sstp_config_build_ip6(const struct sstp_ipc_msg *ip6, gboolean never_default, GError **error);
+
+/* "A.B.C.D/LEN" (LEN 1-32, no host bits set) → destination in network
+ * byte order and prefix length. A default route is never accepted: it is
+ * the profile's choice (ipv4.never-default), not the server's. */
+gboolean sstp_config_parse_route(const char *text, guint32 *out_dest, guint32 *out_prefix);
+
+/* A DNS name: labels of letters, digits, '-', '_' (1-63), <= 253 in all,
+ * no final dot. */
+gboolean sstp_config_domain_valid(const char *name);
 
 /* "xxxx:xxxx:xxxx:xxxx" → 8 bytes. FALSE if malformed or all zero. */
 gboolean sstp_config_parse_iid(const char *text, guint8 out_iid[8]);

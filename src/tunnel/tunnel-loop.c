@@ -12,7 +12,9 @@
  *   4. the pty: read 64 KiB at a time, HDLC-decode every frame into SSTP
  *      data packets appended to the TLS output queue; write queued frames
  *      to pppd;
- *   5. the timer of the SSTP state machine.
+ *   5. the timer of the SSTP state machine;
+ *   6. the DHCPINFORM for split routes (tunnel-dhcp.c): send or retry it,
+ *      and release the held ip4 message once it is answered or given up.
  * Backpressure instead of drops: the pty is not read while the TLS output
  * is above its high-water mark, and TLS is not read while the output to
  * pppd is above its own.
@@ -39,6 +41,7 @@
 #include "sstp-packet.h"
 #include "sstp-state.h"
 #include "tunnel-buf.h"
+#include "tunnel-dhcp.h"
 #include "tunnel-log.h"
 #include "tunnel-pppd.h"
 
@@ -48,6 +51,9 @@
 #define TLS_READ_CHUNK     (32 * 1024)
 #define TEARDOWN_FLUSH_MS  2000
 #define PPPD_STOP_MS       5000
+/* Room left in the ip4 message for the gateway line and the final empty
+ * line (an IPv6 address is at most 45 characters). */
+#define IP4_GATEWAY_RESERVE 64
 
 struct tunnel {
 	struct tunnel_options *o;
@@ -78,6 +84,16 @@ struct tunnel {
 
 	uint8_t hlak[SSTP_HLAK_LEN];
 	bool connected_reported;
+
+	/* DHCPINFORM: the ip4 message waits (at most ~5 s, the library's retry
+	 * schedule) for the answer, so the service hands NetworkManager one
+	 * complete configuration. See docs/architecture.md. */
+	struct tunnel_dhcp dhcp;
+	bool ip4_held;
+	struct sstp_ipc_writer ip4_w;  /* the ip4 message, written up to the DHCP keys */
+	char ip4_buf[SSTP_IPC_MAX_MESSAGE];
+	size_t ip4_fields;
+	size_t ip4_ipcp_dns;
 	uint64_t frames_to_server, frames_to_pppd, frames_dropped_gate;
 };
 
@@ -130,9 +146,13 @@ send_call_connected(struct tunnel *t)
 static void
 deliver_to_pppd(struct tunnel *t, const uint8_t *frame, size_t len)
 {
-	uint8_t *out = tbuf_reserve(&t->pty_tx, HDLC_ENCODED_MAX(len));
+	uint8_t *out;
 	size_t n;
 
+	/* Only around the DHCPINFORM exchange; one bool test otherwise. */
+	if (t->dhcp.watching && tunnel_dhcp_from_server(&t->dhcp, frame, len, tunnel_now_ms()))
+		return;
+	out = tbuf_reserve(&t->pty_tx, HDLC_ENCODED_MAX(len));
 	if (!out) {
 		local_failure(t, SSTP_EXIT_INTERNAL, "out of memory");
 		return;
@@ -385,6 +405,7 @@ on_ppp_frame(void *ctx, const uint8_t *frame, size_t len)
 		           sstp_ppp_frame_protocol(frame, len), sstp_state_name(t->sc.state));
 		return true;
 	}
+	tunnel_dhcp_watch_to_server(&t->dhcp, frame, len);
 	if (tunnel_log_debug_enabled() && sstp_ppp_frame_is_control(frame, len))
 		tlog_debug("> PPP protocol 0x%04x, %zu bytes", sstp_ppp_frame_protocol(frame, len), len);
 	out = tbuf_reserve(&t->tls_tx, SSTP_HEADER_LEN + len);
@@ -471,62 +492,136 @@ handle_auth_up(struct tunnel *t, const struct sstp_ipc_msg *m)
 	tunnel_step(t, &ev);
 }
 
+/* Copies the fields of m named in keys; returns how many. */
+static size_t
+status_copy_keys(struct sstp_ipc_writer *w, const struct sstp_ipc_msg *m, const char *const *keys,
+                 size_t n_keys)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->n_fields; i++)
+		for (size_t k = 0; k < n_keys; k++)
+			if (strcmp(m->keys[i], keys[k]) == 0) {
+				sstp_ipc_writer_add(w, m->keys[i], m->values[i]);
+				n++;
+			}
+	return n;
+}
+
+static void
+status_finish_send(struct sstp_ipc_writer *w, const char *type, const char *gateway)
+{
+	size_t n;
+
+	if (gateway && gateway[0])
+		sstp_ipc_writer_add(w, "gateway", gateway);
+	n = sstp_ipc_writer_finish(w);
+	if (n == 0) {
+		tlog_warn("cannot relay the %s message to the service", type);
+		return;
+	}
+	tunnel_status_send(w->out, n);
+}
+
 static void
 relay_status(const struct sstp_ipc_msg *m, const char *type, const char *const *keys, size_t n_keys,
              const char *gateway)
 {
 	char buf[SSTP_IPC_MAX_MESSAGE];
 	struct sstp_ipc_writer w;
-	size_t n;
 
 	sstp_ipc_writer_init(&w, buf, sizeof(buf), type);
-	for (size_t i = 0; i < m->n_fields; i++)
-		for (size_t k = 0; k < n_keys; k++)
-			if (strcmp(m->keys[i], keys[k]) == 0)
-				sstp_ipc_writer_add(&w, m->keys[i], m->values[i]);
-	if (gateway && gateway[0])
-		sstp_ipc_writer_add(&w, "gateway", gateway);
-	n = sstp_ipc_writer_finish(&w);
-	if (n == 0) {
-		tlog_warn("cannot relay the %s message to the service", type);
+	status_copy_keys(&w, m, keys, n_keys);
+	status_finish_send(&w, type, gateway);
+}
+
+static void
+report_connected(struct tunnel *t)
+{
+	if (!t->connected_reported) {
+		t->connected_reported = true;
+		tunnel_status_state("connected");
+	}
+}
+
+/* The ip4 message with what the DHCPINFORM brought (if anything). */
+static void
+release_ip4(struct tunnel *t)
+{
+	t->ip4_held = false;
+	/* + 1: the gateway field added last */
+	tunnel_dhcp_add_keys(&t->dhcp, &t->ip4_w, t->ip4_fields + 1, IP4_GATEWAY_RESERVE, t->ip4_ipcp_dns);
+	status_finish_send(&t->ip4_w, "ip4", t->conn->peer_ip);
+	report_connected(t);
+}
+
+static void
+handle_ip_up(struct tunnel *t, const struct sstp_ipc_msg *m)
+{
+	static const char *const ip4_keys[] = { "ifname", "address", "peer", "dns", "wins", "mtu", "ipv6" };
+	const char *dns[2] = { NULL, NULL };
+	size_t ndns = sstp_ipc_get_all(m, "dns", dns, 2);
+
+	if (t->ip4_held) {
+		tlog_debug("plugin: another ip-up while the first one waits for the DHCPINFORM: ignored");
 		return;
 	}
-	tunnel_status_send(buf, n);
+	tlog_info("IPv4 up on %s: address %s, peer %s%s%s%s%s",
+	          sstp_ipc_get(m, "ifname") ? sstp_ipc_get(m, "ifname") : "?",
+	          sstp_ipc_get(m, "address") ? sstp_ipc_get(m, "address") : "?",
+	          sstp_ipc_get(m, "peer") ? sstp_ipc_get(m, "peer") : "?",
+	          ndns > 0 ? ", DNS " : "", ndns > 0 ? dns[0] : "",
+	          ndns > 1 ? " " : "", ndns > 1 ? dns[1] : "");
+	sstp_ipc_writer_init(&t->ip4_w, t->ip4_buf, sizeof(t->ip4_buf), "ip4");
+	t->ip4_fields = status_copy_keys(&t->ip4_w, m, ip4_keys, sizeof(ip4_keys) / sizeof(ip4_keys[0]));
+	t->ip4_ipcp_dns = ndns;
+	if (tunnel_dhcp_ip_up(&t->dhcp, sstp_ipc_get(m, "address"), sstp_ipc_get(m, "peer"), tunnel_now_ms())) {
+		t->ip4_held = true;
+		return;
+	}
+	release_ip4(t);
+}
+
+/* After every poll round: cheap unless an INFORM is outstanding. */
+static void
+dhcp_run(struct tunnel *t)
+{
+	uint8_t frame[DHCP_INFORM_FRAME_LEN];
+	size_t n;
+
+	if (t->dhcp.phase != TUNNEL_DHCP_WAITING && !t->ip4_held)
+		return;
+	n = tunnel_dhcp_step(&t->dhcp, tunnel_now_ms(), frame, sizeof(frame));
+	if (n > 0 && !t->sstp_closed) {
+		/* The same path as a frame from pppd: SSTP state gating,
+		 * one data packet, the TLS output queue. */
+		on_ppp_frame(t, frame, n);
+		if (!t->write_wants_read)
+			tls_flush(t);
+	}
+	if (t->ip4_held && t->dhcp.phase == TUNNEL_DHCP_DONE)
+		release_ip4(t);
 }
 
 static void
 handle_plugin_message(struct tunnel *t, const struct sstp_ipc_msg *m)
 {
-	static const char *const ip4_keys[] = { "ifname", "address", "peer", "dns", "wins", "mtu", "ipv6" };
 	static const char *const ip6_keys[] = { "ifname", "local-iid", "peer-iid" };
 
 	tlog_debug("plugin: %s", m->type);
 	if (strcmp(m->type, "auth-up") == 0) {
 		handle_auth_up(t, m);
 	} else if (strcmp(m->type, "ip-up") == 0) {
-		const char *dns[2] = { NULL, NULL };
-		size_t ndns = sstp_ipc_get_all(m, "dns", dns, 2);
-		relay_status(m, "ip4", ip4_keys, sizeof(ip4_keys) / sizeof(ip4_keys[0]), t->conn->peer_ip);
-		tlog_info("IPv4 up on %s: address %s, peer %s%s%s%s%s",
-		          sstp_ipc_get(m, "ifname") ? sstp_ipc_get(m, "ifname") : "?",
-		          sstp_ipc_get(m, "address") ? sstp_ipc_get(m, "address") : "?",
-		          sstp_ipc_get(m, "peer") ? sstp_ipc_get(m, "peer") : "?",
-		          ndns > 0 ? ", DNS " : "", ndns > 0 ? dns[0] : "",
-		          ndns > 1 ? " " : "", ndns > 1 ? dns[1] : "");
-		if (!t->connected_reported) {
-			t->connected_reported = true;
-			tunnel_status_state("connected");
-		}
+		handle_ip_up(t, m);
 	} else if (strcmp(m->type, "ip6-up") == 0) {
 		relay_status(m, "ip6", ip6_keys, sizeof(ip6_keys) / sizeof(ip6_keys[0]), NULL);
 		tlog_info("IPv6 up on %s: local %s, peer %s",
 		          sstp_ipc_get(m, "ifname") ? sstp_ipc_get(m, "ifname") : "?",
 		          sstp_ipc_get(m, "local-iid") ? sstp_ipc_get(m, "local-iid") : "?",
 		          sstp_ipc_get(m, "peer-iid") ? sstp_ipc_get(m, "peer-iid") : "?");
-		if (!t->connected_reported) {
-			t->connected_reported = true;
-			tunnel_status_state("connected");
-		}
+		/* While ip4 waits for the DHCPINFORM, "connected" waits with it. */
+		if (!t->ip4_held)
+			report_connected(t);
 	}
 	/* Unknown types: ignored (forward compatible). */
 }
@@ -701,6 +796,7 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 	}
 	hdlc_decoder_init(t->dec);
 	sstp_client_init(&t->sc, o->hello_seconds * 1000);
+	tunnel_dhcp_init(&t->dhcp, !o->no_dhcp_inform);
 
 	tunnel_status_state("sstp");
 	tunnel_step(t, &ev);
@@ -747,6 +843,11 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 			int64_t left = t->close_deadline > now ? t->close_deadline - now : 0;
 			wait = (wait < 0 || left < wait) ? left : wait;
 		}
+		{
+			int dw = tunnel_dhcp_timeout_ms(&t->dhcp, now);
+			if (dw >= 0 && (wait < 0 || dw < wait))
+				wait = dw;
+		}
 		if (tls_may_read && SSL_has_pending(t->conn->ssl))
 			wait = 0;
 		if (wait > 60000)
@@ -788,6 +889,7 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 			tunnel_step(t, &tev);
 			tls_flush(t);
 		}
+		dhcp_run(t);
 	}
 
 	tlog_debug("frames: %llu to the server, %llu to pppd, %llu held back by SSTP state; HDLC: "

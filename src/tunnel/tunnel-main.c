@@ -56,6 +56,8 @@ print_usage(FILE *f)
 	        "  --hello SECONDS         SSTP hello (keep-alive) interval, 5-3600 (default 60)\n"
 	        "  --pppd PATH             pppd to run (default " PPPD_PATH ")\n"
 	        "  --pppd-plugin PATH      pppd plugin (default " NM_SSTP_PPPD_PLUGIN ")\n"
+	        "  --no-dhcp-inform        do not ask the server for split routes and the DNS\n"
+	        "                          domain (DHCPINFORM through the tunnel)\n"
 	        "  --debug                 log SSTP/PPP control packets (never secrets)\n"
 	        "  --options-fd N          read more options, NUL-separated, from fd N\n"
 	        "  --status-fd N           write status messages to fd N\n"

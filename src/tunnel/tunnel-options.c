@@ -26,7 +26,7 @@ enum opt_id {
 	OPT_CA_CERT, OPT_PIN, OPT_NO_VERIFY, OPT_HOST, OPT_NO_SNI, OPT_TLS_MIN,
 	OPT_PROXY, OPT_PROXY_USER, OPT_PROXY_PASSWORD_FILE, OPT_PROXY_PASSWORD,
 	OPT_USER, OPT_PASSWORD_FILE, OPT_PASSWORD, OPT_HELLO, OPT_PPPD, OPT_PPPD_PLUGIN,
-	OPT_DEBUG, OPT_VERSION, OPT_HELP, OPT_OPTIONS_FD, OPT_STATUS_FD,
+	OPT_DEBUG, OPT_NO_DHCP_INFORM, OPT_VERSION, OPT_HELP, OPT_OPTIONS_FD, OPT_STATUS_FD,
 };
 
 struct opt_def {
@@ -55,6 +55,7 @@ static const struct opt_def opt_defs[] = {
 	{ "pppd",                OPT_PPPD,                true,  false, false },
 	{ "pppd-plugin",         OPT_PPPD_PLUGIN,         true,  false, false },
 	{ "debug",               OPT_DEBUG,               false, false, false },
+	{ "no-dhcp-inform",      OPT_NO_DHCP_INFORM,      false, false, false },
 	{ "version",             OPT_VERSION,             false, false, true },
 	{ "help",                OPT_HELP,                false, false, true },
 	{ "options-fd",          OPT_OPTIONS_FD,          true,  false, true },
@@ -408,6 +409,9 @@ apply_option(struct tunnel_options *o, const struct opt_def *d, const char *v,
 		return replace_str(&o->pppd_plugin, v, err, err_len);
 	case OPT_DEBUG:
 		o->debug = true;
+		return 0;
+	case OPT_NO_DHCP_INFORM:
+		o->no_dhcp_inform = true;
 		return 0;
 	case OPT_VERSION:
 		o->show_version = true;

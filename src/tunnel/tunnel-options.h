@@ -43,6 +43,9 @@ struct tunnel_options {
 	char    *pppd_path;
 	char    *pppd_plugin;
 	bool     debug;
+	/* --no-dhcp-inform: do not ask the server for split routes and the DNS
+	 * domain with a DHCPINFORM once IPCP is up (docs/dhcp-inform.md). */
+	bool     no_dhcp_inform;
 	bool     show_version;
 	bool     show_help;
 	int      options_fd;        /* -1 if none */

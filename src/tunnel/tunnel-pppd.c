@@ -136,6 +136,16 @@ build_argv(const struct tunnel_options *o, const struct tunnel_pppd *p, const ch
 	argv[n++] = "1400";
 	argv[n++] = "mru";
 	argv[n++] = "1400";
+	/* The DHCPINFORM for split routes travels as a plain IP frame, which
+	 * compression would hide from us (docs/dhcp-inform.md). Inside TLS,
+	 * compression gains nothing; so refuse it, but not CCP as a whole: a
+	 * server that insists on MPPE still connects (then without split
+	 * routes, and the log says why). A "deflate" or "bsdcomp" after "--"
+	 * overrides this. */
+	if (!o->no_dhcp_inform) {
+		argv[n++] = "nodeflate";
+		argv[n++] = "nobsdcomp";
+	}
 	if (o->debug)
 		argv[n++] = "debug";
 	/* Without a password the plugin supplies nothing; pppd then takes the

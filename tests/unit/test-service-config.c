@@ -217,6 +217,100 @@ test_ip4(void)
 	g_free(msg);
 }
 
+/* What the DHCPINFORM brought (route=, domain=, search=) in the types
+ * NetworkManager parses: routes aau of [dest, prefix, next hop, metric]
+ * with addresses in network byte order, domain s, domains as. */
+static void
+test_ip4_dhcp(void)
+{
+	struct sstp_ipc_msg *msg = make_msg("ip4", "ifname", "ppp0", "address", "198.18.0.10",
+	                                    "peer", "198.18.0.1", "route", "203.0.113.0/24",
+	                                    "route", "192.0.2.128/25", "route", "198.19.7.7/32",
+	                                    "domain", "corp.test", "search", "corp.test",
+	                                    "search", "eng.corp.test", "search", "lab.example",
+	                                    "gateway", "198.51.100.7", NULL);
+	GError *error = NULL;
+	GVariant *dict = sstp_config_build_ip4(msg, TRUE, &error);
+	GVariant *routes, *route, *value;
+	const guint32 *r;
+	gsize n = 0;
+	static const struct {
+		const char *dest;
+		guint32 prefix;
+	} expected[] = { { "203.0.113.0", 24 }, { "192.0.2.128", 25 }, { "198.19.7.7", 32 } };
+
+	g_assert_no_error(error);
+	g_variant_ref_sink(dict);
+
+	routes = lookup_typed(dict, NM_VPN_PLUGIN_IP4_CONFIG_ROUTES, "aau");
+	g_assert_cmpuint(g_variant_n_children(routes), ==, G_N_ELEMENTS(expected));
+	for (gsize i = 0; i < G_N_ELEMENTS(expected); i++) {
+		route = g_variant_get_child_value(routes, i);
+		r = g_variant_get_fixed_array(route, &n, sizeof(guint32));
+		g_assert_cmpuint(n, ==, 4);
+		g_assert_cmpuint(r[0], ==, ip4(expected[i].dest));   /* network byte order */
+		g_assert_cmpuint(r[1], ==, expected[i].prefix);
+		g_assert_cmpuint(r[2], ==, 0);                       /* through the tunnel */
+		g_assert_cmpuint(r[3], ==, 0);                       /* NetworkManager's VPN metric */
+		g_variant_unref(route);
+	}
+	g_variant_unref(routes);
+	value = lookup_typed(dict, NM_VPN_PLUGIN_IP4_CONFIG_DOMAIN, "s");
+	g_assert_cmpstr(g_variant_get_string(value, NULL), ==, "corp.test");
+	g_variant_unref(value);
+	/* the domain is not repeated in the search list */
+	value = lookup_typed(dict, NM_VPN_PLUGIN_IP4_CONFIG_DOMAINS, "as");
+	g_assert_cmpuint(g_variant_n_children(value), ==, 2);
+	g_assert_cmpstr(g_variant_get_string(g_variant_get_child_value(value, 0), NULL), ==, "eng.corp.test");
+	g_assert_cmpstr(g_variant_get_string(g_variant_get_child_value(value, 1), NULL), ==, "lab.example");
+	g_variant_unref(value);
+	g_variant_unref(dict);
+	g_free(msg);
+
+	/* no DHCP keys: none of the three NetworkManager keys */
+	msg = make_msg("ip4", "ifname", "ppp0", "address", "10.77.0.2", NULL);
+	dict = g_variant_ref_sink(sstp_config_build_ip4(msg, FALSE, &error));
+	g_assert_no_error(error);
+	g_assert_null(g_variant_lookup_value(dict, NM_VPN_PLUGIN_IP4_CONFIG_ROUTES, NULL));
+	g_assert_null(g_variant_lookup_value(dict, NM_VPN_PLUGIN_IP4_CONFIG_DOMAIN, NULL));
+	g_assert_null(g_variant_lookup_value(dict, NM_VPN_PLUGIN_IP4_CONFIG_DOMAINS, NULL));
+	g_variant_unref(dict);
+	g_free(msg);
+}
+
+static void
+test_parse_route(void)
+{
+	static const char *const bad[] = {
+		"10.0.0.0", "10.0.0.0/", "10.0.0.0/0", "0.0.0.0/0", "10.0.0.0/33", "10.0.0.0/+8",
+		"10.0.0.0/ 8", "10.1.0.0/8", "10.0.0.1/31", "10.0.0/8", "/8", "fe80::/64",
+		"10.0.0.0/8x", "10.0.0.0.0/8", "",
+	};
+	guint32 dest = 1, prefix = 1;
+
+	g_assert_true(sstp_config_parse_route("203.0.113.0/24", &dest, &prefix));
+	g_assert_cmpmem(&dest, 4, "\xcb\x00\x71\x00", 4);   /* 203.0.113.0 as in_addr */
+	g_assert_cmpuint(prefix, ==, 24);
+	g_assert_true(sstp_config_parse_route("10.0.0.1/32", &dest, &prefix));
+	g_assert_cmpuint(prefix, ==, 32);
+	g_assert_true(sstp_config_parse_route("128.0.0.0/1", &dest, &prefix));
+	g_assert_cmpuint(prefix, ==, 1);
+	for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+		if (sstp_config_parse_route(bad[i], &dest, &prefix))
+			g_error("route \"%s\" accepted", bad[i]);
+	}
+	g_assert_false(sstp_config_parse_route(NULL, &dest, &prefix));
+
+	g_assert_true(sstp_config_domain_valid("corp.test"));
+	g_assert_true(sstp_config_domain_valid("a_b-c.example"));
+	g_assert_false(sstp_config_domain_valid("corp.test."));
+	g_assert_false(sstp_config_domain_valid("corp..test"));
+	g_assert_false(sstp_config_domain_valid(".corp"));
+	g_assert_false(sstp_config_domain_valid("corp test"));
+	g_assert_false(sstp_config_domain_valid(""));
+	g_assert_false(sstp_config_domain_valid(NULL));
+}
+
 static void
 test_ip4_bad(void)
 {
@@ -226,6 +320,10 @@ test_ip4_bad(void)
 		{"peer", "fe80::1", "peer"},
 		{"dns", "10.77.0.256", "dns"},
 		{"wins", "x", "wins"},
+		{"route", "10.1.0.0/8", "route"},
+		{"route", "0.0.0.0/0", "route"},
+		{"domain", "corp..test", "domain"},
+		{"search", "a;b", "search"},
 	};
 	guint i;
 
@@ -437,6 +535,8 @@ main(int argc, char **argv)
 	g_test_add_func("/service/config/generic-bad", test_generic_bad);
 	g_test_add_func("/service/config/ip4", test_ip4);
 	g_test_add_func("/service/config/ip4-bad", test_ip4_bad);
+	g_test_add_func("/service/config/ip4-dhcp", test_ip4_dhcp);
+	g_test_add_func("/service/config/parse-route", test_parse_route);
 	g_test_add_func("/service/config/ip6", test_ip6);
 	g_test_add_func("/service/config/parse-iid", test_parse_iid);
 	g_test_add_func("/service/secrets/password", test_secrets_password);

@@ -56,6 +56,7 @@ test_minimal(void)
 	g_assert_cmpstr(o.pppd_plugin, ==, DEF_PLUGIN);
 	g_assert_false(o.no_verify);
 	g_assert_false(o.has_pin);
+	g_assert_false(o.no_dhcp_inform);   /* DHCPINFORM is on unless turned off */
 	g_assert_cmpint(o.options_fd, ==, -1);
 	g_assert_cmpint(o.status_fd, ==, -1);
 	g_assert_cmpuint(o.n_pppd_args, ==, 0);
@@ -121,7 +122,7 @@ test_all_options(void)
 	                      "--ca-cert|/etc/ca.pem|--host=vpn.internal|--no-sni|--tls-min|1.3"
 	                      "|--proxy|http://proxy.lan:3128|--proxy-user|pu|--proxy-password-file|/p"
 	                      "|--user|DOM\\bob|--password-file|-|--hello|30|--pppd|/opt/pppd"
-	                      "|--pppd-plugin|/opt/p.so|--debug|--status-fd|4"
+	                      "|--pppd-plugin|/opt/p.so|--debug|--status-fd|4|--no-dhcp-inform"
 	                      "|--pin-sha256|AB:CD:EF:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:"
 	                      "abcdef0123456789abcdef0123456789"
 	                      "|vpn.example.com|--|refuse-eap|+ipv6|--|x",
@@ -141,6 +142,7 @@ test_all_options(void)
 	g_assert_cmpstr(o.pppd_plugin, ==, "/opt/p.so");
 	g_assert_true(o.debug);
 	g_assert_cmpint(o.status_fd, ==, 4);
+	g_assert_true(o.no_dhcp_inform);
 	g_assert_true(o.has_pin);
 	g_assert_cmpmem(o.pin_sha256, 32, pin, 32);
 	/* everything after the first "--" goes to pppd untouched, even "--" */
