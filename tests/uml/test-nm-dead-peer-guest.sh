@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tests/uml/test-nm-dead-peer-guest.sh - runs INSIDE the UML guest (see test-nm-dead-peer.sh).
+# Environment: see lib/nm-guest.sh (BUILDDIR, SRCDIR, SERVER, CERT, KEY, PIN, SSTP_USER,
+# SSTP_PASSWORD_FILE).
+
+. "$UML_LIB_DIR/guest-lib.sh"
+. "$UML_LIB_DIR/nm-guest.sh"
+
+conn=sstp-dead-peer
+hello=10        # the settings table's minimum
+silent_after=3  # seconds after the verified binding
+
+now() {
+	date +%s.%N
+}
+
+seconds_between() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'
+}
+
+vpn_went_down() {
+	nm_guest_has_vpn_state "$NM_VPN_STATE_FAILED" || nm_guest_has_vpn_state "$NM_VPN_STATE_DISCONNECTED"
+}
+
+nm_guest_setup
+
+nm_guest_start_server dead-peer "$SSTP_PASSWORD_FILE" --fault "silent-after=$silent_after" ||
+	tap_bail_out "sstp-test-server does not listen"
+IFS= read -r password <"$SSTP_PASSWORD_FILE"
+nm_guest_write_keyfile "$conn" <<PROFILE
+[connection]
+id=$conn
+uuid=3b0a8c6e-51f4-4a0e-9d55-0c2f6c3e7d42
+type=vpn
+autoconnect=false
+
+[vpn]
+service-type=org.freedesktop.NetworkManager.sstp
+gateway=127.0.0.1:$NM_SERVER_PORT
+user=$SSTP_USER
+password-flags=0
+cert-pin-sha256=$PIN
+hello-interval=$hello
+
+[vpn-secrets]
+password=$password
+
+[ipv4]
+method=auto
+never-default=true
+
+[ipv6]
+method=ignore
+PROFILE
+unset password
+
+if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up.log" 2>&1; then
+	tap_ok "nmcli connection up $conn"
+else
+	tap_not_ok "nmcli connection up $conn"
+	tap_diag_file "$UML_OUT/nmcli-up.log" 5
+fi
+tap_check "NetworkManager signalled VpnStateChanged(activated)" \
+	nm_guest_has_vpn_state "$NM_VPN_STATE_ACTIVATED"
+tap_check "pppd runs with lcp-echo-interval 0 (only SSTP's hello can notice)" \
+	sh -c "tr '\\0' ' ' </proc/$(nm_guest_client_pppd_pids | head -n 1)/cmdline | grep -q 'lcp-echo-interval 0'"
+
+if guest_wait_for 60 grep -q 'fault silent-after: sending nothing' "$NM_SERVER_LOG"; then
+	silent_since=$(now)
+	tap_ok "the server went silent ${silent_after} s after the binding"
+else
+	silent_since=$(now)
+	tap_not_ok "the server went silent ${silent_after} s after the binding"
+	tap_diag_file "$NM_SERVER_LOG" 10
+fi
+
+# The worker's hello timer ticks once per interval: a silent tick sends the Echo Request,
+# the next silent one gives up, i.e. 2 to 3 intervals after the last packet. The poll allows
+# four, plus NetworkManager's and the guest's slowness, before calling it a failure.
+if guest_wait_for $((4 * hello + 20)) vpn_went_down; then
+	down_at=$(now)
+	tap_ok "NetworkManager saw the VPN go down"
+	tap_diag "$(seconds_between "$silent_since" "$down_at") s after the server went silent (hello interval $hello s)"
+	echo "dead_peer_seconds=$(seconds_between "$silent_since" "$down_at")" >>"$UML_OUT/timing"
+else
+	tap_not_ok "NetworkManager saw the VPN go down"
+	tap_diag "VpnStateChanged (state reason): $(nm_guest_vpn_states | tr '\n' ',')"
+fi
+tap_diag "VpnStateChanged (state reason): $(nm_guest_vpn_states | tr '\n' ' ')"
+tap_check "the worker sent an SSTP Echo Request to the silent server" \
+	grep -q 'nm-sstp-tunnel.*> ECHO_REQUEST' "$UML_OUT/NetworkManager.log"
+tap_check "the service logged a dead peer (worker exit status 8)" \
+	grep -q 'connection failed: .*exit status 8' "$UML_OUT/syslog.log"
+tap_is "the connection is no longer active" \
+	"$(nmcli -g GENERAL.STATE connection show "$conn" 2>/dev/null)" ""
+if guest_wait_for 60 nm_guest_nothing_left; then
+	tap_ok "nothing left: no worker, no pppd, no ppp device, no service"
+else
+	tap_not_ok "nothing left: no worker, no pppd, no ppp device, no service"
+	nm_guest_show_leftovers
+fi
+nm_guest_stop_server
+tap_check "server: the binding was verified before it went silent" \
+	grep -q 'binding verified' "$NM_SERVER_LOG"
+tap_diag "server: $(grep 'call ended' "$NM_SERVER_LOG")"
+
+nm_guest_finish
+tap_finish

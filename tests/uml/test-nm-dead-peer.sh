@@ -1,0 +1,21 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tests/uml/test-nm-dead-peer.sh - the server goes silent in the middle of a session, under
+# a real NetworkManager (UML guest) with the strict sstp-test-server on the guest's loopback
+# (--fault silent-after=N: after the binding it sends nothing more, no echo answers, no PPP).
+# A profile with hello-interval=10: the worker sends an SSTP Echo Request after one silent
+# interval and gives up after the second; NetworkManager sees the VPN go down, and no worker,
+# pppd, ppp device or service is left.
+# Logs: $top_builddir/tests/uml/logs/nm-dead-peer/.
+
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/lib/tap.sh"
+. "$here/lib/uml.sh"
+. "$here/lib/nm-host.sh"
+
+nm_host_require
+out=$(uml_outdir nm-dead-peer) || tap_bail_out "cannot create the output folder"
+nm_host_server_files "$out" || tap_bail_out "cannot make the test certificate and passwords"
+nm_host_run_guest "$out" "$here/test-nm-dead-peer-guest.sh" --timeout 600
+tap_finish
