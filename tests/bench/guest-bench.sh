@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/bench/guest-bench.sh - runs INSIDE the UML guest (see run-bench.sh). For each client
 # in BENCH_CLIENTS, one after the other against the same server: connect, time the setup,
 # move BENCH_BYTES through the tunnel with iperf3 (guest -> server, then server -> guest),
@@ -53,12 +54,11 @@ ppp0_has_ipv4() {
 # in field 2 may hold spaces, so count from the closing parenthesis). In UML, stime is the
 # guest kernel's work for the process (its syscalls: TLS socket, pty), which is expensive.
 cpu_ticks() {
-	local stat
+	local stat f
 	stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo "-1 -1"; return; }
-	stat=${stat##*) }
-	# now field 1 is the state (field 3 of the original line)
-	set -- $stat
-	echo "${12} ${13}"
+	# after ") " the state is f[0] (field 3 of the line): utime is f[11], stime f[12]
+	read -r -a f <<<"${stat##*) }"
+	echo "${f[11]} ${f[12]}"
 }
 
 vm_hwm_kb() {
@@ -138,6 +138,7 @@ start_ours() {
 start_strict_server() {
 	local name=$1
 	rm -f "$UML_OUT/port"
+	# shellcheck disable=SC2153 # SSTP_CERT and SSTP_KEY come from run-bench.sh
 	"$SSTP_SERVER_BIN" --cert "$SSTP_CERT" --key "$SSTP_KEY" --user "$SSTP_USER" \
 		--password-file "$SSTP_PASSWORD_FILE" --port 0 --port-file "$UML_OUT/port" \
 		--log "$UML_OUT/server-$name.log" --loop --negotiation-timeout 30 \
@@ -161,14 +162,14 @@ stop_client() {
 	[ -z "$client_pid" ] || guest_stop "$client_pid"
 	[ -z "$pppd_pid" ] || guest_stop "$pppd_pid"
 	guest_wait_for 15 sh -c '! ip link show dev ppp0' || guest_log "ppp0 still there after stop"
-	starter_pid= client_pid= pppd_pid=
+	starter_pid='' client_pid='' pppd_pid=
 }
 
 # iperf3 NAME [-R]: one transfer; records ticks, ppp0 bytes and guest jiffies around it
 transfer() {
 	local name=$1 prefix=$2
 	shift 2
-	local c0 p0 c1 p1 b0 b1 j0 j1 t0 rc
+	local c0 p0 c1 p1 b0 b1 j0 j1 t0 rc u0 s0 u1 s1
 	c0=$(cpu_ticks "$client_pid") p0=$(cpu_ticks "$pppd_pid")
 	b0=$(ppp0_bytes) j0=$(guest_jiffies)
 	t0=$(now)
@@ -180,18 +181,22 @@ transfer() {
 	{
 		echo "${prefix}_iperf_rc=$rc"
 		echo "${prefix}_wall_s=$(elapsed_since "$t0")"
-		set -- $c0 $c1
-		echo "${prefix}_client_utime_ticks=$(($3 - $1))"
-		echo "${prefix}_client_stime_ticks=$(($4 - $2))"
-		echo "${prefix}_client_ticks=$(($3 + $4 - $1 - $2))"
-		set -- $p0 $p1
-		echo "${prefix}_pppd_ticks=$(($3 + $4 - $1 - $2))"
-		set -- $b0 $b1
-		echo "${prefix}_ppp0_tx_bytes=$(($3 - $1))"
-		echo "${prefix}_ppp0_rx_bytes=$(($4 - $2))"
-		set -- $j0 $j1
-		echo "${prefix}_guest_busy_jiffies=$(($3 - $1))"
-		echo "${prefix}_guest_total_jiffies=$(($4 - $2))"
+		read -r u0 s0 <<<"$c0"
+		read -r u1 s1 <<<"$c1"
+		echo "${prefix}_client_utime_ticks=$((u1 - u0))"
+		echo "${prefix}_client_stime_ticks=$((s1 - s0))"
+		echo "${prefix}_client_ticks=$((u1 + s1 - u0 - s0))"
+		read -r u0 s0 <<<"$p0"
+		read -r u1 s1 <<<"$p1"
+		echo "${prefix}_pppd_ticks=$((u1 + s1 - u0 - s0))"
+		read -r u0 s0 <<<"$b0"
+		read -r u1 s1 <<<"$b1"
+		echo "${prefix}_ppp0_tx_bytes=$((u1 - u0))"
+		echo "${prefix}_ppp0_rx_bytes=$((s1 - s0))"
+		read -r u0 s0 <<<"$j0"
+		read -r u1 s1 <<<"$j1"
+		echo "${prefix}_guest_busy_jiffies=$((u1 - u0))"
+		echo "${prefix}_guest_total_jiffies=$((s1 - s0))"
 	} >>"$raw"
 	[ "$rc" -eq 0 ]
 }
@@ -225,10 +230,7 @@ bench_client() {
 	local name=$1 round=$2 t0 setup addr
 	run=$name-$round
 	raw=$UML_OUT/raw-$run.txt
-	: >"$raw"
-	echo "client=$name" >>"$raw"
-	echo "round=$round" >>"$raw"
-	echo "clk_tck=$clk_tck" >>"$raw"
+	printf '%s\n' "client=$name" "round=$round" "clk_tck=$clk_tck" >"$raw"
 
 	if [ "$BENCH_MODE" = strict ]; then
 		if ! start_strict_server "$run"; then

@@ -126,7 +126,9 @@ bench_run() {
 
 	[ -n "$out" ] || out=$builddir/tests/bench/logs/run-bench
 	case $out in /*) ;; *) out=$PWD/$out ;; esac
-	rm -rf "$out" && mkdir -m 0700 -p "$out" || die "cannot create $out"
+	rm -rf "$out" || die "cannot remove the old $out"
+	mkdir -p "$(dirname "$out")" || die "cannot create $(dirname "$out")"
+	mkdir -m 0700 "$out" || die "cannot create $out"
 	started=$(date -u +%Y-%m-%dT%H:%MZ)
 	printf '%s=%q\n' clients "$clients" rounds "$rounds" bytes "$bytes" server "$server" \
 		syscalls "$syscalls" started "$started" >"$out/run.conf"
@@ -159,7 +161,7 @@ bench_run() {
 		# The hub's packet log (every TCP connection, DHCP) only costs the server time here.
 		printf '%s\n' "BridgeCreate DEFAULT /DEVICE:bench /TAP:yes" "Hub DEFAULT" "LogDisable packet" >"$se/bridge.cmd"
 		softether_vpncmd "$ns" "$se" "$se/bridge.cmd" || die "BridgeCreate failed (see $se/vpncmd.log)"
-		for i in $(seq 50); do
+		for _ in $(seq 50); do
 			ip -n "$ns" link show tap_bench >/dev/null 2>&1 && break
 			sleep 0.2
 		done
@@ -348,7 +350,9 @@ label() {
 			for d in up down; do
 				f=$out/syscalls-$c-1-$d.txt
 				b=$(value "$out/raw-$c-1.txt" "${d}_strace_bytes")
-				[ -r "$f" ] && [ -n "$b" ] && [ "$b" != null ] || continue
+				if [ ! -r "$f" ] || [ -z "$b" ] || [ "$b" = null ]; then
+					continue
+				fi
 				printf '  %-15s %-5s' "$(label "$c")" "$d"
 				awk -v b="$b" '/^-/ { part++; next }
 					part == 1 && NF >= 5 && $4 / b * 1e6 >= 0.5 {
