@@ -79,6 +79,8 @@ struct tunnel {
 	int64_t close_deadline;
 	bool stop_requested;
 	bool pppd_gone;                /* pppd ended before the SSTP session */
+	bool ppp_auth_done;            /* the plugin sent auth-up */
+	bool ppp_auth_refused;         /* the server sent pppd an authentication failure */
 	int  fatal_code;
 	char fatal_msg[300];
 
@@ -234,6 +236,21 @@ tunnel_step(struct tunnel *t, const struct sstp_event *ev)
 
 /* ---- SSTP input ------------------------------------------------------- */
 
+/* A CHAP (also MS-CHAPv2) Failure, PAP Authenticate-Nak or EAP Failure from
+ * the server: it refused our credentials. These protocols are never
+ * PFC-compressed, so the code follows a 2-byte protocol field. */
+static bool
+ppp_frame_is_auth_refusal(const uint8_t *frame, size_t len)
+{
+	int proto = sstp_ppp_frame_protocol(frame, len);
+	size_t off = (len >= 2 && frame[0] == 0xff && frame[1] == 0x03) ? 4 : 2;
+
+	if (off >= len)
+		return false;
+	return (proto == 0xc223 && frame[off] == 4) || (proto == 0xc023 && frame[off] == 3)
+	       || (proto == 0xc227 && frame[off] == 4);
+}
+
 static void
 handle_packet(struct tunnel *t, const uint8_t *buf, size_t len)
 {
@@ -256,6 +273,14 @@ handle_packet(struct tunnel *t, const uint8_t *buf, size_t len)
 		if (t->sc.state == SSTP_STATE_CALL_CONNECTED) {
 			deliver_to_pppd(t, pkt.data, pkt.data_len);
 			return;
+		}
+		/* Before Call Connected only: remember a refused login, which
+		 * the exit code must report even if the server's Call
+		 * Disconnect overtakes pppd's own exit status (see exit_code). */
+		if (!t->ppp_auth_done && !t->ppp_auth_refused
+		    && ppp_frame_is_auth_refusal(pkt.data, pkt.data_len)) {
+			t->ppp_auth_refused = true;
+			tlog_debug("the server refused the PPP credentials");
 		}
 		memset(&ev, 0, sizeof(ev));
 		ev.type = SSTP_EV_DATA;
@@ -489,6 +514,7 @@ handle_auth_up(struct tunnel *t, const struct sstp_ipc_msg *m)
 	OPENSSL_cleanse(sk, sizeof(sk));
 	OPENSSL_cleanse(rk, sizeof(rk));
 	tlog_info("PPP authentication done (method %s, %s)", method, hlak_kind);
+	t->ppp_auth_done = true;
 	tunnel_step(t, &ev);
 }
 
@@ -738,6 +764,15 @@ exit_code(struct tunnel *t)
 	 * failure for the user. */
 	if (pcode == SSTP_EXIT_AUTH)
 		return tunnel_fail(pcode, "%s", pmsg);
+	/* The same when the server's Call Disconnect came before pppd's exit
+	 * 19: pppd then waits up to 2 x 3 s for an LCP Terminate-Ack that the
+	 * server, whose PPP is gone, never sends, and stopping it replaces its
+	 * status (SIGTERM: 5, hangup: 16). Seeing the refusal go by decides
+	 * it without waiting: "wrong password" (6), not "server
+	 * disconnected" (7). */
+	if (t->ppp_auth_refused && !t->ppp_auth_done)
+		return tunnel_fail(SSTP_EXIT_AUTH, "PPP authentication failed: the server refused the "
+		                   "user name or password");
 	if (t->pppd_gone)
 		return pcode > 0 ? tunnel_fail(pcode, "%s", pmsg) : SSTP_EXIT_OK;
 
