@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tests/uml/guest/split-server.sh - runs INSIDE the UML guest (see test-split-server.sh).
+# Environment: BUILDDIR, SRCDIR, SERVER, CERT, KEY, PIN, SSTP_USER, SSTP_PASSWORD_FILE.
+#
+#   sstp-test-server on 127.0.0.1; its pppd in namespace splitsrv: ppp0 10.77.0.1 peer 10.77.0.2
+#   dnsmasq in splitsrv (DHCP only): 121 = 198.19.0.0/16 (on link), 203.0.113.0/24 via the peer,
+#       100.64.23.4/20 (host bits set: the worker installs 100.64.16.0/20), 0.0.0.0/0 (refused:
+#       the default route is the profile's choice); domain corp.test, search corp.test
+#       eng.corp.test
+#   198.19.0.1 on splitsrv's lo: a host only the pushed route 198.19.0.0/16 leads to
+
+. "$UML_LIB_DIR/guest-lib.sh"
+. "$UML_LIB_DIR/nm-guest.sh"
+
+conn=split
+ns=splitsrv
+nmlog=$UML_OUT/NetworkManager.log
+dnsmasq_pid=
+
+write_profile() {
+	local password
+	IFS= read -r password <"$SSTP_PASSWORD_FILE"
+	nm_guest_write_keyfile "$conn" <<-PROFILE
+	[connection]
+	id=$conn
+	uuid=5a1e7c3d-8f0b-4e9a-a2c4-6b3d1e9f0a02
+	type=vpn
+	autoconnect=false
+
+	[vpn]
+	service-type=org.freedesktop.NetworkManager.sstp
+	gateway=127.0.0.1:$NM_SERVER_PORT
+	user=$SSTP_USER
+	password-flags=0
+	cert-pin-sha256=$PIN
+	tls-sni=no
+
+	[vpn-secrets]
+	password=$password
+
+	[ipv4]
+	method=auto
+	never-default=true
+
+	[ipv6]
+	method=ignore
+	PROFILE
+}
+
+start_dnsmasq() {
+	ip netns exec "$ns" dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 \
+		--interface='ppp*' --leasefile-ro --pid-file="$UML_OUT/dnsmasq.pid" \
+		--log-dhcp --log-facility="$UML_OUT/dnsmasq.log" \
+		--dhcp-range=10.77.0.0,static,255.255.255.0 \
+		--dhcp-option=121,198.19.0.0/16,0.0.0.0,203.0.113.0/24,10.77.0.1,100.64.23.4/20,10.77.0.1,0.0.0.0/0,10.77.0.1 \
+		--dhcp-option=option:domain-name,corp.test \
+		--dhcp-option=option:domain-search,corp.test,eng.corp.test &
+	dnsmasq_pid=$!
+	guest_wait_for 10 test -s "$UML_OUT/dnsmasq.pid"
+}
+
+up() {
+	if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-$1.log" 2>&1; then
+		tap_ok "nmcli connection up $conn ($1)"
+	else
+		tap_not_ok "nmcli connection up $conn ($1)"
+		tap_diag_file "$UML_OUT/nmcli-up-$1.log" 5
+	fi
+	wpid=$(nm_guest_worker_pid)
+}
+
+down() {
+	if timeout 90 nmcli --wait 60 connection down "$conn" >"$UML_OUT/nmcli-down-$1.log" 2>&1; then
+		tap_ok "nmcli connection down $conn ($1)"
+	else
+		tap_not_ok "nmcli connection down $conn ($1)"
+	fi
+	tap_check "nothing left after deactivation ($1)" guest_wait_for 30 nm_guest_nothing_left ||
+		nm_guest_show_leftovers
+	nm_guest_stop_server
+	tap_is "server: binding verified, clean call ($1)" "$NM_SERVER_STATUS" 0
+}
+
+worker_has() {
+	grep -a "nm-sstp-tunnel\[${wpid:-0}\]" "$nmlog" | grep -q -- "$1"
+}
+
+# UDP datagrams the guest's kernel received for a port nobody listens on (a DHCPACK that
+# slipped through to pppd would be one: nothing listens on port 68).
+udp_noports() {
+	awk '$1 == "Udp:" && $2 ~ /^[0-9]+$/ { print $3 }' /proc/net/snmp
+}
+
+nm_guest_setup
+tap_check "namespace $ns for the server's pppd" sh -c "ip netns add $ns && ip -n $ns link set lo up &&
+	ip -n $ns addr add 198.19.0.1/32 dev lo"
+tap_check "dnsmasq (DHCP only) runs in $ns" start_dnsmasq
+
+# ---- 1. a DHCP server answers ----------------------------------------------------
+
+nm_guest_start_server inform "$SSTP_PASSWORD_FILE" --netns "$ns" ||
+	tap_bail_out "sstp-test-server does not listen"
+write_profile
+noports_before=$(udp_noports)
+up inform
+dev=$(ip -o link show 2>/dev/null | awk -F': ' '$2 ~ /^ppp[0-9]/ { print $2; exit }')
+ip route >"$UML_OUT/ip-route.txt" 2>&1
+nmcli -g IP4.ROUTE,IP4.DOMAIN connection show "$conn" >"$UML_OUT/nmcli-routes.txt" 2>&1
+tap_diag "ip route:"
+while IFS= read -r line; do tap_diag "  $line"; done <"$UML_OUT/ip-route.txt"
+tap_diag "nmcli -g IP4.ROUTE,IP4.DOMAIN connection show $conn:"
+while IFS= read -r line; do tap_diag "  $line"; done <"$UML_OUT/nmcli-routes.txt"
+grep -a "nm-sstp-tunnel\[${wpid:-0}\]" "$nmlog" | grep -a -e DHCP -e 'asking the server' >"$UML_OUT/worker-dhcp.txt"
+tap_diag "worker's DHCP lines:"
+while IFS= read -r line; do tap_diag "  $line"; done <"$UML_OUT/worker-dhcp.txt"
+
+tap_check "dnsmasq saw our DHCPINFORM on the server's ppp0" grep -q 'DHCPINFORM(ppp0) 10.77.0.2' "$UML_OUT/dnsmasq.log"
+tap_check "worker log: 3 routes and DNS domain corp.test, search list" \
+	worker_has 'pushed 3 routes and DNS domain corp.test, search corp.test eng.corp.test'
+tap_check "worker log: 0.0.0.0/0 from the server not used" worker_has 'DHCP: route 0.0.0.0/0 via 10.77.0.1: '
+tap_check "worker log: host bits of 100.64.23.0/20 cleared" worker_has 'DHCP: route 100.64.23.0/20 via 10.77.0.1: '
+for r in 198.19.0.0/16 203.0.113.0/24 100.64.16.0/20; do
+	tap_check "kernel route $r on the tunnel device (${dev:-none})" \
+		sh -c "ip -4 route show $r | grep -q 'dev ${dev:-ppp0}'"
+	tap_check "IP4.ROUTE lists $r" grep -q "dst = $r," "$UML_OUT/nmcli-routes.txt"
+done
+tap_check "no default route through the tunnel (never-default; the server's is refused)" \
+	sh -c "! ip -4 route show default | grep -q 'dev ${dev:-ppp0}'"
+# nmcli -g separates several values with " | "
+tap_check "IP4.DOMAIN lists corp.test" grep -qE '(^| )corp\.test( |$)' "$UML_OUT/nmcli-routes.txt"
+tap_check "IP4.DOMAIN lists eng.corp.test" grep -qE '(^| )eng\.corp\.test( |$)' "$UML_OUT/nmcli-routes.txt"
+if ping -c 2 -W 5 198.19.0.1 >"$UML_OUT/ping.log" 2>&1; then
+	tap_ok "ping 198.19.0.1 (only the pushed route leads there) crosses the tunnel"
+else
+	tap_not_ok "ping 198.19.0.1 (only the pushed route leads there) crosses the tunnel"
+	tap_diag_file "$UML_OUT/ping.log" 5
+fi
+tap_is "the DHCPACK never reached the guest's kernel (UDP NoPorts unchanged)" \
+	"$(udp_noports)" "$noports_before"
+down inform
+
+# ---- 2. nobody answers: give up, come up anyway ------------------------------------
+
+guest_stop "$dnsmasq_pid"
+dnsmasq_pid=
+nm_guest_start_server silent "$SSTP_PASSWORD_FILE" --netns "$ns" ||
+	tap_bail_out "sstp-test-server does not listen"
+write_profile
+up silent
+tap_check "worker sent the INFORM 3 times" worker_has '> DHCPINFORM 3 of 3'
+tap_check "worker log: no answer, no split routes" worker_has 'no answer to the DHCPINFORM'
+tap_is "state is activated" "$(nmcli -g GENERAL.STATE connection show "$conn" 2>/dev/null)" activated
+tap_check "no pushed route" sh -c "! ip -4 route show 198.19.0.0/16 | grep -q ."
+tap_check "ping 10.77.0.1 through the tunnel" ping -c 2 -W 5 10.77.0.1
+down silent
+
+tap_check "no password in NetworkManager's log" nm_guest_no_password_in "$nmlog"
+ip netns del "$ns"
+nm_guest_finish
+tap_finish
