@@ -67,6 +67,71 @@ wait_tunnel() {
 
 tap_check "PPP kernel modules load" guest_modprobe ppp_generic ppp_async ppp_mppe
 
+# An ip-up script for the worker's pppd (the guest's /etc/ppp is its own
+# tmpfs; the server's pppd gets a private /etc/ppp of its own). It records
+# which descriptors pppd's child scripts inherit and whether the password is
+# in their environment or arguments.
+cat >/etc/ppp/ip-up <<EOF
+#!/bin/sh
+out=$UML_OUT/ip-up-\$\$.txt
+for fd in /proc/\$\$/fd/*; do echo "fd \${fd##*/} \$(readlink "\$fd")"; done >"\$out.tmp"
+if grep -qaF -f '$SSTP_PASSWORD_FILE' /proc/\$\$/environ /proc/\$\$/cmdline; then
+	echo "password: FOUND" >>"\$out.tmp"
+else
+	echo "password: absent" >>"\$out.tmp"
+fi
+mv "\$out.tmp" "\$out"
+EOF
+chmod 755 /etc/ppp/ip-up
+
+# secrets_scan NAME LOG...: while the tunnel is up, the password (a random
+# string) must be in no process's arguments or environment and in no log.
+# grep reads the pattern from the password file, so the password is not on
+# grep's own command line either. The password file itself is the positive
+# control: it proves the same grep would find the string.
+secrets_scan() {
+	local name=$1 f n=0 hits=""
+	shift
+	for f in /proc/[0-9]*/cmdline /proc/[0-9]*/environ; do
+		[ -r "$f" ] || continue
+		n=$((n + 1))
+		if grep -qaF -f "$SSTP_PASSWORD_FILE" "$f" 2>/dev/null; then
+			hits="$hits $f($(cat "${f%/*}/comm" 2>/dev/null))"
+		fi
+	done
+	for f in "$@"; do
+		n=$((n + 1))
+		grep -qaF -f "$SSTP_PASSWORD_FILE" "$f" && hits="$hits $f"
+	done
+	if ! grep -qaF -f "$SSTP_PASSWORD_FILE" "$SSTP_PASSWORD_FILE" || [ "$n" -lt 20 ]; then
+		tap_not_ok "$name: password in no /proc/*/cmdline, /proc/*/environ or log (scan broken: $n files)"
+	elif [ -n "$hits" ]; then
+		tap_not_ok "$name: password in no /proc/*/cmdline, /proc/*/environ or log"
+		tap_diag "password found in:$hits"
+	else
+		tap_ok "$name: password in none of $n /proc/*/cmdline, /proc/*/environ and logs while up"
+	fi
+}
+
+# ipup_check NAME: pppd ran /etc/ppp/ip-up; it holds no socket (the plugin's
+# socketpair end is close-on-exec) and no password.
+ipup_check() {
+	local name=$1 f
+	guest_wait_for 10 sh -c "ls $UML_OUT/ip-up-[0-9]*.txt >/dev/null 2>&1"
+	f=$(ls "$UML_OUT"/ip-up-[0-9]*.txt 2>/dev/null | head -n 1)
+	if [ -z "$f" ]; then
+		tap_not_ok "$name: pppd's ip-up script ran"
+		return
+	fi
+	if grep -q '^fd [0-9]* /' "$f" && ! grep -q 'socket:' "$f" && grep -q '^password: absent$' "$f"; then
+		tap_ok "$name: pppd's ip-up script inherits no socket and no password ($(grep -c '^fd ' "$f") fds)"
+	else
+		tap_not_ok "$name: pppd's ip-up script inherits no socket and no password"
+		tap_diag_file "$f" 20
+	fi
+	mv "$f" "$UML_OUT/ip-up-fds-$name.log"
+}
+
 # one_run NAME SERVER_ARGS... : connect, check the status pipe, ping, SIGTERM
 one_run() {
 	local name=$1
@@ -91,6 +156,8 @@ one_run() {
 		tap_not_ok "$name: ping 10.77.0.1 crosses the tunnel"
 		tap_diag_file "$UML_OUT/ping-$name.log" 5
 	fi
+	secrets_scan "$name" "$tlog" "$status" "$slog" "$UML_OUT/guest.log"
+	ipup_check "$name"
 	stop_tunnel
 	wait_server
 	tap_is "$name: SIGTERM ends the tunnel with exit 0" "$tunnel_status" 0
@@ -114,13 +181,41 @@ one_run pap --auth pap
 tap_check "pap: binding verified with the zero HLAK" \
 	grep -q '^binding verified hash=sha256 method=pap$' "$slog"
 
-# wrong password: pppd fails authentication, the worker exits 6
-start_server wrong --password-file "$WRONG_PASSWORD_FILE"
-start_tunnel wrong "$SSTP_PASSWORD_FILE" "127.0.0.1:$port" -- lcp-echo-interval 0
+# wrong password: pppd fails authentication, the worker exits 6. The
+# server's pppd exits too and the server sends Call Disconnect, which races
+# with our pppd's own exit 19 (often pppd still waits for an LCP
+# Terminate-Ack then); the worker notes the server's CHAP Failure, so the
+# answer is 6 every time, never 7 ("the server disconnected"). Before that
+# fix this gave "7 7 6 6 6".
+codes=""
+for i in 1 2 3 4 5; do
+	start_server "wrong$i" --password-file "$WRONG_PASSWORD_FILE"
+	start_tunnel "wrong$i" "$SSTP_PASSWORD_FILE" "127.0.0.1:$port" -- lcp-echo-interval 0
+	wait_tunnel
+	wait_server
+	codes="$codes $tunnel_status"
+done
+tap_is "wrong password, 5 runs: exit 6 (PPP authentication) each time" "$codes" " 6 6 6 6 6"
+tap_check "wrong password: status pipe error code=6" grep -q '^code=6$' "$status"
+
+# The same with the race decided against us on purpose: a pppd whose exit
+# status reaches the worker 1 s late (the real pppd, wrapped), so the
+# server's Call Disconnect always arrives first and the worker stops the
+# wrapper (killed by SIGTERM: no pppd exit status at all).
+cat >"$UML_OUT/slow-exit-pppd" <<'EOF'
+#!/bin/sh
+/usr/sbin/pppd "$@"
+rc=$?
+sleep 1
+exit $rc
+EOF
+chmod 755 "$UML_OUT/slow-exit-pppd"
+start_server wrong-slow --password-file "$WRONG_PASSWORD_FILE"
+start_tunnel wrong-slow "$SSTP_PASSWORD_FILE" --pppd "$UML_OUT/slow-exit-pppd" "127.0.0.1:$port" \
+	-- lcp-echo-interval 0
 wait_tunnel
 wait_server
-tap_is "wrong password: exit 6 (PPP authentication)" "$tunnel_status" 6
-tap_check "wrong password: status pipe error code=6" grep -q '^code=6$' "$status"
+tap_is "wrong password, Call Disconnect before pppd's exit: still exit 6" "$tunnel_status" 6
 
 # server aborts after the binding: exit 7
 start_server abort --fault abort-after=2
