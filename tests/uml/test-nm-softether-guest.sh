@@ -23,25 +23,11 @@ else
 	tap_diag_file "$UML_OUT/nmcli-add.log" 5
 fi
 
-# The password is never on a command line: with password-flags=2 (ask every time) nmcli's
-# agent answers from a 0600 file (it runs our auth dialog to learn the secret's name).
-# Without a built auth dialog, save it in the profile through nmcli's editor on stdin.
-IFS= read -r password <"$SSTP_PASSWORD_FILE"
-up_extra=()
-if grep -q '^auth-dialog=' /usr/lib/NetworkManager/VPN/nm-sstp-service.name; then
-	(umask 077 && printf 'vpn.secrets.password:%s\n' "$password" >"$UML_OUT/passwd-file")
-	up_extra=(passwd-file "$UML_OUT/passwd-file")
-	tap_diag "password: nmcli passwd-file (password-flags=2)"
-else
-	nmcli connection modify "$conn" vpn.data \
-		"gateway=$SSTP_SERVER, user=$SSTP_USER, ca-cert=$SSTP_CA, password-flags=0"
-	printf 'set vpn.secrets password=%s\nsave\nquit\n' "$password" |
-		nmcli connection edit "$conn" >/dev/null 2>&1
-	tap_diag "password: saved with nmcli connection edit (password-flags=0)"
-fi
-unset password
+# The password is never on a command line (see nm_guest_supply_password).
+tap_check "password supplied off the command line" nm_guest_supply_password "$conn"
+tap_diag "password: $NM_GUEST_PASSWORD_HOW"
 
-if timeout 150 nmcli --wait 120 connection up "$conn" "${up_extra[@]}" \
+if timeout 150 nmcli --wait 120 connection up "$conn" "${NM_GUEST_UP_ARGS[@]}" \
 	>"$UML_OUT/nmcli-up.log" 2>&1; then
 	tap_ok "nmcli connection up $conn"
 else

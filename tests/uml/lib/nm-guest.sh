@@ -28,6 +28,8 @@
 #                                 "sstp-sock"; the test server's own pppd does not)
 #   nm_guest_no_worker / nm_guest_no_service / nm_guest_no_client_pppd / nm_guest_no_ppp_device
 #   nm_guest_nothing_left         all four of the above
+#   nm_guest_supply_password CONN the password for an nmcli-made profile, off every command
+#                                 line; sets NM_GUEST_UP_ARGS for "nmcli connection up"
 #   nm_guest_no_password_in FILE… / nm_guest_no_password_on_any_argv
 #   nm_guest_vpn_states           "STATE REASON" of every VpnStateChanged signal NetworkManager
 #                                 sent so far (numbers: NMVpnConnectionState/…StateReason)
@@ -67,7 +69,7 @@ nm_guest_install_plugin() {
 	# The build tree's auth dialog, when built: nmcli runs it (--external-ui-mode) to learn
 	# which secrets to ask for, e.g. for "nmcli connection up NAME passwd-file FILE".
 	local dialog="$BUILDDIR/auth-dialog/nm-sstp-auth-dialog"
-	[ -x "$dialog" ] || dialog=
+	[ -x "$dialog" ] && [ -z "${NM_GUEST_NO_AUTH_DIALOG:-}" ] || dialog=
 	sed -e "s|^program=.*|program=$NM_GUEST_WRAPPER|" \
 		-e "s|^auth-dialog=.*|${dialog:+auth-dialog=$dialog}|" \
 		"$BUILDDIR/src/service/nm-sstp-service.name" \
@@ -204,6 +206,32 @@ nm_guest_no_ppp_device() {
 
 nm_guest_nothing_left() {
 	nm_guest_no_worker && nm_guest_no_client_pppd && nm_guest_no_ppp_device && nm_guest_no_service
+}
+
+# Give CONN (made by nmcli with password-flags=2: not saved, asked at each activation) the
+# password of $SSTP_PASSWORD_FILE without any command line seeing it. With the auth dialog
+# in the .name file, nmcli's agent answers NetworkManager from a 0600 passwd-file:
+# NM_GUEST_UP_ARGS=(passwd-file FILE) for "nmcli connection up CONN". Without it, nmcli
+# cannot tell which secrets an sstp VPN has; then the password is saved in the profile
+# (password-flags=0) through nmcli's editor reading stdin. NM_GUEST_PASSWORD_HOW says which.
+NM_GUEST_UP_ARGS=()
+NM_GUEST_PASSWORD_HOW=
+nm_guest_supply_password() {
+	local conn=$1 password data
+	IFS= read -r password <"$SSTP_PASSWORD_FILE" || return 1
+	if grep -q '^auth-dialog=' /usr/lib/NetworkManager/VPN/nm-sstp-service.name; then
+		(umask 077 && printf 'vpn.secrets.password:%s\n' "$password" >"$UML_OUT/passwd-file")
+		NM_GUEST_UP_ARGS=(passwd-file "$UML_OUT/passwd-file")
+		NM_GUEST_PASSWORD_HOW="nmcli connection up $conn passwd-file FILE (0600; password-flags=2)"
+		return 0
+	fi
+	data=$(nmcli -g vpn.data connection show "$conn" | sed 's/password-flags = [0-9]*/password-flags = 0/')
+	nmcli connection modify "$conn" vpn.data "$data" || return 1
+	# nmcli's editor echoes its input when stdin is not a terminal: keep it out of every log.
+	printf 'set vpn.secrets password=%s\nsave\nquit\n' "$password" |
+		nmcli connection edit "$conn" >/dev/null 2>&1 || return 1
+	NM_GUEST_UP_ARGS=()
+	NM_GUEST_PASSWORD_HOW="saved with nmcli connection edit (stdin; password-flags=0)"
 }
 
 # Say what is left (diagnostics after a failed nm_guest_nothing_left).

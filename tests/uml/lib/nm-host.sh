@@ -8,6 +8,7 @@
 #                                 CN sstp.test), NM_HOST_PIN (its SHA-256), OUT/password (random)
 #                                 and OUT/wrong-password, both mode 0600
 #   nm_host_guest_words OUT       the KEY=VALUE words every guest script of these tests reads
+#                                 (NM_GUEST_NO_AUTH_DIALOG=1 too when set: see nm-guest.sh)
 #   nm_host_run_guest OUT SCRIPT [uml_run options] -- [KEY=VALUE…]
 #                                 boot the guest, run SCRIPT, import its TAP lines ("# TODO"
 #                                 failures are not counted), then "ok - guest script passed"
@@ -55,6 +56,8 @@ nm_host_guest_words() {
 		"CERT=$out/cert.pem" "KEY=$out/key.pem" "PIN=${NM_HOST_PIN:-}" \
 		"SSTP_USER=alice" "SSTP_PASSWORD_FILE=$out/password" \
 		"WRONG_PASSWORD_FILE=$out/wrong-password"
+	# (set on the host to run the guest as if the auth dialog were not built)
+	[ -z "${NM_GUEST_NO_AUTH_DIALOG:-}" ] || echo "NM_GUEST_NO_AUTH_DIALOG=1"
 }
 
 nm_host_run_guest() {
