@@ -38,7 +38,9 @@
 #   tap_todo_is DESC GOT WANT WHY a check of a known, reported bug: "not ok … # TODO WHY"
 #                                 (automake's TAP driver counts it as an expected failure)
 
-# NMVpnConnectionState and NMVpnConnectionStateReason (libnm's nm-vpn-dbus-interface.h).
+# NMVpnConnectionState and NMVpnConnectionStateReason (libnm's nm-vpn-dbus-interface.h),
+# for the scripts that source this file.
+# shellcheck disable=SC2034
 NM_VPN_STATE_ACTIVATED=5
 NM_VPN_STATE_FAILED=6
 NM_VPN_STATE_DISCONNECTED=7
@@ -161,6 +163,7 @@ nm_guest_stop_server() {
 	else
 		guest_stop "$NM_SERVER_PID"
 		wait "$NM_SERVER_PID"
+		# shellcheck disable=SC2034 # read by the sourcing script
 		NM_SERVER_STATUS=killed
 	fi
 	NM_SERVER_PID=
