@@ -10,7 +10,7 @@ packages="
   ppp user-mode-linux kmod iproute2 iputils-ping procps psmisc openssl
   util-linux coreutils hostname systemd-sysv
   network-manager dbus dbus-daemon dbus-bin udev
-  softether-vpnserver softether-vpncmd sstp-client iperf3
+  softether-vpnserver softether-vpncmd sstp-client iperf3 dnsmasq-base
   xvfb xauth imagemagick
   libgtk-4-bin appstream
 "
