@@ -148,8 +148,9 @@ fi
 # pppd ran /etc/ppp/ip-up: the plugin's socketpair end (fd 3 in pppd) is close-on-exec,
 # so the script holds no socket; nor has it the password.
 guest_wait_for 10 sh -c "ls $UML_OUT/ip-up-[0-9]*.txt >/dev/null 2>&1"
-f=$(ls "$UML_OUT"/ip-up-[0-9]*.txt 2>/dev/null | head -n 1)
-if [ -z "$f" ]; then
+set -- "$UML_OUT"/ip-up-[0-9]*.txt
+f=$1
+if [ ! -e "$f" ]; then
 	tap_not_ok "pppd's ip-up script ran"
 elif grep -q '^fd [0-9]* /' "$f" && ! grep -q 'socket:' "$f" && grep -q '^password: absent$' "$f"; then
 	tap_ok "pppd's ip-up script inherits no socket and no password ($(count_lines "$f" '^fd ') fds)"

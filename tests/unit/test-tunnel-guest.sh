@@ -118,8 +118,9 @@ secrets_scan() {
 ipup_check() {
 	local name=$1 f
 	guest_wait_for 10 sh -c "ls $UML_OUT/ip-up-[0-9]*.txt >/dev/null 2>&1"
-	f=$(ls "$UML_OUT"/ip-up-[0-9]*.txt 2>/dev/null | head -n 1)
-	if [ -z "$f" ]; then
+	set -- "$UML_OUT"/ip-up-[0-9]*.txt
+	f=$1
+	if [ ! -e "$f" ]; then
 		tap_not_ok "$name: pppd's ip-up script ran"
 		return
 	fi
@@ -136,10 +137,15 @@ ipup_check() {
 one_run() {
 	local name=$1
 	shift
+	local t0 secs
 	start_server "$name" "$@"
+	t0=$(date +%s.%N)
 	start_tunnel "$name" "$SSTP_PASSWORD_FILE" "127.0.0.1:$port" -- lcp-echo-interval 0
 	if guest_wait_for 60 ppp0_up; then
-		tap_ok "$name: ppp0 is up ($(ppp0_ipv4))"
+		# setup time, worker start to an address on ppp0 (a figure, not a check)
+		secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+		echo "tunnel_strict_${name}_connect_seconds=$secs" >>"$UML_OUT/timing"
+		tap_ok "$name: ppp0 is up ($(ppp0_ipv4), $secs s)"
 	else
 		tap_not_ok "$name: ppp0 is up"
 		tap_diag_file "$tlog" 30

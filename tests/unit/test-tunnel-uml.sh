@@ -45,5 +45,6 @@ else
 	tap_diag_file "$out/guest.log" 30
 	tap_diag_file "$out/console.log" 15
 fi
+[ ! -r "$out/timing" ] || tap_diag "$(cat "$out/timing")"
 tap_diag "$(grep 'uml-run:' "$out/console.log")"
 tap_finish
