@@ -809,6 +809,7 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 {
 	struct tunnel *t = calloc(1, sizeof(*t));
 	struct sstp_event ev = { .type = SSTP_EV_START };
+	int64_t now;
 	int code;
 
 	if (!t)
@@ -839,10 +840,12 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 		process_rx(t);
 	tls_flush(t);
 
+	now = tunnel_now_ms();
 	while (!loop_done(t)) {
 		struct pollfd pfd[4];
 		int n = 0, i_tls = -1, i_pty = -1, i_sock = -1, i_sig;
-		int64_t now = tunnel_now_ms(), wait = -1;
+		int64_t wait = -1;
+		short tls_rev = 0;
 		bool pty_alive = t->pppd.pid > 0 && !t->pppd.exited;
 		bool tls_may_read = t->pty_tx.len < PTY_TX_HIGH;
 		int r;
@@ -894,22 +897,33 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 			break;
 		}
 
+		/* One clock read per round: the timers are coarse, and each
+		 * read is a system call where there is no vDSO (UML). */
+		now = tunnel_now_ms();
+		if (r > 0)
+			tls_rev = pfd[i_tls].revents;
+
 		if (pfd[i_sig].revents)
 			signals_read(t);
 		/* Before the pty, always: see the comment at the top. */
-		if (i_sock >= 0)
+		if (i_sock >= 0 && pfd[i_sock].revents)
 			plugin_read(t);
-		if (r > 0 && (pfd[i_tls].revents || (tls_may_read && SSL_has_pending(t->conn->ssl)))) {
+		/* Read TLS only when the socket said so (or OpenSSL holds data
+		 * already): a POLLOUT-only wake-up would cost a recv() that
+		 * fails with EAGAIN on every round of the upload path. */
+		if ((tls_rev & (POLLIN | POLLERR | POLLHUP)) || (t->read_wants_write && (tls_rev & POLLOUT))
+		    || (tls_may_read && SSL_has_pending(t->conn->ssl))) {
 			if (t->pty_tx.len < PTY_TX_HIGH)
 				tls_read(t);
-			tls_flush(t);
-		} else if (r == 0 && tls_may_read && SSL_has_pending(t->conn->ssl)) {
-			tls_read(t);
 		}
+		if (tls_rev)
+			tls_flush(t);
 		if (i_pty >= 0 && (pfd[i_pty].revents & POLLIN)) {
-			/* auth-up may have been written just before the NCP
-			 * frames now in the pty: read the socket once more. */
-			if (t->pppd.sock >= 0)
+			/* Until authentication is done, auth-up may have been
+			 * written just after poll() looked at the socket but
+			 * before the NCP frames now in the pty: read the socket
+			 * once more. Afterwards that ordering no longer matters. */
+			if (t->pppd.sock >= 0 && !t->ppp_auth_done)
 				plugin_read(t);
 			pty_read(t);
 		}
@@ -917,7 +931,7 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 		if (t->tls_tx.len > 0 && !t->write_wants_read)
 			tls_flush(t);
 
-		if (t->timer_deadline >= 0 && tunnel_now_ms() >= t->timer_deadline && !t->sstp_closed) {
+		if (t->timer_deadline >= 0 && now >= t->timer_deadline && !t->sstp_closed) {
 			struct sstp_event tev = { .type = SSTP_EV_TIMER, .rx_activity = t->rx_activity };
 			t->timer_deadline = -1;
 			t->rx_activity = false;
