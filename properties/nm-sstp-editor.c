@@ -624,8 +624,11 @@ sstp_label_with_mnemonic(const char *text, GString *used, gboolean colon)
 			g_string_append_unichar(out, c);
 		}
 	}
-	if (colon)
+	if (colon) {
+		/* TRANSLATORS: the suffix after a field label ("Gateway" + ":");
+		 * French, for example, puts a non-breaking space before it. */
 		g_string_append(out, _(":"));
+	}
 	return g_string_free(out, FALSE);
 }
 
@@ -884,6 +887,8 @@ sstp_editor_build_fields(SstpEditor *self, NMSettingVpn *s_vpn)
 			GtkWidget *box = GTK_WIDGET(gtk_builder_get_object(self->builder, "ca-cert-box"));
 
 			field->kind = SSTP_FIELD_CERT;
+			/* TRANSLATORS: title of libnma's certificate chooser for the
+			 * certificate authority that signed the VPN server's certificate. */
 			field->widget = nma_cert_chooser_new(_("CA"), NMA_CERT_CHOOSER_FLAG_CERT
 			                                                      | NMA_CERT_CHOOSER_FLAG_NO_PASSWORDS);
 			nma_cert_chooser_add_to_size_group(NMA_CERT_CHOOSER(field->widget),

@@ -165,10 +165,13 @@ static const NMSstpKey settings_table[] = {
 		.name = NM_SSTP_KEY_DHCP_INFORM,
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "yes",
-		.summary = N_("Ask the server for routes with DHCPINFORM"),
-		.description = N_("With yes the client asks the server for classless static routes "
-		                  "(split tunnelling, as Windows clients do) with a DHCPINFORM "
-		                  "over the tunnel once it is up."),
+		.summary = N_("Ask the server for routes and the DNS domain with DHCPINFORM"),
+		.description = N_("With yes the client sends a DHCPINFORM through the tunnel once it "
+		                  "is up, as Windows clients do, and takes the routes (split "
+		                  "tunnelling) and DNS search domains of the answer. Activation waits "
+		                  "up to 5 seconds for a server that does not answer. Not possible "
+		                  "while MPPE or PPP compression is in use. Whether the VPN also takes "
+		                  "the default route stays the connection's ipv4.never-default."),
 		.sanitize = settings_sanitize_bool,
 		.map = NM_SSTP_MAP_WORKER_IF_NO,
 		.option = "--no-dhcp-inform",
@@ -305,7 +308,7 @@ static const NMSstpKey settings_table[] = {
 		.summary = N_("CA certificate for the EAP-TLS server certificate"),
 		.description = N_("PEM file of the authorities the RADIUS/EAP server's certificate is "
 		                  "verified against in EAP-TLS (not the SSTP server's, see ca-cert). "
-		                  "When unset, pppd uses the directory " SETTINGS_SYSTEM_CA_PATH "."),
+		                  "When unset, pppd uses the system directory /etc/ssl/certs."),
 		.sanitize = settings_sanitize_path,
 		.map = NM_SSTP_MAP_CUSTOM,
 		.option = "pppd ca FILE, or capath " SETTINGS_SYSTEM_CA_PATH,

@@ -392,7 +392,7 @@ sstp_plugin_launch(NMSstpPlugin *self, GError **error)
 	if (!self->worker) {
 		sstp_log(LOG_ERR, "cannot start %s: %s", self->tunnel_path, local->message);
 		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_LAUNCH_FAILED,
-		            "cannot start %s: %s", self->tunnel_path, local->message);
+		            _("cannot start %s: %s"), self->tunnel_path, local->message);
 		g_error_free(local);
 		return FALSE;
 	}
@@ -421,7 +421,7 @@ sstp_plugin_check_connection(NMConnection *connection, GError **error)
 
 	if (!s_vpn) {
 		g_set_error_literal(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_INVALID_CONNECTION,
-		                    "the connection has no VPN setting");
+		                    _("the connection has no VPN setting"));
 		return FALSE;
 	}
 	if (!nm_sstp_settings_validate(s_vpn, sstp_plugin_validate_warn, NULL, &local)) {
@@ -435,7 +435,7 @@ sstp_plugin_check_connection(NMConnection *connection, GError **error)
 	if (missing) {
 		sstp_log(LOG_WARNING, "the VPN secret \"%s\" is missing", missing);
 		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
-		            "the VPN secret \"%s\" is missing", missing);
+		            _("the VPN secret “%s” is missing"), missing);
 		return FALSE;
 	}
 	return TRUE;
@@ -565,7 +565,7 @@ real_need_secrets(NMVpnServicePlugin *plugin, NMConnection *connection, const ch
 	(void) plugin;
 	if (!s_vpn) {
 		g_set_error_literal(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_INVALID_CONNECTION,
-		                    "the connection has no VPN setting");
+		                    _("the connection has no VPN setting"));
 		return FALSE;
 	}
 	missing = sstp_secrets_missing(s_vpn);
@@ -583,7 +583,7 @@ real_new_secrets(NMVpnServicePlugin *plugin, NMConnection *connection, GError **
 
 	if (self->worker || !self->connection) {
 		g_set_error_literal(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_WRONG_STATE,
-		                    "no secrets were asked for");
+		                    _("no secrets were asked for"));
 		return FALSE;
 	}
 	if (!sstp_plugin_check_connection(connection, error))
@@ -748,7 +748,9 @@ main(int argc, char *argv[])
 	if (!bus_name)
 		bus_name = g_strdup(NM_SSTP_DBUS_SERVICE);
 	if (!g_dbus_is_name(bus_name) || g_dbus_is_unique_name(bus_name)) {
-		g_printerr("nm-sstp-service: \"%s\" is not a D-Bus well-known name\n", bus_name);
+		g_printerr("nm-sstp-service: ");
+		g_printerr(_("“%s” is not a D-Bus well-known name"), bus_name);
+		g_printerr("\n");
 		return 1;
 	}
 
