@@ -40,12 +40,19 @@ else
     tail -40 configure.out make.out; fuzz_status=1; fuzz_pass=0; fuzz_fail=1
 fi
 
-# One closing line over everything: make check's TAP results plus the fuzzers.
+# pppd 2.5: the plugin must keep compiling against its API (headers from
+# Debian 13's ppp-dev, downloaded into a temporary folder, not installed).
+"$srcdir/tests/check-pppd-2.5.sh" "$srcdir" | tee "$build/pppd25.out"
+p25_pass=$(grep -c '^ok ' "$build/pppd25.out")
+p25_fail=$(grep -c '^not ok ' "$build/pppd25.out")
+
+# One closing line over everything: make check's TAP results, the fuzzers
+# and the pppd 2.5 build.
 cd "$build" || exit 1
 sum() { grep -h "^# $1:" check.out | awk '{s+=$3} END {print s+0}'; }
-pass=$(( $(sum PASS) + $(sum XFAIL) + ${fuzz_pass:-0} ))
-fail=$(( $(sum FAIL) + $(sum XPASS) + $(sum ERROR) + ${fuzz_fail:-0} ))
+pass=$(( $(sum PASS) + $(sum XFAIL) + ${fuzz_pass:-0} + p25_pass ))
+fail=$(( $(sum FAIL) + $(sum XPASS) + $(sum ERROR) + ${fuzz_fail:-0} + p25_fail ))
 skip=$(sum SKIP)
 [ $check_status -eq 0 ] || [ "$fail" -gt 0 ] || fail=1
 echo "$pass passed, $fail failed, $skip skipped"
-[ $check_status -eq 0 ] && [ $fuzz_status -eq 0 ]
+[ $check_status -eq 0 ] && [ $fuzz_status -eq 0 ] && [ "$p25_fail" -eq 0 ]
