@@ -376,6 +376,12 @@ tls_read(struct tunnel *t)
 		if (ret == 1) {
 			tbuf_commit(&t->tls_rx, got);
 			process_rx(t);
+			/* With read-ahead, nothing pending means OpenSSL has
+			 * used up what the last recv() brought: poll() will say
+			 * when the socket has more. Trying again here would only
+			 * cost a recv() failing with EAGAIN per round. */
+			if (!SSL_has_pending(t->conn->ssl))
+				return;
 			continue;
 		}
 		err = SSL_get_error(t->conn->ssl, ret);
