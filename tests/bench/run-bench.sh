@@ -135,11 +135,7 @@ bench_run() {
 	export top_builddir=$builddir   # uml-run.sh finds the built ptrace shim there
 
 	# A fresh random password, in a 0600 file only.
-	(
-		umask 077
-		head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$out/password"
-		echo >>"$out/password"
-	)
+	uml_random_password "$out/password"
 	user=bench
 
 	guest_env=()

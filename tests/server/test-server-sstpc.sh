@@ -28,24 +28,11 @@ out=$(uml_outdir server-sstpc) || tap_bail_out "cannot create the output folder"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
 	-subj /CN=sstp.test -days 2 -keyout "$out/key.pem" -out "$out/cert.pem" 2>/dev/null ||
 	tap_bail_out "cannot make a test certificate"
-(
-	umask 077
-	head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$out/password"
-	echo >>"$out/password"
-)
+uml_random_password "$out/password"
 
-uml_run --timeout 400 "$out" "$here/guest-sstpc-vs-server.sh" \
+uml_run_guest "$out" "$here/guest-sstpc-vs-server.sh" --timeout 400 -- \
 	SERVER="$server" CERT="$out/cert.pem" KEY="$out/key.pem" \
 	SSTP_USER=alice SSTP_PASSWORD_FILE="$out/password"
-rc=$?
-tap_import "$out/guest.tap"
-if [ "$rc" -eq 0 ]; then
-	tap_ok "guest script passed"
-else
-	tap_not_ok "guest script passed (exit $rc)"
-	tap_diag_file "$out/guest.log" 30
-	tap_diag_file "$out/console.log" 15
-fi
 [ ! -r "$out/verdicts.log" ] || tap_diag_file "$out/verdicts.log" 60
 tap_diag "$(grep 'uml-run:' "$out/console.log")"
 tap_finish

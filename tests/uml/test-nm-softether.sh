@@ -43,7 +43,7 @@ else
 	tap_not_ok "vpnserver runs in the namespace and answers vpncmd"
 	tap_diag_file "$se/vpnserver.log" 20
 fi
-nm_host_random_password "$out/password"
+uml_random_password "$out/password"
 if softether_setup_sstp "$ns" "$se" alice "$out/password"; then
 	tap_ok "SSTP, certificate, hub, user and SecureNAT configured with vpncmd"
 else

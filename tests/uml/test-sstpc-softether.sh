@@ -44,11 +44,7 @@ else
 fi
 
 # A fresh random password, kept in a 0600 file only (never on a command line).
-(
-	umask 077
-	head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$out/password"
-	echo >>"$out/password"
-)
+uml_random_password "$out/password"
 user=alice
 if softether_setup_sstp "$ns" "$se" "$user" "$out/password"; then
 	tap_ok "SSTP, certificate, hub, user and SecureNAT configured with vpncmd"
@@ -57,19 +53,10 @@ else
 	tap_diag_file "$se/vpncmd.log" 30
 fi
 
-uml_run --netns "$ns" --tap "$tap" --guest-addr "$UML_GUEST_ADDR/$UML_PREFIX_LEN" --timeout 300 \
-	"$out" "$here/guest/sstpc-softether.sh" \
+uml_run_guest "$out" "$here/guest/sstpc-softether.sh" \
+	--netns "$ns" --tap "$tap" --guest-addr "$UML_GUEST_ADDR/$UML_PREFIX_LEN" --timeout 300 -- \
 	SSTP_SERVER="$UML_HOST_ADDR" SSTP_USER="$user" SSTP_PASSWORD_FILE="$out/password" \
 	SSTP_CA="$se/pki/ca.pem" SSTP_GATEWAY=198.18.0.1
-rc=$?
-tap_import "$out/guest.tap"
-if [ "$rc" -eq 0 ]; then
-	tap_ok "guest script passed"
-else
-	tap_not_ok "guest script passed (exit $rc)"
-	tap_diag_file "$out/guest.log" 30
-	tap_diag_file "$out/console.log" 15
-fi
 
 # The server side saw an SSTP session (guards against a client that only thinks it is up).
 if grep -q 'SSTP' "$se/vpnserver.log" && grep -q -i 'session' "$se/vpnserver.log"; then
@@ -79,6 +66,5 @@ else
 	tap_diag_file "$se/vpnserver.log" 30
 fi
 
-[ ! -r "$out/timing" ] || tap_diag "$(cat "$out/timing")"
-tap_diag "$(grep 'uml-run:' "$out/console.log")"
+uml_timing_diag "$out"
 tap_finish

@@ -72,11 +72,7 @@ fi
 
 # A fresh random password, kept in a 0600 file only (never on a command line). 24 random
 # letters and digits: distinctive enough that finding it anywhere means it leaked.
-(
-	umask 077
-	head -c 30 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24 >"$out/password"
-	echo >>"$out/password"
-)
+uml_random_password "$out/password"
 user=alice
 if softether_setup_sstp "$ns" "$se" "$user" "$out/password"; then
 	tap_ok "SSTP, certificate, hub, user and SecureNAT configured with vpncmd"
@@ -85,20 +81,11 @@ else
 	tap_diag_file "$se/vpncmd.log" 30
 fi
 
-uml_run --netns "$ns" --tap "$tap" --guest-addr "$UML_GUEST_ADDR/$UML_PREFIX_LEN" --timeout 300 \
-	"$out" "$here/test-tunnel-softether-guest.sh" \
+uml_run_guest "$out" "$here/test-tunnel-softether-guest.sh" \
+	--netns "$ns" --tap "$tap" --guest-addr "$UML_GUEST_ADDR/$UML_PREFIX_LEN" --timeout 300 -- \
 	TUNNEL="$tunnel" PLUGIN="$plugin" SSTP_SERVER="$UML_HOST_ADDR" SSTP_HOST=vpn.sstp.test \
 	SSTP_USER="$user" SSTP_PASSWORD_FILE="$out/password" SSTP_CA="$se/pki/ca.pem" \
 	SSTP_GATEWAY=198.18.0.1 SOFTETHER_DIR="$se"
-rc=$?
-tap_import "$out/guest.tap"
-if [ "$rc" -eq 0 ]; then
-	tap_ok "guest script passed"
-else
-	tap_not_ok "guest script passed (exit $rc)"
-	tap_diag_file "$out/guest.log" 30
-	tap_diag_file "$out/console.log" 15
-fi
 
 # SoftEther's side of the story. Its log has no line per SSTP control message, but it
 # shows each SSTP session being created and deleted, its PPP session ending "because the
@@ -141,6 +128,5 @@ else
 	tap_ok "the password is in none of the $nlogs logs (worker, pppd, SoftEther, guest)"
 fi
 
-[ ! -r "$out/timing" ] || tap_diag "$(cat "$out/timing")"
-tap_diag "$(grep 'uml-run:' "$out/console.log")"
+uml_timing_diag "$out"
 tap_finish

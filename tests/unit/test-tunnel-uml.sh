@@ -26,25 +26,11 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
 	-subj /CN=sstp.test -addext subjectAltName=DNS:sstp.test -days 2 \
 	-keyout "$out/key.pem" -out "$out/cert.pem" 2>/dev/null ||
 	tap_bail_out "cannot make a test certificate"
-(
-	umask 077
-	head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$out/password"
-	echo >>"$out/password"
-	echo "not-the-password" >"$out/wrong-password"
-)
+uml_random_password "$out/password"
+(umask 077 && echo "not-the-password" >"$out/wrong-password")
 
-uml_run --timeout 400 "$out" "$here/test-tunnel-guest.sh" \
+uml_run_guest "$out" "$here/test-tunnel-guest.sh" --timeout 400 -- \
 	SERVER="$server" TUNNEL="$tunnel" PLUGIN="$plugin" CERT="$out/cert.pem" KEY="$out/key.pem" \
 	SSTP_USER=alice SSTP_PASSWORD_FILE="$out/password" WRONG_PASSWORD_FILE="$out/wrong-password"
-rc=$?
-tap_import "$out/guest.tap"
-if [ "$rc" -eq 0 ]; then
-	tap_ok "guest script passed"
-else
-	tap_not_ok "guest script passed (exit $rc)"
-	tap_diag_file "$out/guest.log" 30
-	tap_diag_file "$out/console.log" 15
-fi
-[ ! -r "$out/timing" ] || tap_diag "$(cat "$out/timing")"
-tap_diag "$(grep 'uml-run:' "$out/console.log")"
+uml_timing_diag "$out"
 tap_finish

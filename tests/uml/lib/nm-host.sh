@@ -12,6 +12,7 @@
 #   nm_host_run_guest OUT SCRIPT [uml_run options] -- [KEY=VALUE…]
 #                                 boot the guest, run SCRIPT, import its TAP lines ("# TODO"
 #                                 failures are not counted), then "ok - guest script passed"
+#                                 (uml_run_guest with the words above)
 
 nm_host_require() {
 	local f
@@ -30,14 +31,6 @@ nm_host_require() {
 	done
 }
 
-nm_host_random_password() {
-	(
-		umask 077
-		head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$1"
-		echo >>"$1"
-	)
-}
-
 nm_host_server_files() {
 	local out=$1
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
@@ -45,7 +38,7 @@ nm_host_server_files() {
 		return 1
 	# The client pins the server certificate: a real check, no "ignore" switch.
 	NM_HOST_PIN=$(openssl x509 -in "$out/cert.pem" -outform der | sha256sum | cut -d' ' -f1)
-	nm_host_random_password "$out/password"
+	uml_random_password "$out/password"
 	(umask 077 && printf 'not-the-password\n' >"$out/wrong-password")
 }
 
@@ -61,7 +54,7 @@ nm_host_guest_words() {
 }
 
 nm_host_run_guest() {
-	local out=$1 script=$2 rc todo word
+	local out=$1 script=$2 word
 	local -a opts=() words=()
 	shift 2
 	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
@@ -72,18 +65,5 @@ nm_host_run_guest() {
 	while IFS= read -r word; do
 		words+=("$word")
 	done < <(nm_host_guest_words "$out")
-	uml_run "${opts[@]}" "$out" "$script" "${words[@]}" "$@"
-	rc=$?
-	tap_import "$out/guest.tap"
-	# "# TODO" lines are expected failures (known, reported bugs): not counted.
-	todo=$(grep -c '^not ok .* # TODO ' "$out/guest.tap" 2>/dev/null)
-	TAP_FAILED=$((TAP_FAILED - ${todo:-0}))
-	if [ "$rc" -eq 0 ]; then
-		tap_ok "guest script passed"
-	else
-		tap_not_ok "guest script passed (exit $rc)"
-		tap_diag_file "$out/guest.log" 30
-		tap_diag_file "$out/console.log" 15
-	fi
-	return "$rc"
+	uml_run_guest "$out" "$script" "${opts[@]}" -- "${words[@]}" "$@"
 }

@@ -17,6 +17,14 @@
 #                                   PREFIX (e.g. "198.51.100."): never reuse a range the host has
 #   uml_run [uml-run.sh options] OUTDIR SCRIPT [KEY=VALUE…]
 #                                   boot the guest (see uml-run.sh); returns the script's status
+#   uml_run_guest OUTDIR SCRIPT [uml-run.sh options] -- [KEY=VALUE…]
+#                                   uml_run, then import the guest's TAP lines ("# TODO"
+#                                   failures are not counted) and check "guest script passed"
+#                                   (on failure: the tail of guest.log and console.log);
+#                                   returns the script's status
+#   uml_timing_diag OUTDIR          the run's timing figures as TAP diagnostics
+#   uml_random_password FILE        24 random letters and digits in FILE (mode 0600): the
+#                                   password goes into no command line or environment
 #
 # Address plan of these tests (each test has its own namespace, so tests may run in parallel):
 #   198.51.100.1/24  host side of the tap in the test's namespace (SoftEther / test servers)
@@ -142,4 +150,46 @@ uml_netns_delete() {
 
 uml_run() {
 	"$UML_LIB_DIR/uml-run.sh" "$@"
+}
+
+# The host side of every guest run: what the guest checked becomes part of this test's TAP
+# output, and the guest's exit status is one more check (a guest that died before writing
+# its TAP lines still fails the test).
+uml_run_guest() {
+	local out=$1 script=$2 rc todo
+	local -a opts=()
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		opts+=("$1")
+		shift
+	done
+	[ $# -eq 0 ] || shift
+	uml_run "${opts[@]}" "$out" "$script" "$@"
+	rc=$?
+	tap_import "$out/guest.tap"
+	# "# TODO" lines are expected failures (known, reported bugs): not counted.
+	todo=$(grep -c '^not ok .* # TODO ' "$out/guest.tap" 2>/dev/null)
+	TAP_FAILED=$((TAP_FAILED - ${todo:-0}))
+	if [ "$rc" -eq 0 ]; then
+		tap_ok "guest script passed"
+	else
+		tap_not_ok "guest script passed (exit $rc)"
+		tap_diag_file "$out/guest.log" 30
+		tap_diag_file "$out/console.log" 15
+	fi
+	return "$rc"
+}
+
+uml_timing_diag() {
+	[ ! -r "$1/timing" ] || tap_diag "$(cat "$1/timing")"
+	tap_diag "$(grep 'uml-run:' "$1/console.log")"
+}
+
+# 24 letters and digits: distinctive enough that finding it anywhere means it leaked.
+uml_random_password() {
+	(
+		umask 077
+		head -c 30 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24 >"$1"
+		echo >>"$1"
+	)
 }
