@@ -31,26 +31,7 @@ se=$out/softether
 ns=sstp-split-$$
 tap=umltap0
 
-tap_check "network namespace $ns with $tap $UML_HOST_ADDR/$UML_PREFIX_LEN" \
-	uml_netns_create "$ns" "$tap" "$UML_HOST_ADDR/$UML_PREFIX_LEN"
-if softether_prepare "$se"; then
-	tap_ok "private vpnserver copy patched for SSTP"
-else
-	tap_not_ok "private vpnserver copy patched for SSTP"
-fi
-if softether_start "$ns" "$se"; then
-	tap_ok "vpnserver runs in the namespace and answers vpncmd"
-else
-	tap_not_ok "vpnserver runs in the namespace and answers vpncmd"
-	tap_diag_file "$se/vpnserver.log" 20
-fi
-uml_random_password "$out/password"
-if softether_setup_sstp "$ns" "$se" alice "$out/password"; then
-	tap_ok "SSTP, certificate, hub, user and SecureNAT configured with vpncmd"
-else
-	tap_not_ok "SSTP, certificate, hub, user and SecureNAT configured with vpncmd"
-	tap_diag_file "$se/vpncmd.log" 30
-fi
+softether_host_setup "$ns" "$tap" "$se" alice "$out/password"
 # The split-tunnel part: SecureNAT's DHCP server pushes two routes and a domain.
 cat >"$se/split.cmd" <<-CMDS
 Hub $SOFTETHER_HUB

@@ -27,31 +27,8 @@ se=$out/softether
 ns=sstp-sc-$$
 tap=umltap0
 
-tap_check "network namespace $ns with $tap $UML_HOST_ADDR/$UML_PREFIX_LEN" \
-	uml_netns_create "$ns" "$tap" "$UML_HOST_ADDR/$UML_PREFIX_LEN"
-
-if softether_prepare "$se"; then
-	tap_ok "private vpnserver copy patched for SSTP (SHA-256 checked before and after)"
-else
-	tap_not_ok "private vpnserver copy patched for SSTP"
-fi
-
-if softether_start "$ns" "$se"; then
-	tap_ok "vpnserver runs in the namespace and answers vpncmd"
-else
-	tap_not_ok "vpnserver runs in the namespace and answers vpncmd"
-	tap_diag_file "$se/vpnserver.log" 20
-fi
-
-# A fresh random password, kept in a 0600 file only (never on a command line).
-uml_random_password "$out/password"
 user=alice
-if softether_setup_sstp "$ns" "$se" "$user" "$out/password"; then
-	tap_ok "SSTP, certificate, hub, user and SecureNAT configured with vpncmd"
-else
-	tap_not_ok "SSTP, certificate, hub, user and SecureNAT configured with vpncmd"
-	tap_diag_file "$se/vpncmd.log" 30
-fi
+softether_host_setup "$ns" "$tap" "$se" "$user" "$out/password" "(SHA-256 checked before and after)"
 
 uml_run_guest "$out" "$here/guest/sstpc-softether.sh" \
 	--netns "$ns" --tap "$tap" --guest-addr "$UML_GUEST_ADDR/$UML_PREFIX_LEN" --timeout 300 -- \

@@ -22,6 +22,11 @@
 #                                   only, virtual host 198.18.0.1/24, DHCP 198.18.0.10-100, DNS
 #                                   198.18.0.1, domain sstp.test, NAT to outside off
 #   softether_stop                  stop the server started by softether_start (by PID)
+#   softether_host_setup NS TAP DIR USER PASSWORD_FILE [NOTE]
+#                                   the host side of a test against SoftEther, as TAP checks:
+#                                   namespace NS with TAP, softether_prepare (NOTE is added to
+#                                   its "ok" line), softether_start, a random password in
+#                                   PASSWORD_FILE (uml_random_password), softether_setup_sstp
 #
 # Why a patched copy: Debian's vpnserver 5.01.9674 (upstream 8181039) cannot serve SSTP.
 # ProtoHandleConnection() (src/Cedar/Proto.c) gets the protocol name "SSTP" from the HTTPS
@@ -306,4 +311,30 @@ softether_stop() {
 	_softether_running "$pid" && kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	return 0
+}
+
+# Every test against SoftEther starts the same way; each step is a check of its own so a
+# failure says which step broke, and the later steps still run (and fail) so the plan holds.
+softether_host_setup() {
+	local ns=$1 tap=$2 dir=$3 user=$4 password_file=$5 note=${6:+ $6}
+	tap_check "network namespace $ns with $tap $UML_HOST_ADDR/$UML_PREFIX_LEN" \
+		uml_netns_create "$ns" "$tap" "$UML_HOST_ADDR/$UML_PREFIX_LEN"
+	if softether_prepare "$dir"; then
+		tap_ok "private vpnserver copy patched for SSTP$note"
+	else
+		tap_not_ok "private vpnserver copy patched for SSTP"
+	fi
+	if softether_start "$ns" "$dir"; then
+		tap_ok "vpnserver runs in the namespace and answers vpncmd"
+	else
+		tap_not_ok "vpnserver runs in the namespace and answers vpncmd"
+		tap_diag_file "$dir/vpnserver.log" 20
+	fi
+	uml_random_password "$password_file"
+	if softether_setup_sstp "$ns" "$dir" "$user" "$password_file"; then
+		tap_ok "SSTP, certificate, hub, user and SecureNAT configured with vpncmd"
+	else
+		tap_not_ok "SSTP, certificate, hub, user and SecureNAT configured with vpncmd"
+		tap_diag_file "$dir/vpncmd.log" 30
+	fi
 }
