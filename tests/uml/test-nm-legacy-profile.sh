@@ -14,7 +14,5 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib/nm-host.sh"
 
 nm_host_require
-out=$(uml_outdir nm-legacy-profile) || tap_bail_out "cannot create the output folder"
-nm_host_server_files "$out" || tap_bail_out "cannot make the test certificate and passwords"
-nm_host_run_guest "$out" "$here/test-nm-legacy-profile-guest.sh" --timeout 600
+nm_host_strict_server_test nm-legacy-profile "$here/test-nm-legacy-profile-guest.sh"
 tap_finish

@@ -19,11 +19,5 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # (skips unless UML, NetworkManager, dbus and the built plugin and server are there)
 nm_host_require
-out=$(uml_outdir nm-sstp) || tap_bail_out "cannot create the output folder"
-# Self-signed certificate, pinned by the client (a real check, no "ignore" switch),
-# a random password and a wrong one (0600 files).
-nm_host_server_files "$out" || tap_bail_out "cannot make a test certificate"
-# Boots the guest, imports its TAP lines ("# TODO" ones not counted) and says
-# "guest script passed" (or shows the guest's log).
-nm_host_run_guest "$out" "$here/test-nm-sstp-guest.sh" --timeout 600
+nm_host_strict_server_test nm-sstp "$here/test-nm-sstp-guest.sh"
 tap_finish

@@ -17,8 +17,5 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 nm_host_require
 command -v dnsmasq >/dev/null || tap_skip_all "missing dnsmasq (apt-get install dnsmasq-base)"
 
-out=$(uml_outdir split-server) || tap_bail_out "cannot create the output folder"
-nm_host_server_files "$out" || tap_bail_out "cannot make the server's certificate"
-
-nm_host_run_guest "$out" "$here/guest/split-server.sh" --timeout 600 --
+nm_host_strict_server_test split-server "$here/guest/split-server.sh"
 tap_finish

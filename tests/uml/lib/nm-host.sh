@@ -13,6 +13,11 @@
 #                                 boot the guest, run SCRIPT, import its TAP lines ("# TODO"
 #                                 failures are not counted), then "ok - guest script passed"
 #                                 (uml_run_guest with the words above)
+#   nm_host_strict_server_test NAME SCRIPT
+#                                 the whole host side of a test against the strict server in
+#                                 the guest: output folder NAME (uml_outdir, path in
+#                                 NM_HOST_OUT), nm_host_server_files, nm_host_run_guest with
+#                                 a 600 s limit
 
 nm_host_require() {
 	local f
@@ -66,4 +71,14 @@ nm_host_run_guest() {
 		words+=("$word")
 	done < <(nm_host_guest_words "$out")
 	uml_run_guest "$out" "$script" "${opts[@]}" -- "${words[@]}" "$@"
+}
+
+nm_host_strict_server_test() {
+	local name=$1 script=$2
+	NM_HOST_OUT=$(uml_outdir "$name") || tap_bail_out "cannot create the output folder"
+	# Self-signed certificate, pinned by the client (a real check, no "ignore" switch),
+	# a random password and a wrong one (0600 files).
+	nm_host_server_files "$NM_HOST_OUT" ||
+		tap_bail_out "cannot make the test certificate and passwords"
+	nm_host_run_guest "$NM_HOST_OUT" "$script" --timeout 600
 }
