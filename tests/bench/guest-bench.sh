@@ -38,18 +38,6 @@ now() {
 	date +%s.%N
 }
 
-elapsed_since() {
-	awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'
-}
-
-ppp0_ipv4() {
-	ip -4 -o addr show dev ppp0 2>/dev/null | awk '{ print $4 }'
-}
-
-ppp0_has_ipv4() {
-	[ -n "$(ppp0_ipv4)" ]
-}
-
 # "utime stime" of PID in clock ticks (fields 14 and 15 of /proc/PID/stat; the command name
 # in field 2 may hold spaces, so count from the closing parenthesis). In UML, stime is the
 # guest kernel's work for the process (its syscalls: TLS socket, pty), which is expensive.
@@ -180,7 +168,7 @@ transfer() {
 	b1=$(ppp0_bytes) j1=$(guest_jiffies)
 	{
 		echo "${prefix}_iperf_rc=$rc"
-		echo "${prefix}_wall_s=$(elapsed_since "$t0")"
+		echo "${prefix}_wall_s=$(guest_elapsed_since "$t0" 2)"
 		read -r u0 s0 <<<"$c0"
 		read -r u1 s1 <<<"$c1"
 		echo "${prefix}_client_utime_ticks=$((u1 - u0))"
@@ -247,7 +235,7 @@ bench_client() {
 	for attempt in 1 2 3 4; do
 		t0=$(now)
 		"start_$name"
-		if guest_wait_for 40 ppp0_has_ipv4; then
+		if guest_wait_for 40 guest_ppp0_up; then
 			ok=1
 			break
 		fi
@@ -263,8 +251,8 @@ bench_client() {
 		stop_strict_server
 		return 1
 	fi
-	setup=$(elapsed_since "$t0")
-	addr=$(ppp0_ipv4)
+	setup=$(guest_elapsed_since "$t0" 2)
+	addr=$(guest_ppp0_ipv4)
 	tap_ok "$run: ppp0 has $addr after $setup s (attempt $attempt)"
 	echo "setup_s=$setup" >>"$raw"
 	echo "ppp0_addr=$addr" >>"$raw"

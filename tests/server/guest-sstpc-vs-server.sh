@@ -14,10 +14,6 @@
 
 . "$UML_LIB_DIR/guest-lib.sh"
 
-ppp0_ipv4() {
-	ip -4 -o addr show dev ppp0 2>/dev/null | awk '{ print $4 }'
-}
-
 count_lines() {
 	grep -c -- "$1" "$slog" 2>/dev/null
 }
@@ -140,8 +136,8 @@ one_run() {
 		return
 	fi
 	connect start_client_plugin "$name" "$auth" || tap_diag "$name: sstpc never got an ACK"
-	if guest_wait_for 60 test -n "$(ppp0_ipv4)"; then
-		tap_ok "$name: sstpc + pppd bring up ppp0 ($(ppp0_ipv4))"
+	if guest_wait_for 60 test -n "$(guest_ppp0_ipv4)"; then
+		tap_ok "$name: sstpc + pppd bring up ppp0 ($(guest_ppp0_ipv4))"
 	else
 		tap_not_ok "$name: sstpc + pppd bring up ppp0"
 		tap_diag_file "$UML_OUT/pppd-client-$name.log" 20
@@ -233,7 +229,6 @@ tap_check "sstpc without plugin: the negotiation timer ended the call" \
 tap_check "sstpc without plugin: no 'binding verified' line" \
 	sh -c "! grep -q 'binding verified' '$slog'"
 verdicts no-plugin
-
 
 # Faults after the binding. abort-after: the server aborts 3 s after the
 # binding; the call still counts as verified. The hello interval of 2 s makes

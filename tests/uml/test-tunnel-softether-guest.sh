@@ -9,16 +9,6 @@
 
 . "$UML_LIB_DIR/guest-lib.sh"
 
-elapsed_since() {
-	awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
-}
-ppp0_ipv4() {
-	ip -4 -o addr show dev ppp0 2>/dev/null | awk '{ print $4 }'
-}
-# a function, so guest_wait_for evaluates it on every try
-ppp0_up() {
-	[ -n "$(ppp0_ipv4)" ]
-}
 ppp0_gone() {
 	! ip link show dev ppp0 >/dev/null 2>&1
 }
@@ -62,29 +52,16 @@ count_lines() {
 tap_check "PPP kernel modules load" guest_modprobe ppp_generic ppp_async ppp_mppe
 tap_check "vec0 has the guest address" guest_wait_for 10 ip -4 addr show dev vec0 to "${UML_GUEST_ADDR%/*}"
 
-# An ip-up script for pppd (the guest's /etc/ppp is its own tmpfs): it records the
-# descriptors pppd's child scripts inherit and whether the password is in their
-# environment or arguments (grep takes the pattern from the file: nothing secret on its
-# command line).
-cat >/etc/ppp/ip-up <<EOF
-#!/bin/sh
-out=$UML_OUT/ip-up-\$\$.txt
-for fd in /proc/\$\$/fd/*; do echo "fd \${fd##*/} \$(readlink "\$fd")"; done >"\$out.tmp"
-if grep -qaF -f '$SSTP_PASSWORD_FILE' /proc/\$\$/environ /proc/\$\$/cmdline; then
-	echo "password: FOUND" >>"\$out.tmp"
-else
-	echo "password: absent" >>"\$out.tmp"
-fi
-mv "\$out.tmp" "\$out"
-EOF
-chmod 755 /etc/ppp/ip-up
+# An ip-up script for pppd (lib/guest-lib.sh): it records the descriptors pppd's child
+# scripts inherit and whether the password is in their environment or arguments.
+guest_install_ip_up_recorder
 
 # ---- 1. by name: --host vpn.sstp.test, MS-CHAPv2 -------------------------------------
 
 start=$(date +%s.%N)
 start_tunnel softether --host "$SSTP_HOST" "$SSTP_SERVER" -- refuse-eap
-if guest_wait_for 60 ppp0_up; then
-	connect_time=$(elapsed_since "$start")
+if guest_wait_for 60 guest_ppp0_up; then
+	connect_time=$(guest_elapsed_since "$start")
 	tap_ok "nm-sstp-tunnel + pppd bring up ppp0 against SoftEther (${connect_time} s)"
 	echo "tunnel_softether_connect_seconds=$connect_time" >>"$UML_OUT/timing"
 else
@@ -97,7 +74,7 @@ tap_check "the certificate was verified for $SSTP_HOST with the test CA" \
 tap_check "PPP authenticated with MS-CHAPv2 (EAP refused)" \
 	grep -q 'PPP authentication done (method mschapv2' "$tlog"
 
-addr=$(ppp0_ipv4)
+addr=$(guest_ppp0_ipv4)
 case $addr in
 198.18.0.*) tap_ok "ppp0 address $addr comes from SecureNAT's DHCP range" ;;
 *) tap_not_ok "ppp0 address in 198.18.0.0/24 (got '$addr')" ;;
@@ -147,17 +124,7 @@ fi
 
 # pppd ran /etc/ppp/ip-up: the plugin's socketpair end (fd 3 in pppd) is close-on-exec,
 # so the script holds no socket; nor has it the password.
-guest_wait_for 10 sh -c "ls $UML_OUT/ip-up-[0-9]*.txt >/dev/null 2>&1"
-set -- "$UML_OUT"/ip-up-[0-9]*.txt
-f=$1
-if [ ! -e "$f" ]; then
-	tap_not_ok "pppd's ip-up script ran"
-elif grep -q '^fd [0-9]* /' "$f" && ! grep -q 'socket:' "$f" && grep -q '^password: absent$' "$f"; then
-	tap_ok "pppd's ip-up script inherits no socket and no password ($(count_lines "$f" '^fd ') fds)"
-else
-	tap_not_ok "pppd's ip-up script inherits no socket and no password"
-	tap_diag_file "$f" 20
-fi
+guest_check_ip_up
 
 # ---- 3. idle: SoftEther's echoes must be answered --------------------------------------
 
@@ -169,7 +136,7 @@ echo_resp_before=$(count_lines "$tlog" '> ECHO_RESPONSE')
 sleep 25
 echo_req=$(($(count_lines "$tlog" '< ECHO_REQUEST') - echo_req_before))
 echo_resp=$(($(count_lines "$tlog" '> ECHO_RESPONSE') - echo_resp_before))
-if kill -0 "$tunnel_pid" 2>/dev/null && ppp0_up; then
+if kill -0 "$tunnel_pid" 2>/dev/null && guest_ppp0_up; then
 	tap_ok "still connected after 25 s idle"
 else
 	tap_not_ok "still connected after 25 s idle"
@@ -200,8 +167,8 @@ tap_check "SIGTERM: ppp0 is gone" guest_wait_for 10 ppp0_gone
 
 start=$(date +%s.%N)
 start_tunnel ip-san "$SSTP_SERVER" -- refuse-eap
-if guest_wait_for 60 ppp0_up; then
-	tap_ok "by address: the certificate's IP SAN $SSTP_SERVER verifies, ppp0 is up ($(elapsed_since "$start") s)"
+if guest_wait_for 60 guest_ppp0_up; then
+	tap_ok "by address: the certificate's IP SAN $SSTP_SERVER verifies, ppp0 is up ($(guest_elapsed_since "$start") s)"
 else
 	tap_not_ok "by address: the certificate's IP SAN $SSTP_SERVER verifies, ppp0 is up"
 	tap_diag_file "$tlog" 30

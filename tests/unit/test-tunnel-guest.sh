@@ -5,14 +5,6 @@
 
 . "$UML_LIB_DIR/guest-lib.sh"
 
-ppp0_ipv4() {
-	ip -4 -o addr show dev ppp0 2>/dev/null | awk '{ print $4 }'
-}
-# evaluated on every try (a "$(...)" argument would be expanded only once)
-ppp0_up() {
-	[ -n "$(ppp0_ipv4)" ]
-}
-
 # start_server NAME ARGS...: one call; sets $port, $slog, $server_pid
 start_server() {
 	slog=$UML_OUT/server-$1.log
@@ -67,22 +59,11 @@ wait_tunnel() {
 
 tap_check "PPP kernel modules load" guest_modprobe ppp_generic ppp_async ppp_mppe
 
-# An ip-up script for the worker's pppd (the guest's /etc/ppp is its own
-# tmpfs; the server's pppd gets a private /etc/ppp of its own). It records
-# which descriptors pppd's child scripts inherit and whether the password is
-# in their environment or arguments.
-cat >/etc/ppp/ip-up <<EOF
-#!/bin/sh
-out=$UML_OUT/ip-up-\$\$.txt
-for fd in /proc/\$\$/fd/*; do echo "fd \${fd##*/} \$(readlink "\$fd")"; done >"\$out.tmp"
-if grep -qaF -f '$SSTP_PASSWORD_FILE' /proc/\$\$/environ /proc/\$\$/cmdline; then
-	echo "password: FOUND" >>"\$out.tmp"
-else
-	echo "password: absent" >>"\$out.tmp"
-fi
-mv "\$out.tmp" "\$out"
-EOF
-chmod 755 /etc/ppp/ip-up
+# An ip-up script for the worker's pppd (the guest's /etc/ppp is its own tmpfs; the
+# server's pppd gets a private /etc/ppp of its own), from lib/guest-lib.sh: it records
+# which descriptors pppd's child scripts inherit and whether the password is in their
+# environment or arguments.
+guest_install_ip_up_recorder
 
 # secrets_scan NAME LOG...: while the tunnel is up, the password (a random
 # string) must be in no process's arguments or environment and in no log.
@@ -113,26 +94,6 @@ secrets_scan() {
 	fi
 }
 
-# ipup_check NAME: pppd ran /etc/ppp/ip-up; it holds no socket (the plugin's
-# socketpair end is close-on-exec) and no password.
-ipup_check() {
-	local name=$1 f
-	guest_wait_for 10 sh -c "ls $UML_OUT/ip-up-[0-9]*.txt >/dev/null 2>&1"
-	set -- "$UML_OUT"/ip-up-[0-9]*.txt
-	f=$1
-	if [ ! -e "$f" ]; then
-		tap_not_ok "$name: pppd's ip-up script ran"
-		return
-	fi
-	if grep -q '^fd [0-9]* /' "$f" && ! grep -q 'socket:' "$f" && grep -q '^password: absent$' "$f"; then
-		tap_ok "$name: pppd's ip-up script inherits no socket and no password ($(grep -c '^fd ' "$f") fds)"
-	else
-		tap_not_ok "$name: pppd's ip-up script inherits no socket and no password"
-		tap_diag_file "$f" 20
-	fi
-	mv "$f" "$UML_OUT/ip-up-fds-$name.log"
-}
-
 # one_run NAME SERVER_ARGS... : connect, check the status pipe, ping, SIGTERM
 one_run() {
 	local name=$1
@@ -141,11 +102,11 @@ one_run() {
 	start_server "$name" "$@"
 	t0=$(date +%s.%N)
 	start_tunnel "$name" "$SSTP_PASSWORD_FILE" "127.0.0.1:$port" -- lcp-echo-interval 0
-	if guest_wait_for 60 ppp0_up; then
+	if guest_wait_for 60 guest_ppp0_up; then
 		# setup time, worker start to an address on ppp0 (a figure, not a check)
-		secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+		secs=$(guest_elapsed_since "$t0")
 		echo "tunnel_strict_${name}_connect_seconds=$secs" >>"$UML_OUT/timing"
-		tap_ok "$name: ppp0 is up ($(ppp0_ipv4), $secs s)"
+		tap_ok "$name: ppp0 is up ($(guest_ppp0_ipv4), $secs s)"
 	else
 		tap_not_ok "$name: ppp0 is up"
 		tap_diag_file "$tlog" 30
@@ -163,7 +124,9 @@ one_run() {
 		tap_diag_file "$UML_OUT/ping-$name.log" 5
 	fi
 	secrets_scan "$name" "$tlog" "$status" "$slog" "$UML_OUT/guest.log"
-	ipup_check "$name"
+	# pppd ran /etc/ppp/ip-up; it holds no socket (the plugin's socketpair end is
+	# close-on-exec) and no password
+	guest_check_ip_up "$name: " "ip-up-fds-$name.log"
 	stop_tunnel
 	wait_server
 	tap_is "$name: SIGTERM ends the tunnel with exit 0" "$tunnel_status" 0
@@ -247,7 +210,7 @@ tap_is "server answers HTTP 403: exit 4" "$tunnel_status" 4
 # NAK once, then ACK: the worker retries
 start_server nak --fault nak-first
 start_tunnel nak "$SSTP_PASSWORD_FILE" "127.0.0.1:$port" -- lcp-echo-interval 0
-if guest_wait_for 60 ppp0_up; then tap_ok "nak-first: retried and connected"
+if guest_wait_for 60 guest_ppp0_up; then tap_ok "nak-first: retried and connected"
 else tap_not_ok "nak-first: retried and connected"; tap_diag_file "$tlog" 20; fi
 stop_tunnel
 wait_server

@@ -18,18 +18,6 @@ peer=sstp-test
 pppd_log=$UML_OUT/pppd.log
 sstpc_log=$UML_OUT/sstpc.log
 
-elapsed_since() {
-	awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
-}
-
-ppp0_ipv4() {
-	ip -4 -o addr show dev ppp0 2>/dev/null | awk '{ print $4 }'
-}
-
-ppp0_has_ipv4() {
-	[ -n "$(ppp0_ipv4)" ]
-}
-
 tap_check "PPP kernel modules load" guest_modprobe ppp_generic ppp_async ppp_mppe
 
 tap_check "vec0 has the guest address" guest_wait_for 10 ip -4 addr show dev vec0 to "${UML_GUEST_ADDR%/*}"
@@ -69,8 +57,8 @@ start=$(date +%s.%N)
 pppd call "$peer" nodetach >/dev/null 2>&1 &
 pppd_pid=$!
 
-if guest_wait_for 90 ppp0_has_ipv4; then
-	connect_time=$(elapsed_since "$start")
+if guest_wait_for 90 guest_ppp0_up; then
+	connect_time=$(guest_elapsed_since "$start")
 	tap_ok "sstpc + pppd bring up ppp0 (${connect_time} s)"
 	echo "sstpc_connect_seconds=$connect_time" >>"$UML_OUT/timing"
 else
@@ -79,7 +67,7 @@ else
 	tap_diag_file "$sstpc_log" 30
 fi
 
-addr=$(ppp0_ipv4)
+addr=$(guest_ppp0_ipv4)
 case $addr in
 198.18.0.*) tap_ok "ppp0 address $addr comes from SecureNAT's DHCP range" ;;
 *) tap_not_ok "ppp0 address in 198.18.0.0/24 (got '$addr')" ;;

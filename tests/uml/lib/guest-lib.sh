@@ -14,6 +14,17 @@
 #                                       log in $UML_OUT/NetworkManager.log; waits until nmcli
 #                                       answers; sets GUEST_NM_PID
 #   guest_stop PID…                     TERM, wait up to 5 s, then KILL (processes it started)
+#   guest_ppp0_ipv4                     ppp0's IPv4 address/prefix (empty while it has none)
+#   guest_ppp0_up                       ppp0 has an IPv4 address (a function, so that
+#                                       guest_wait_for asks again on every try)
+#   guest_elapsed_since START [DIGITS]  seconds since START (date +%s.%N), DIGITS decimals (1)
+#   guest_install_ip_up_recorder        /etc/ppp/ip-up (the guest's own tmpfs) records in
+#                                       $UML_OUT/ip-up-PID.txt the descriptors pppd's child
+#                                       scripts inherit and whether the password (from
+#                                       $SSTP_PASSWORD_FILE) is in their environment or argv
+#   guest_check_ip_up [PREFIX [SAVE_AS]] check that record: the script ran, holds no socket
+#                                       and no password; TAP descriptions start with PREFIX;
+#                                       the record is then renamed $UML_OUT/SAVE_AS if given
 #
 # Environment set by uml-run.sh: UML_OUT (output folder, read-write, same path as on the host),
 # UML_LIB_DIR, UML_SCRIPT, UML_GUEST_ADDR (when --guest-addr was given), plus the caller's
@@ -135,4 +146,52 @@ guest_start_nm() {
 		return 1
 	fi
 	return 0
+}
+
+guest_ppp0_ipv4() {
+	ip -4 -o addr show dev ppp0 2>/dev/null | awk '{ print $4 }'
+}
+
+guest_ppp0_up() {
+	[ -n "$(guest_ppp0_ipv4)" ]
+}
+
+guest_elapsed_since() {
+	awk -v a="$1" -v b="$(date +%s.%N)" -v d="${2:-1}" 'BEGIN { printf "%.*f", d, b - a }'
+}
+
+# pppd's child scripts must inherit neither the plugin's socketpair end (close-on-exec) nor
+# the password. grep takes the pattern from the password file: nothing secret on its command
+# line.
+guest_install_ip_up_recorder() {
+	cat >/etc/ppp/ip-up <<EOF || return 1
+#!/bin/sh
+out=$UML_OUT/ip-up-\$\$.txt
+for fd in /proc/\$\$/fd/*; do echo "fd \${fd##*/} \$(readlink "\$fd")"; done >"\$out.tmp"
+if grep -qaF -f '$SSTP_PASSWORD_FILE' /proc/\$\$/environ /proc/\$\$/cmdline; then
+	echo "password: FOUND" >>"\$out.tmp"
+else
+	echo "password: absent" >>"\$out.tmp"
+fi
+mv "\$out.tmp" "\$out"
+EOF
+	chmod 755 /etc/ppp/ip-up
+}
+
+guest_check_ip_up() {
+	local prefix=${1:-} save_as=${2:-} f
+	guest_wait_for 10 sh -c "ls $UML_OUT/ip-up-[0-9]*.txt >/dev/null 2>&1"
+	set -- "$UML_OUT"/ip-up-[0-9]*.txt
+	f=$1
+	if [ ! -e "$f" ]; then
+		tap_not_ok "${prefix}pppd's ip-up script ran"
+		return 1
+	fi
+	if grep -q '^fd [0-9]* /' "$f" && ! grep -q 'socket:' "$f" && grep -q '^password: absent$' "$f"; then
+		tap_ok "${prefix}pppd's ip-up script inherits no socket and no password ($(grep -c '^fd ' "$f") fds)"
+	else
+		tap_not_ok "${prefix}pppd's ip-up script inherits no socket and no password"
+		tap_diag_file "$f" 20
+	fi
+	[ -z "$save_as" ] || mv "$f" "$UML_OUT/$save_as"
 }
