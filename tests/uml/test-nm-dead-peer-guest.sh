@@ -26,40 +26,10 @@ nm_guest_setup
 
 nm_guest_start_server dead-peer "$SSTP_PASSWORD_FILE" --fault "silent-after=$silent_after" ||
 	tap_bail_out "sstp-test-server does not listen"
-IFS= read -r password <"$SSTP_PASSWORD_FILE"
-nm_guest_write_keyfile "$conn" <<PROFILE
-[connection]
-id=$conn
-uuid=3b0a8c6e-51f4-4a0e-9d55-0c2f6c3e7d42
-type=vpn
-autoconnect=false
+nm_guest_write_vpn_profile "$conn" 3b0a8c6e-51f4-4a0e-9d55-0c2f6c3e7d42 "$SSTP_PASSWORD_FILE" ignore \
+	"gateway=127.0.0.1:$NM_SERVER_PORT" "cert-pin-sha256=$PIN" "hello-interval=$hello"
 
-[vpn]
-service-type=org.freedesktop.NetworkManager.sstp
-gateway=127.0.0.1:$NM_SERVER_PORT
-user=$SSTP_USER
-password-flags=0
-cert-pin-sha256=$PIN
-hello-interval=$hello
-
-[vpn-secrets]
-password=$password
-
-[ipv4]
-method=auto
-never-default=true
-
-[ipv6]
-method=ignore
-PROFILE
-unset password
-
-if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up.log" 2>&1; then
-	tap_ok "nmcli connection up $conn"
-else
-	tap_not_ok "nmcli connection up $conn"
-	tap_diag_file "$UML_OUT/nmcli-up.log" 5
-fi
+nm_guest_up "$conn" nmcli-up "nmcli connection up $conn"
 tap_check "NetworkManager signalled VpnStateChanged(activated)" \
 	nm_guest_has_vpn_state "$NM_VPN_STATE_ACTIVATED"
 tap_check "pppd runs with lcp-echo-interval 0 (only SSTP's hello can notice)" \

@@ -70,13 +70,8 @@ sum_before=$(sha256sum <"$profile")
 tap_is "NetworkManager loaded the profile as it is (vpn.service-type)" \
 	"$(nmcli -g vpn.service-type connection show "$conn" 2>/dev/null)" org.freedesktop.NetworkManager.sstp
 
-if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up.log" 2>&1; then
-	tap_ok "nmcli connection up $conn (old plugin's profile)"
-else
-	tap_not_ok "nmcli connection up $conn (old plugin's profile)"
-	tap_diag_file "$UML_OUT/nmcli-up.log" 5
+nm_guest_up "$conn" nmcli-up "nmcli connection up $conn (old plugin's profile)" ||
 	tap_diag "$(grep 'nm-sstp-service' "$UML_OUT/syslog.log" | tail -n 5)"
-fi
 tap_is "state is activated" "$(nmcli -g GENERAL.STATE connection show "$conn" 2>/dev/null)" activated
 tap_is "IPv4 address" "$(nmcli -g IP4.ADDRESS connection show "$conn" 2>/dev/null)" "10.77.0.2/32"
 if ping -c 3 -W 5 -I ppp0 10.77.0.1 >"$UML_OUT/ping.log" 2>&1; then
@@ -98,12 +93,7 @@ tap_check "ignore-cert-warn=yes: the worker accepted the self-signed certificate
 	grep -q 'nm-sstp-tunnel.*--no-verify: the server certificate is NOT checked' "$UML_OUT/NetworkManager.log"
 tap_check "no password on any process's argv" nm_guest_no_password_on_any_argv
 
-if timeout 90 nmcli --wait 60 connection down "$conn" >"$UML_OUT/nmcli-down.log" 2>&1; then
-	tap_ok "nmcli connection down $conn"
-else
-	tap_not_ok "nmcli connection down $conn"
-	tap_diag_file "$UML_OUT/nmcli-down.log" 5
-fi
+nm_guest_down "$conn" nmcli-down "nmcli connection down $conn"
 if guest_wait_for 60 nm_guest_nothing_left; then
 	tap_ok "nothing left: no worker, no pppd, no ppp device, no service"
 else

@@ -27,13 +27,7 @@ fi
 tap_check "password supplied off the command line" nm_guest_supply_password "$conn"
 tap_diag "password: $NM_GUEST_PASSWORD_HOW"
 
-if timeout 150 nmcli --wait 120 connection up "$conn" "${NM_GUEST_UP_ARGS[@]}" \
-	>"$UML_OUT/nmcli-up.log" 2>&1; then
-	tap_ok "nmcli connection up $conn"
-else
-	tap_not_ok "nmcli connection up $conn"
-	tap_diag_file "$UML_OUT/nmcli-up.log" 5
-fi
+nm_guest_up "$conn" nmcli-up "nmcli connection up $conn" "${NM_GUEST_UP_ARGS[@]}"
 tap_is "state is activated" "$(nmcli -g GENERAL.STATE connection show "$conn" 2>/dev/null)" activated
 tap_check "NetworkManager signalled VpnStateChanged(activated)" \
 	nm_guest_has_vpn_state "$NM_VPN_STATE_ACTIVATED"
@@ -62,12 +56,7 @@ tap_check "pppd runs with refuse-eap (added by the settings table)" \
 	sh -c "tr '\\0' '\\n' </proc/${pppd_pid:-0}/cmdline | grep -qx refuse-eap"
 tap_check "no password on any process's argv" nm_guest_no_password_on_any_argv
 
-if timeout 90 nmcli --wait 60 connection down "$conn" >"$UML_OUT/nmcli-down.log" 2>&1; then
-	tap_ok "nmcli connection down $conn"
-else
-	tap_not_ok "nmcli connection down $conn"
-	tap_diag_file "$UML_OUT/nmcli-down.log" 5
-fi
+nm_guest_down "$conn" nmcli-down "nmcli connection down $conn"
 tap_check "NetworkManager signalled VpnStateChanged(disconnected, user-disconnected)" \
 	guest_wait_for 30 nm_guest_has_vpn_state "$NM_VPN_STATE_DISCONNECTED" "$NM_VPN_REASON_USER_DISCONNECTED"
 if guest_wait_for 60 nm_guest_nothing_left; then

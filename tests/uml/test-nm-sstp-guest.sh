@@ -6,39 +6,13 @@
 . "$UML_LIB_DIR/guest-lib.sh"
 . "$UML_LIB_DIR/nm-guest.sh"
 
-IFS= read -r password <"$SSTP_PASSWORD_FILE"
 conn=sstp-test
 
 # The profile as a keyfile (0600, guest tmpfs): the password never goes
 # through a command line, not even nmcli's.
 write_profile() {
-	nm_guest_write_keyfile "$conn" <<-PROFILE
-	[connection]
-	id=$conn
-	uuid=6a1f1a36-3d0e-4c7b-9f53-5f2b1b0e2c11
-	type=vpn
-	autoconnect=false
-
-	[vpn]
-	service-type=org.freedesktop.NetworkManager.sstp
-	gateway=127.0.0.1:$NM_SERVER_PORT
-	user=$SSTP_USER
-	password-flags=0
-	cert-pin-sha256=$PIN
-	tls-sni=no
-	refuse-eap=yes
-
-	[vpn-secrets]
-	password=$1
-
-	[ipv4]
-	method=auto
-	never-default=true
-
-	[ipv6]
-	method=auto
-	never-default=true
-	PROFILE
+	nm_guest_write_vpn_profile "$conn" 6a1f1a36-3d0e-4c7b-9f53-5f2b1b0e2c11 "$SSTP_PASSWORD_FILE" auto \
+		"gateway=127.0.0.1:$NM_SERVER_PORT" "cert-pin-sha256=$PIN" tls-sni=no refuse-eap=yes
 }
 
 # ---- set up: modules, syslog catcher, our plugin files in the overlay, ----
@@ -49,14 +23,9 @@ nm_guest_setup
 # ---- 1. connect, use, disconnect ------------------------------------------
 
 nm_guest_start_server good "$SSTP_PASSWORD_FILE" --ipv6 || tap_bail_out "sstp-test-server does not listen"
-write_profile "$password"
+write_profile
 
-if timeout 120 nmcli --wait 90 connection up "$conn" >"$UML_OUT/nmcli-up.log" 2>&1; then
-	tap_ok "nmcli connection up $conn"
-else
-	tap_not_ok "nmcli connection up $conn"
-	tap_diag_file "$UML_OUT/nmcli-up.log" 5
-fi
+nm_guest_up "$conn" nmcli-up "nmcli connection up $conn"
 tap_is "state is activated" "$(nmcli -g GENERAL.STATE connection show "$conn" 2>/dev/null)" activated
 tap_is "IPv4 address from the ip4 message" \
 	"$(nmcli -g IP4.ADDRESS connection show "$conn" 2>/dev/null)" "10.77.0.2/32"
@@ -102,12 +71,7 @@ else
 fi
 tap_check "no password on any process's argv (service, worker, pppd, ...)" nm_guest_no_password_on_any_argv
 
-if nmcli --wait 60 connection down "$conn" >"$UML_OUT/nmcli-down.log" 2>&1; then
-	tap_ok "nmcli connection down $conn"
-else
-	tap_not_ok "nmcli connection down $conn"
-	tap_diag_file "$UML_OUT/nmcli-down.log" 5
-fi
+nm_guest_down "$conn" nmcli-down "nmcli connection down $conn"
 tap_check "the worker ends after deactivation" guest_wait_for 30 nm_guest_no_worker
 tap_check "ppp0 is gone" guest_wait_for 30 sh -c "! ip link show ppp0"
 nm_guest_stop_server
@@ -118,7 +82,7 @@ tap_check "the service leaves after the connection" guest_wait_for 30 nm_guest_n
 # ---- 2. wrong password: login-failed --------------------------------------
 
 nm_guest_start_server wrong "$WRONG_PASSWORD_FILE" --ipv6
-write_profile "$password"
+write_profile
 if timeout 120 nmcli --wait 90 connection up "$conn" >"$UML_OUT/nmcli-up-wrong.log" 2>&1; then
 	tap_not_ok "activation with a password the server refuses fails"
 else

@@ -12,32 +12,8 @@ attempts=3
 # Saved in the profile (password-flags=0): NetworkManager has nothing to ask, the login
 # simply fails. The keyfile keeps the password off every command line.
 write_profile() {
-	local wrong
-	IFS= read -r wrong <"$WRONG_PASSWORD_FILE"
-	nm_guest_write_keyfile "$conn" <<-PROFILE
-	[connection]
-	id=$conn
-	uuid=0f3c5a52-8a47-4d7e-b7b1-3c0d8e5f1a21
-	type=vpn
-	autoconnect=false
-
-	[vpn]
-	service-type=org.freedesktop.NetworkManager.sstp
-	gateway=127.0.0.1:$NM_SERVER_PORT
-	user=$SSTP_USER
-	password-flags=0
-	cert-pin-sha256=$PIN
-
-	[vpn-secrets]
-	password=$wrong
-
-	[ipv4]
-	method=auto
-	never-default=true
-
-	[ipv6]
-	method=ignore
-	PROFILE
+	nm_guest_write_vpn_profile "$conn" 0f3c5a52-8a47-4d7e-b7b1-3c0d8e5f1a21 "$WRONG_PASSWORD_FILE" \
+		ignore "gateway=127.0.0.1:$NM_SERVER_PORT" "cert-pin-sha256=$PIN"
 }
 
 # The reason of the last VpnStateChanged(failed) NetworkManager sent.

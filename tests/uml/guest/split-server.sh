@@ -18,33 +18,8 @@ nmlog=$UML_OUT/NetworkManager.log
 dnsmasq_pid=
 
 write_profile() {
-	local password
-	IFS= read -r password <"$SSTP_PASSWORD_FILE"
-	nm_guest_write_keyfile "$conn" <<-PROFILE
-	[connection]
-	id=$conn
-	uuid=5a1e7c3d-8f0b-4e9a-a2c4-6b3d1e9f0a02
-	type=vpn
-	autoconnect=false
-
-	[vpn]
-	service-type=org.freedesktop.NetworkManager.sstp
-	gateway=127.0.0.1:$NM_SERVER_PORT
-	user=$SSTP_USER
-	password-flags=0
-	cert-pin-sha256=$PIN
-	tls-sni=no
-
-	[vpn-secrets]
-	password=$password
-
-	[ipv4]
-	method=auto
-	never-default=true
-
-	[ipv6]
-	method=ignore
-	PROFILE
+	nm_guest_write_vpn_profile "$conn" 5a1e7c3d-8f0b-4e9a-a2c4-6b3d1e9f0a02 "$SSTP_PASSWORD_FILE" ignore \
+		"gateway=127.0.0.1:$NM_SERVER_PORT" "cert-pin-sha256=$PIN" tls-sni=no
 }
 
 start_dnsmasq() {
@@ -60,21 +35,12 @@ start_dnsmasq() {
 }
 
 up() {
-	if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-$1.log" 2>&1; then
-		tap_ok "nmcli connection up $conn ($1)"
-	else
-		tap_not_ok "nmcli connection up $conn ($1)"
-		tap_diag_file "$UML_OUT/nmcli-up-$1.log" 5
-	fi
+	nm_guest_up "$conn" "nmcli-up-$1" "nmcli connection up $conn ($1)"
 	wpid=$(nm_guest_worker_pid)
 }
 
 down() {
-	if timeout 90 nmcli --wait 60 connection down "$conn" >"$UML_OUT/nmcli-down-$1.log" 2>&1; then
-		tap_ok "nmcli connection down $conn ($1)"
-	else
-		tap_not_ok "nmcli connection down $conn ($1)"
-	fi
+	nm_guest_down "$conn" "nmcli-down-$1" "nmcli connection down $conn ($1)"
 	tap_check "nothing left after deactivation ($1)" guest_wait_for 30 nm_guest_nothing_left ||
 		nm_guest_show_leftovers
 	nm_guest_stop_server

@@ -12,33 +12,8 @@ nmlog=$UML_OUT/NetworkManager.log
 # The profile as a keyfile (0600, guest tmpfs): the password goes through no command line.
 # $1: extra [vpn] lines
 write_profile() {
-	local password
-	IFS= read -r password <"$SSTP_PASSWORD_FILE"
-	nm_guest_write_keyfile "$conn" <<-PROFILE
-	[connection]
-	id=$conn
-	uuid=0c0ffee0-5b1e-4d2a-9b7e-2f1c5a7d9e01
-	type=vpn
-	autoconnect=false
-
-	[vpn]
-	service-type=org.freedesktop.NetworkManager.sstp
-	gateway=$SSTP_SERVER
-	user=$SSTP_USER
-	ca-cert=$SSTP_CA
-	password-flags=0
-	$1
-
-	[vpn-secrets]
-	password=$password
-
-	[ipv4]
-	method=auto
-	never-default=true
-
-	[ipv6]
-	method=ignore
-	PROFILE
+	nm_guest_write_vpn_profile "$conn" 0c0ffee0-5b1e-4d2a-9b7e-2f1c5a7d9e01 "$SSTP_PASSWORD_FILE" ignore \
+		"gateway=$SSTP_SERVER" "ca-cert=$SSTP_CA" "$@"
 }
 
 # The worker's log lines (NetworkManager logs them) of the worker with PID $1.
@@ -51,22 +26,13 @@ ppp_dev() {
 }
 
 up() {
-	if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-$1.log" 2>&1; then
-		tap_ok "nmcli connection up $conn ($1)"
-	else
-		tap_not_ok "nmcli connection up $conn ($1)"
-		tap_diag_file "$UML_OUT/nmcli-up-$1.log" 5
-	fi
+	nm_guest_up "$conn" "nmcli-up-$1" "nmcli connection up $conn ($1)"
 	wpid=$(nm_guest_worker_pid)
 	dev=$(ppp_dev)
 }
 
 down() {
-	if timeout 90 nmcli --wait 60 connection down "$conn" >"$UML_OUT/nmcli-down-$1.log" 2>&1; then
-		tap_ok "nmcli connection down $conn ($1)"
-	else
-		tap_not_ok "nmcli connection down $conn ($1)"
-	fi
+	nm_guest_down "$conn" "nmcli-down-$1" "nmcli connection down $conn ($1)"
 	tap_check "nothing left after deactivation ($1)" guest_wait_for 30 nm_guest_nothing_left ||
 		nm_guest_show_leftovers
 }

@@ -23,6 +23,16 @@
 #                                 stop it; sets NM_SERVER_STATUS (its exit status or "killed")
 #   nm_guest_write_keyfile NAME   stdin becomes the keyfile NAME.nmconnection (mode 0600, guest
 #                                 tmpfs), then nmcli connection reload
+#   nm_guest_write_vpn_profile CONN UUID PASSWORD_FILE IPV6 [VPN_LINE…]
+#                                 an sstp VPN keyfile via nm_guest_write_keyfile: user
+#                                 $SSTP_USER, the password from PASSWORD_FILE saved in it
+#                                 (password-flags=0), the VPN_LINEs (gateway=…, cert-pin-sha256=…)
+#                                 in [vpn]; IPv4 auto, never-default; IPv6 "ignore" or "auto"
+#                                 (then never-default too)
+#   nm_guest_up CONN LOG DESC [NMCLI_ARG…]
+#   nm_guest_down CONN LOG DESC   "nmcli connection up/down CONN" (150/90 s at most), output in
+#                                 $UML_OUT/LOG.log, checked as DESC (on failure: its first
+#                                 lines); returns nmcli's status
 #   nm_guest_worker_pid           PID of our nm-sstp-tunnel (empty if none)
 #   nm_guest_client_pppd_pids     PIDs of pppd processes started by our worker (argv has
 #                                 "sstp-sock"; the test server's own pppd does not)
@@ -175,6 +185,64 @@ nm_guest_write_keyfile() {
 	(umask 077 && cat >"$file") || return 1
 	chmod 600 "$file"
 	nmcli connection reload
+}
+
+# Every sstp profile of these tests saves its password in the keyfile (password-flags=0), so
+# NetworkManager has nothing to ask and the password goes through no command line.
+nm_guest_write_vpn_profile() {
+	local conn=$1 uuid=$2 password_file=$3 ipv6=$4 password vpn_lines ipv6_lines
+	shift 4
+	IFS= read -r password <"$password_file" || return 1
+	vpn_lines=$(printf '%s\n' "$@")
+	ipv6_lines="method=$ipv6"
+	[ "$ipv6" != auto ] || ipv6_lines="$ipv6_lines
+never-default=true"
+	nm_guest_write_keyfile "$conn" <<-PROFILE
+	[connection]
+	id=$conn
+	uuid=$uuid
+	type=vpn
+	autoconnect=false
+
+	[vpn]
+	service-type=org.freedesktop.NetworkManager.sstp
+	user=$SSTP_USER
+	password-flags=0
+	$vpn_lines
+
+	[vpn-secrets]
+	password=$password
+
+	[ipv4]
+	method=auto
+	never-default=true
+
+	[ipv6]
+	$ipv6_lines
+	PROFILE
+}
+
+nm_guest_up() {
+	local conn=$1 log=$UML_OUT/$2.log desc=$3
+	shift 3
+	if timeout 150 nmcli --wait 120 connection up "$conn" "$@" >"$log" 2>&1; then
+		tap_ok "$desc"
+	else
+		tap_not_ok "$desc"
+		tap_diag_file "$log" 5
+		return 1
+	fi
+}
+
+nm_guest_down() {
+	local conn=$1 log=$UML_OUT/$2.log desc=$3
+	if timeout 90 nmcli --wait 60 connection down "$conn" >"$log" 2>&1; then
+		tap_ok "$desc"
+	else
+		tap_not_ok "$desc"
+		tap_diag_file "$log" 5
+		return 1
+	fi
 }
 
 # (anchored: the service's own argv names the worker after --tunnel)
