@@ -22,8 +22,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib/nm-host.sh"
 
 nm_host_require
-reason=$(softether_skip_reason)
-[ -z "$reason" ] || tap_skip_all "$reason"
+softether_require
 
 out=$(uml_outdir nm-softether) || tap_bail_out "cannot create the output folder"
 se=$out/softether

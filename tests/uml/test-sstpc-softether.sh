@@ -16,8 +16,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib/softether.sh"
 
 uml_require
-reason=$(softether_skip_reason)
-[ -z "$reason" ] || tap_skip_all "$reason"
+softether_require
 for tool in sstpc; do
 	command -v "$tool" >/dev/null || tap_skip_all "missing $tool (apt-get install sstp-client)"
 done

@@ -41,8 +41,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib/softether.sh"
 
 uml_require
-reason=$(softether_skip_reason)
-[ -z "$reason" ] || tap_skip_all "$reason"
+softether_require
 builddir=$(cd "${top_builddir:-.}" && pwd)
 tunnel=$builddir/src/tunnel/nm-sstp-tunnel
 plugin=$builddir/src/pppd-plugin/.libs/nm-sstp-pppd-plugin.so

@@ -2,6 +2,7 @@
 # Source it (after tap.sh and uml.sh) from a bash test script on the host. Functions:
 #
 #   softether_skip_reason           why SoftEther cannot be used here (empty: it can)
+#   softether_require               tap_skip_all with that reason when there is one
 #   softether_prepare DIR           private, patched copy of vpnserver in DIR/bin (see below)
 #   softether_start NS DIR          seed DIR/lib/vpn_server.config, start "vpnserver start
 #                                   --foreground" inside network namespace NS with DIR/lib,
@@ -86,6 +87,12 @@ softether_skip_reason() {
 }
 
 # Hex string -> bytes on stdout (bash printf understands \x escapes).
+softether_require() {
+	local reason
+	reason=$(softether_skip_reason)
+	[ -z "$reason" ] || tap_skip_all "$reason"
+}
+
 _softether_hex_bytes() {
 	local hex=$1 esc= i
 	for ((i = 0; i < ${#hex}; i += 2)); do
