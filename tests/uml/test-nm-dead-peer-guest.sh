@@ -63,12 +63,7 @@ tap_check "the service logged a dead peer (worker exit status 8)" \
 	grep -q 'connection failed: .*exit status 8' "$UML_OUT/syslog.log"
 tap_is "the connection is no longer active" \
 	"$(nmcli -g GENERAL.STATE connection show "$conn" 2>/dev/null)" ""
-if guest_wait_for 60 nm_guest_nothing_left; then
-	tap_ok "nothing left: no worker, no pppd, no ppp device, no service"
-else
-	tap_not_ok "nothing left: no worker, no pppd, no ppp device, no service"
-	nm_guest_show_leftovers
-fi
+nm_guest_check_nothing_left "nothing left: no worker, no pppd, no ppp device, no service"
 nm_guest_stop_server
 tap_check "server: the binding was verified before it went silent" \
 	grep -q 'binding verified' "$NM_SERVER_LOG"

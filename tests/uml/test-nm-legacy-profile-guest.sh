@@ -74,12 +74,7 @@ nm_guest_up "$conn" nmcli-up "nmcli connection up $conn (old plugin's profile)" 
 	tap_diag "$(grep 'nm-sstp-service' "$UML_OUT/syslog.log" | tail -n 5)"
 tap_is "state is activated" "$(nmcli -g GENERAL.STATE connection show "$conn" 2>/dev/null)" activated
 tap_is "IPv4 address" "$(nmcli -g IP4.ADDRESS connection show "$conn" 2>/dev/null)" "10.77.0.2/32"
-if ping -c 3 -W 5 -I ppp0 10.77.0.1 >"$UML_OUT/ping.log" 2>&1; then
-	tap_ok "ping 10.77.0.1 crosses the tunnel"
-else
-	tap_not_ok "ping 10.77.0.1 crosses the tunnel"
-	tap_diag_file "$UML_OUT/ping.log" 5
-fi
+guest_check_ping "ping 10.77.0.1 crosses the tunnel" ping 10.77.0.1 ppp0
 argv=$(pppd_argv)
 tap_diag "pppd: $argv"
 for words in refuse-eap refuse-pap refuse-chap refuse-mschap nobsdcomp nodeflate novj \
@@ -94,12 +89,7 @@ tap_check "ignore-cert-warn=yes: the worker accepted the self-signed certificate
 tap_check "no password on any process's argv" nm_guest_no_password_on_any_argv
 
 nm_guest_down "$conn" nmcli-down "nmcli connection down $conn"
-if guest_wait_for 60 nm_guest_nothing_left; then
-	tap_ok "nothing left: no worker, no pppd, no ppp device, no service"
-else
-	tap_not_ok "nothing left: no worker, no pppd, no ppp device, no service"
-	nm_guest_show_leftovers
-fi
+nm_guest_check_nothing_left "nothing left: no worker, no pppd, no ppp device, no service"
 nm_guest_stop_server
 tap_is "server: binding verified, clean call (exit 0)" "$NM_SERVER_STATUS" 0
 tap_is "the profile file is unchanged" "$(sha256sum <"$profile")" "$sum_before"

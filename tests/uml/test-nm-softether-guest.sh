@@ -45,12 +45,7 @@ tap_is "IP4.DNS is SecureNAT's DNS" "$(sed -n 2p "$UML_OUT/ip4.txt")" "$SSTP_GAT
 dev=$(ip -o link show 2>/dev/null | awk -F': ' '$2 ~ /^ppp[0-9]/ { print $2; exit }')
 tap_check "NetworkManager put ${addr%/*} on the tunnel device (${dev:-none})" \
 	sh -c "ip -4 -o addr show dev '${dev:-ppp0}' | grep -q 'inet ${addr%/*}[ /]'"
-if ping -c 3 -W 5 -I "${dev:-ppp0}" "$SSTP_GATEWAY" >"$UML_OUT/ping.log" 2>&1; then
-	tap_ok "ping $SSTP_GATEWAY through the tunnel"
-else
-	tap_not_ok "ping $SSTP_GATEWAY through the tunnel"
-	tap_diag_file "$UML_OUT/ping.log" 8
-fi
+guest_check_ping "ping $SSTP_GATEWAY through the tunnel" ping "$SSTP_GATEWAY" "${dev:-ppp0}"
 pppd_pid=$(nm_guest_client_pppd_pids | head -n 1)
 tap_check "pppd runs with refuse-eap (added by the settings table)" \
 	sh -c "tr '\\0' '\\n' </proc/${pppd_pid:-0}/cmdline | grep -qx refuse-eap"
@@ -59,12 +54,7 @@ tap_check "no password on any process's argv" nm_guest_no_password_on_any_argv
 nm_guest_down "$conn" nmcli-down "nmcli connection down $conn"
 tap_check "NetworkManager signalled VpnStateChanged(disconnected, user-disconnected)" \
 	guest_wait_for 30 nm_guest_has_vpn_state "$NM_VPN_STATE_DISCONNECTED" "$NM_VPN_REASON_USER_DISCONNECTED"
-if guest_wait_for 60 nm_guest_nothing_left; then
-	tap_ok "nothing left: no worker, no pppd, no ppp device, no service"
-else
-	tap_not_ok "nothing left: no worker, no pppd, no ppp device, no service"
-	nm_guest_show_leftovers
-fi
+nm_guest_check_nothing_left "nothing left: no worker, no pppd, no ppp device, no service"
 tap_check "no password in NetworkManager's log" nm_guest_no_password_in "$UML_OUT/NetworkManager.log"
 tap_check "no password in the service's log" nm_guest_no_password_in "$UML_OUT/syslog.log"
 

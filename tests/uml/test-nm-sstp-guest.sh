@@ -46,12 +46,7 @@ esac
 # built from the interface identifier pppd negotiated: the same as pppd's own
 tap_check "the IPv6 address is ppp0's negotiated link-local address" \
 	sh -c "ip -6 -o addr show dev ppp0 scope link | grep -q ' ${ip6%/64}[ /]'"
-if ping -c 3 -W 5 -I ppp0 10.77.0.1 >"$UML_OUT/ping.log" 2>&1; then
-	tap_ok "ping 10.77.0.1 crosses the tunnel"
-else
-	tap_not_ok "ping 10.77.0.1 crosses the tunnel"
-	tap_diag_file "$UML_OUT/ping.log" 5
-fi
+guest_check_ping "ping 10.77.0.1 crosses the tunnel" ping 10.77.0.1 ppp0
 
 wpid=$(nm_guest_worker_pid)
 if [ -n "$wpid" ]; then

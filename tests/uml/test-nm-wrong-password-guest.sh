@@ -54,12 +54,7 @@ for i in $(seq "$attempts"); do
 	fi
 	tap_check "attempt $i: the service logged the worker's login failure (exit status 6)" \
 		grep -q 'exit status 6' "$UML_OUT/failure-$i.log"
-	if guest_wait_for 60 nm_guest_nothing_left; then
-		tap_ok "attempt $i: nothing left: no worker, no pppd, no ppp device, no service"
-	else
-		tap_not_ok "attempt $i: nothing left: no worker, no pppd, no ppp device, no service"
-		nm_guest_show_leftovers
-	fi
+	nm_guest_check_nothing_left "attempt $i: nothing left: no worker, no pppd, no ppp device, no service"
 	nm_guest_stop_server
 	tap_check "attempt $i: the server's pppd refused the password (MS-CHAPv2 failure)" \
 		grep -q 'mschapv2 failure' "$NM_SERVER_LOG"

@@ -88,12 +88,7 @@ tap_check "status pipe: ip4 with ppp0's address, DNS $SSTP_GATEWAY and gateway $
 
 # Route the tunnel network through ppp0 whatever peer address IPCP gave.
 ip route replace 198.18.0.0/24 dev ppp0 2>/dev/null
-if ping -c 3 -W 5 -I ppp0 "$SSTP_GATEWAY" >"$UML_OUT/ping.log" 2>&1; then
-	tap_ok "ping $SSTP_GATEWAY through the tunnel"
-else
-	tap_not_ok "ping $SSTP_GATEWAY through the tunnel"
-	tap_diag_file "$UML_OUT/ping.log" 10
-fi
+guest_check_ping "ping $SSTP_GATEWAY through the tunnel" ping "$SSTP_GATEWAY" ppp0
 
 # ---- 2. secrets while the tunnel is up -------------------------------------------------
 

@@ -117,12 +117,7 @@ one_run() {
 		sh -c "grep -q '^ip4\$' '$status' && grep -q '^address=10.77.0.2\$' '$status' &&
 		       grep -q '^peer=10.77.0.1\$' '$status' && grep -q '^gateway=127.0.0.1\$' '$status' &&
 		       grep -q '^dns=10.77.0.1\$' '$status' && grep -q '^phase=connected\$' '$status'"
-	if ping -c 3 -W 5 -I ppp0 10.77.0.1 >"$UML_OUT/ping-$name.log" 2>&1; then
-		tap_ok "$name: ping 10.77.0.1 crosses the tunnel"
-	else
-		tap_not_ok "$name: ping 10.77.0.1 crosses the tunnel"
-		tap_diag_file "$UML_OUT/ping-$name.log" 5
-	fi
+	guest_check_ping "$name: ping 10.77.0.1 crosses the tunnel" "ping-$name" 10.77.0.1 ppp0
 	secrets_scan "$name" "$tlog" "$status" "$slog" "$UML_OUT/guest.log"
 	# pppd ran /etc/ppp/ip-up; it holds no socket (the plugin's socketpair end is
 	# close-on-exec) and no password

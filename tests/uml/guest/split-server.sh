@@ -41,8 +41,7 @@ up() {
 
 down() {
 	nm_guest_down "$conn" "nmcli-down-$1" "nmcli connection down $conn ($1)"
-	tap_check "nothing left after deactivation ($1)" guest_wait_for 30 nm_guest_nothing_left ||
-		nm_guest_show_leftovers
+	nm_guest_check_nothing_left "nothing left after deactivation ($1)" 30
 	nm_guest_stop_server
 	tap_is "server: binding verified, clean call ($1)" "$NM_SERVER_STATUS" 0
 }

@@ -18,6 +18,8 @@
 #   guest_ppp0_up                       ppp0 has an IPv4 address (a function, so that
 #                                       guest_wait_for asks again on every try)
 #   guest_elapsed_since START [DIGITS]  seconds since START (date +%s.%N), DIGITS decimals (1)
+#   guest_check_ping DESC LOG ADDR [DEV] three pings to ADDR (out of DEV if given) checked as
+#                                       DESC; output in $UML_OUT/LOG.log, shown on failure
 #   guest_install_ip_up_recorder        /etc/ppp/ip-up (the guest's own tmpfs) records in
 #                                       $UML_OUT/ip-up-PID.txt the descriptors pppd's child
 #                                       scripts inherit and whether the password (from
@@ -194,4 +196,15 @@ guest_check_ip_up() {
 		tap_diag_file "$f" 20
 	fi
 	[ -z "$save_as" ] || mv "$f" "$UML_OUT/$save_as"
+}
+
+guest_check_ping() {
+	local desc=$1 log=$UML_OUT/$2.log addr=$3 dev=${4:-}
+	if ping -c 3 -W 5 ${dev:+-I "$dev"} "$addr" >"$log" 2>&1; then
+		tap_ok "$desc"
+	else
+		tap_not_ok "$desc"
+		tap_diag_file "$log" 10
+		return 1
+	fi
 }

@@ -38,6 +38,9 @@
 #                                 "sstp-sock"; the test server's own pppd does not)
 #   nm_guest_no_worker / nm_guest_no_service / nm_guest_no_client_pppd / nm_guest_no_ppp_device
 #   nm_guest_nothing_left         all four of the above
+#   nm_guest_check_nothing_left DESC [SECONDS]
+#                                 check (within SECONDS, default 60) that nothing is left,
+#                                 as DESC; on failure, show what is
 #   nm_guest_supply_password CONN the password for an nmcli-made profile, off every command
 #                                 line; sets NM_GUEST_UP_ARGS for "nmcli connection up"
 #   nm_guest_no_password_in FILE… / nm_guest_no_password_on_any_argv
@@ -287,6 +290,16 @@ nm_guest_nothing_left() {
 # (password-flags=0) through nmcli's editor reading stdin. NM_GUEST_PASSWORD_HOW says which.
 NM_GUEST_UP_ARGS=()
 NM_GUEST_PASSWORD_HOW=
+nm_guest_check_nothing_left() {
+	if guest_wait_for "${2:-60}" nm_guest_nothing_left; then
+		tap_ok "$1"
+	else
+		tap_not_ok "$1"
+		nm_guest_show_leftovers
+		return 1
+	fi
+}
+
 nm_guest_supply_password() {
 	local conn=$1 password data
 	IFS= read -r password <"$SSTP_PASSWORD_FILE" || return 1
