@@ -11,7 +11,7 @@ packages="
   util-linux coreutils hostname systemd-sysv
   network-manager dbus dbus-daemon dbus-bin udev
   softether-vpnserver softether-vpncmd sstp-client iperf3 dnsmasq-base
-  xvfb xauth imagemagick
+  xvfb xauth imagemagick gnome-keyring libsecret-tools
   libgtk-4-bin appstream
 "
 missing=""
