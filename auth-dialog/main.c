@@ -27,10 +27,6 @@
 #include "nm-sstp-auth-secrets.h"
 #include "nm-sstp-settings.h"
 
-#ifndef NM_SSTP_DBUS_SERVICE
-#define NM_SSTP_DBUS_SERVICE "org.freedesktop.NetworkManager.sstp"
-#endif
-
 /* The schema NetworkManager's agents store VPN secrets under. */
 static const SecretSchema nm_secret_schema = {
 	"org.freedesktop.NetworkManager.Connection",

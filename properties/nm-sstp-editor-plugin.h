@@ -9,7 +9,7 @@
 
 #include <NetworkManager.h>
 
-#define NM_SSTP_DBUS_SERVICE "org.freedesktop.NetworkManager.sstp"
+#include "nm-sstp-settings.h"
 
 #define NM_SSTP_EDITOR_LIB_GTK3 "libnm-vpn-plugin-sstp-editor.so"
 #define NM_SSTP_EDITOR_LIB_GTK4 "libnm-gtk4-vpn-plugin-sstp-editor.so"

@@ -22,6 +22,10 @@
 
 G_BEGIN_DECLS
 
+/* The D-Bus service name, also the connection's vpn service-type. The old
+ * NetworkManager-sstp plugin used the same, so its profiles keep working. */
+#define NM_SSTP_DBUS_SERVICE "org.freedesktop.NetworkManager.sstp"
+
 /* Key names (the same strings as the table; use these to avoid typos). */
 #define NM_SSTP_KEY_GATEWAY                   "gateway"
 #define NM_SSTP_KEY_CA_CERT                   "ca-cert"

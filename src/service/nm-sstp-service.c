@@ -26,7 +26,6 @@
 #include "nm-sstp-service-secrets.h"
 #include "nm-sstp-service-worker.h"
 
-#define NM_SSTP_DBUS_SERVICE "org.freedesktop.NetworkManager.sstp"
 
 /* SIGTERM → SIGKILL: the worker needs up to ~6 s for Call Disconnect and
  * the server's ack. */
