@@ -78,6 +78,40 @@ void sstp_crypto_hlak_zero(uint8_t hlak[SSTP_HLAK_LEN])
 	memset(hlak, 0, SSTP_HLAK_LEN);
 }
 
+/* RFC 3079 3.4: the MS-CHAPv2 master keys are the first 16 bytes of a SHA-1 digest;
+ * pppd 2.4.9 hands over those 16, pppd 2.5 the whole 20-byte digest. */
+#define MSCHAPV2_KEY_LEN 16
+#define MSCHAPV2_DIGEST_LEN 20
+
+static bool mschapv2_key_len_ok(size_t len)
+{
+	return len == MSCHAPV2_KEY_LEN || len == MSCHAPV2_DIGEST_LEN;
+}
+
+enum sstp_hlak_source sstp_crypto_hlak_from_ppp(const char *method,
+                                                const uint8_t *send_key, size_t send_len,
+                                                const uint8_t *recv_key, size_t recv_len,
+                                                uint8_t hlak[SSTP_HLAK_LEN])
+{
+	bool have_keys = send_key && recv_key && send_len > 0 && recv_len > 0;
+
+	sstp_crypto_hlak_zero(hlak);
+	if (!method || !have_keys)
+		return SSTP_HLAK_FROM_NOTHING;
+	if (strcmp(method, "mschapv2") == 0) {
+		if (!mschapv2_key_len_ok(send_len) || !mschapv2_key_len_ok(recv_len))
+			return SSTP_HLAK_FROM_BAD_KEYS;
+		sstp_crypto_hlak_mschapv2(send_key, recv_key, hlak);
+		return SSTP_HLAK_FROM_MSCHAPV2;
+	}
+	if (strcmp(method, "eap") == 0) {
+		sstp_crypto_hlak_eap(send_key, send_len, hlak);
+		return SSTP_HLAK_FROM_EAP;
+	}
+	/* PAP and CHAP-MD5 derive no keys; keys after them are not ours to use. */
+	return SSTP_HLAK_FROM_BAD_KEYS;
+}
+
 /* HMAC-H(key, msg) into a 32-byte slot, zero-padded after L bytes. */
 static int hmac_slot(enum sstp_hash hash, const uint8_t *key, size_t key_len,
                      const uint8_t *msg, size_t msg_len, uint8_t out[SSTP_HASH_SLOT_LEN])

@@ -35,6 +35,26 @@ void sstp_crypto_hlak_eap(const uint8_t *key, size_t key_len, uint8_t hlak[SSTP_
 /* PAP, CHAP-MD5, no authentication: all zeros. */
 void sstp_crypto_hlak_zero(uint8_t hlak[SSTP_HLAK_LEN]);
 
+/* What the HLAK was made of (sstp_crypto_hlak_from_ppp). */
+enum sstp_hlak_source {
+	SSTP_HLAK_FROM_NOTHING,   /* zero HLAK: PAP, CHAP-MD5, no authentication, no keys */
+	SSTP_HLAK_FROM_MSCHAPV2,  /* MasterSendKey || MasterReceiveKey */
+	SSTP_HLAK_FROM_EAP,       /* the EAP method's send key (MSK), first 32 bytes */
+	SSTP_HLAK_FROM_BAD_KEYS,  /* keys of a length the method cannot have: zero HLAK */
+};
+
+/* The HLAK from what the PPP authentication left behind, as pppd hands it to its
+ * plugins: method is the plugin's name for it ("mschapv2", "eap", "chap", "pap",
+ * "none"), the keys are mppe_get_send_key()/mppe_get_recv_key() (or pppd 2.4.9's
+ * mppe_send_key/mppe_recv_key) with their lengths, 0 when there are none.
+ * MS-CHAPv2 keys are 16 bytes from pppd 2.4.9 and 20 from pppd 2.5, which returns the
+ * whole SHA-1 digest that RFC 3079 cuts the 128-bit key from: the first 16 bytes of
+ * either are the master key. Never fails; the result says what was used. */
+enum sstp_hlak_source sstp_crypto_hlak_from_ppp(const char *method,
+                                                const uint8_t *send_key, size_t send_len,
+                                                const uint8_t *recv_key, size_t recv_len,
+                                                uint8_t hlak[SSTP_HLAK_LEN]);
+
 /* CMK = HMAC-H(HLAK, "SSTP inner method derived CMK" || LE16(L) || 0x01); L bytes. */
 int sstp_crypto_cmk(enum sstp_hash hash, const uint8_t hlak[SSTP_HLAK_LEN],
                     uint8_t cmk[SSTP_HASH_SLOT_LEN]);

@@ -503,19 +503,26 @@ handle_auth_up(struct tunnel *t, const struct sstp_ipc_msg *m)
 	int sl = sstp_ipc_get_hex(m, "send-key", sk, sizeof(sk));
 	int rl = sstp_ipc_get_hex(m, "recv-key", rk, sizeof(rk));
 	struct sstp_event ev = { .type = SSTP_EV_PPP_AUTH_DONE };
-	const char *hlak_kind;
+	const char *hlak_kind = "no keys (zero HLAK)";
 
 	if (!method)
 		method = "none";
-	if (strcmp(method, "mschapv2") == 0 && sl == 16 && rl == 16) {
-		sstp_crypto_hlak_mschapv2(sk, rk, t->hlak);
+	switch (sstp_crypto_hlak_from_ppp(method, sk, sl > 0 ? (size_t) sl : 0,
+	                                  rk, rl > 0 ? (size_t) rl : 0, t->hlak)) {
+	case SSTP_HLAK_FROM_MSCHAPV2:
 		hlak_kind = "MS-CHAPv2 master keys";
-	} else if (strcmp(method, "eap") == 0 && sl > 0) {
-		sstp_crypto_hlak_eap(sk, (size_t) sl, t->hlak);
+		break;
+	case SSTP_HLAK_FROM_EAP:
 		hlak_kind = "EAP master send key";
-	} else {
-		sstp_crypto_hlak_zero(t->hlak);
-		hlak_kind = "no keys (zero HLAK)";
+		break;
+	case SSTP_HLAK_FROM_BAD_KEYS:
+		/* A server that checks the binding will abort the call: say why here. */
+		tlog_warn("the pppd plugin passed %s keys of %d and %d bytes, which this version "
+		          "cannot use for the crypto binding; a server that checks it will refuse "
+		          "the connection", method, sl, rl);
+		break;
+	case SSTP_HLAK_FROM_NOTHING:
+		break;
 	}
 	OPENSSL_cleanse(sk, sizeof(sk));
 	OPENSSL_cleanse(rk, sizeof(rk));

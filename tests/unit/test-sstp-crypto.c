@@ -219,6 +219,73 @@ static void test_hlak_variants(void)
 		g_assert_cmpuint(hlak[i], ==, 0);
 }
 
+/* The HLAK from the keys pppd hands its plugins: vector A's MS-CHAPv2 keys as pppd 2.4.9
+ * gives them (16 bytes) and as pppd 2.5 gives them (the 20-byte SHA-1 digest whose first 16
+ * bytes are the key) must both give vector A's Compound MAC. */
+static void test_hlak_from_ppp(void)
+{
+	const struct vector *a = &vectors[0], *c = &vectors[2];
+	uint8_t send[20], recv[20], eap[32], hlak[32], want[32], nonce[32], cert[32];
+	uint8_t pkt[SSTP_CALL_CONNECTED_LEN], mac[32];
+
+	hex_to_bytes(a->send_key, send, 16);
+	hex_to_bytes(a->recv_key, recv, 16);
+	/* What SHA-1 put after the key: anything, it must not reach the HLAK. */
+	memcpy(send + 16, "\x11\x22\x33\x44", 4);
+	memcpy(recv + 16, "\x55\x66\x77\x88", 4);
+	vector_hlak(a, want);
+	hex_to_bytes(a->nonce, nonce, 32);
+	hex_to_bytes(a->cert_hash, cert, 32);
+	hex_to_bytes(a->mac, mac, 32);
+
+	for (size_t len = 16; len <= 20; len += 4) {
+		memset(hlak, 0xAA, sizeof(hlak));
+		g_assert_cmpint(sstp_crypto_hlak_from_ppp("mschapv2", send, len, recv, len, hlak), ==,
+		                SSTP_HLAK_FROM_MSCHAPV2);
+		g_assert_cmpmem(hlak, 32, want, 32);
+		g_assert_cmpint(sstp_crypto_build_call_connected(SSTP_HASH_SHA256, hlak, nonce, cert, pkt),
+		                ==, 0);
+		g_assert_cmpmem(pkt + 80, 32, mac, 32);
+	}
+
+	/* Lengths no pppd gives: zeros, and the caller is told. */
+	memset(want, 0, sizeof(want));
+	for (size_t len = 1; len <= sizeof(send); len++) {
+		if (len == 16 || len == 20)
+			continue;
+		memset(hlak, 0xAA, sizeof(hlak));
+		g_assert_cmpint(sstp_crypto_hlak_from_ppp("mschapv2", send, len, recv, 16, hlak), ==,
+		                SSTP_HLAK_FROM_BAD_KEYS);
+		g_assert_cmpmem(hlak, 32, want, 32);
+		g_assert_cmpint(sstp_crypto_hlak_from_ppp("mschapv2", send, 16, recv, len, hlak), ==,
+		                SSTP_HLAK_FROM_BAD_KEYS);
+		g_assert_cmpmem(hlak, 32, want, 32);
+	}
+
+	/* No keys (PAP, CHAP-MD5, pppd without MPPE): zeros. */
+	memset(hlak, 0xAA, sizeof(hlak));
+	g_assert_cmpint(sstp_crypto_hlak_from_ppp("pap", NULL, 0, NULL, 0, hlak), ==,
+	                SSTP_HLAK_FROM_NOTHING);
+	g_assert_cmpmem(hlak, 32, want, 32);
+	memset(hlak, 0xAA, sizeof(hlak));
+	g_assert_cmpint(sstp_crypto_hlak_from_ppp("mschapv2", send, 0, recv, 0, hlak), ==,
+	                SSTP_HLAK_FROM_NOTHING);
+	g_assert_cmpmem(hlak, 32, want, 32);
+	g_assert_cmpint(sstp_crypto_hlak_from_ppp(NULL, send, 16, recv, 16, hlak), ==,
+	                SSTP_HLAK_FROM_NOTHING);
+	/* Keys after a method that derives none are not used. */
+	memset(hlak, 0xAA, sizeof(hlak));
+	g_assert_cmpint(sstp_crypto_hlak_from_ppp("chap", send, 16, recv, 16, hlak), ==,
+	                SSTP_HLAK_FROM_BAD_KEYS);
+	g_assert_cmpmem(hlak, 32, want, 32);
+
+	/* EAP-TLS as pppd 2.5 gives it: 32 bytes each way; the send key is the HLAK. */
+	hex_to_bytes(c->send_key, eap, 32);
+	g_assert_cmpint(sstp_crypto_hlak_from_ppp("eap", eap, 32, eap, 32, hlak), ==,
+	                SSTP_HLAK_FROM_EAP);
+	g_assert_cmpmem(hlak, 32, eap, 32);
+}
+
 static void test_bad_hash_refused(void)
 {
 	uint8_t hlak[32] = { 0 }, nonce[32] = { 0 }, cert[32] = { 0 }, cmk[32], pkt[112];
@@ -353,6 +420,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/sstp-crypto/cert-hash", test_cert_hash);
 	g_test_add_func("/sstp-crypto/hash-choice", test_hash_choice);
 	g_test_add_func("/sstp-crypto/hlak-variants", test_hlak_variants);
+	g_test_add_func("/sstp-crypto/hlak-from-ppp", test_hlak_from_ppp);
 	g_test_add_func("/sstp-crypto/bad-hash-refused", test_bad_hash_refused);
 	g_test_add_func("/sstp-crypto/verify", test_verify);
 	return g_test_run();
