@@ -14,7 +14,9 @@
 #   5. writes the script's exit status to $UML_OUT/status and powers the guest off.
 #
 # Environment (from the kernel command line, see uml-run.sh): UML_OUT (host output folder),
-# UML_LIB_DIR (this folder); everything else comes from $UML_OUT/guest.env.
+# UML_LIB_DIR (this folder), UML_HOST_DIRS (only when the root is not the host's /: host
+# folders, separated by ':', mounted copy-on-write at the same paths before the output folder);
+# everything else comes from $UML_OUT/guest.env.
 
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
@@ -69,6 +71,19 @@ guest_init_stage1() {
 	# modprobe inside the chroot finds the UML kernel's modules at the usual path.
 	mkdir -p "$root/usr/lib/modules/$kver" || return 1
 	mount --bind "/usr/lib/uml/modules/$kver" "$root/usr/lib/modules/$kver" || return 1
+	# Another root (UML_ROOT): the source and build trees at their host paths, copy-on-write
+	# as everything is with the host's / as the root (read-only hostfs + tmpfs overlay).
+	local dir n=0
+	local IFS=:
+	for dir in ${UML_HOST_DIRS:-}; do
+		n=$((n + 1))
+		mkdir -p "/run/uml/host$n/lower" "/run/uml/host$n/upper" "/run/uml/host$n/work" \
+			"$root$dir" || return 1
+		mount -t hostfs -o "ro,$dir" hostfs "/run/uml/host$n/lower" &&
+			mount -t overlay overlay -o "lowerdir=/run/uml/host$n/lower,upperdir=/run/uml/host$n/upper,workdir=/run/uml/host$n/work" "$root$dir" ||
+			{ guest_init_log "cannot mount host folder $dir"; return 1; }
+	done
+	unset IFS
 	# The output folder, read-write, at the same path as on the host.
 	mkdir -p "$root$UML_OUT" || return 1
 	mount -t hostfs -o "$UML_OUT" hostfs "$root$UML_OUT" ||

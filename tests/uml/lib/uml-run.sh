@@ -19,6 +19,12 @@
 #   --mem SIZE          guest memory (default 512M).
 #   --timeout SECONDS   wall-clock limit for the whole boot-run-poweroff (default 300).
 #
+# UML_ROOT=DIR (environment): boot DIR instead of the host's / as the guest's root, e.g. the
+#               Debian 13 root of tests/platform/debian13-root.sh; its /sbin/uml-host-init runs
+#               this folder's guest-init.sh. The source tree (the folder three levels above
+#               this one) and $top_builddir are then mounted copy-on-write at their host paths,
+#               so that the guest finds the scripts and the programs built for that root.
+#
 # Exit status: SCRIPT's exit status; 124 when the guest ran out of time; 125 when the guest
 # never reported a status (boot or setup failure: see OUTDIR/console.log).
 #
@@ -113,11 +119,29 @@ fi
 preload=()
 [ -z "$shim" ] || preload=(env "LD_PRELOAD=$shim")
 
+# Another root: the guest cannot see host paths until guest-init.sh mounts them.
+root=${UML_ROOT:-/} init=$UML_RUN_LIB_DIR/guest-init.sh host_dirs=
+if [ "$root" != / ]; then
+	[ -x "$root/sbin/uml-host-init" ] || {
+		echo "uml-run.sh: $root has no /sbin/uml-host-init (tests/platform/debian13-root.sh makes it)" >&2
+		exit 125
+	}
+	init=/sbin/uml-host-init
+	host_dirs=$(cd "$UML_RUN_LIB_DIR/../../.." && pwd)
+	if [ -n "${top_builddir:-}" ]; then
+		host_dirs=$host_dirs:$(cd "$top_builddir" && pwd)
+	fi
+	case "$root$host_dirs" in
+	*[[:space:]]*) echo "uml-run.sh: paths must not contain spaces" >&2; exit 125 ;;
+	esac
+fi
+
 umid=sstp-$$-$RANDOM
-cmd=("${preload[@]}" /usr/bin/linux.uml "mem=$mem" root=/dev/root rootfstype=hostfs rootflags=/ ro
-	"init=$UML_RUN_LIB_DIR/guest-init.sh" con=null con0=fd:0,fd:1
+cmd=("${preload[@]}" /usr/bin/linux.uml "mem=$mem" root=/dev/root rootfstype=hostfs "rootflags=$root" ro
+	"init=$init" con=null con0=fd:0,fd:1
 	"umid=$umid" "uml_dir=$out/uml"
 	"UML_OUT=$out" "UML_LIB_DIR=$UML_RUN_LIB_DIR")
+[ -z "$host_dirs" ] || cmd+=("UML_HOST_DIRS=$host_dirs")
 if [ -n "$tap" ]; then
 	cmd+=("vec0:transport=tap,ifname=$tap,gro=1")
 fi
