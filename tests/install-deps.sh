@@ -13,6 +13,7 @@ packages="
   softether-vpnserver softether-vpncmd sstp-client iperf3 dnsmasq-base
   xvfb xauth imagemagick gnome-keyring libsecret-tools
   libgtk-4-bin appstream
+  debootstrap
 "
 missing=""
 for p in $packages; do

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Build from scratch and run every test: unit tests, end-to-end tests in
-# User-Mode Linux (make check), and a bounded run of every fuzz target.
+# User-Mode Linux (make check) on Debian 12, a bounded run of every fuzz target, and the
+# same tests on Debian 13 (tests/platform/run-debian13.sh: its own root, built once and
+# cached, the project built inside it).
 # Usage (as root on Debian 12): tests/run-all.sh
 # FUZZ_SECONDS (default 30) bounds each fuzz target.
 set -u
@@ -17,6 +19,7 @@ cd "$srcdir" && NOCONFIGURE=1 ./autogen.sh >/dev/null 2>&1 || { echo "autogen fa
 mkdir -p "$build" && cd "$build" || exit 1
 "$srcdir/configure" --enable-werror >configure.out 2>&1 || { tail -30 configure.out; exit 1; }
 make -j"$jobs" >make.out 2>&1 || { tail -60 make.out; exit 1; }
+debian12_start=$(date +%s)
 make -j"$jobs" check >check.out 2>&1
 check_status=$?
 # Per-test results from the TAP driver
@@ -25,6 +28,7 @@ for log in $(find . -name '*.log' ! -name config.log ! -name test-suite.log); do
     if grep -q '^not ok' "$log" 2>/dev/null; then echo "---- $log"; grep -B2 -A20 '^not ok' "$log" | head -60; fi
 done
 sed -n '/^=\{10,\}$/,/^=\{10,\}$/p' check.out | grep -E '^# ' || true
+echo "debian12 (pppd $(pppd --version 2>&1 | awk '{print $NF}'), NetworkManager $(NetworkManager --version)): make check $(($(date +%s) - debian12_start)) s"
 
 # Fuzzing: a separate instrumented build of the parsers only.
 mkdir -p "$fuzzbuild" && cd "$fuzzbuild" || exit 1
@@ -40,19 +44,26 @@ else
     tail -40 configure.out make.out; fuzz_status=1; fuzz_pass=0; fuzz_fail=1
 fi
 
-# pppd 2.5: the plugin must keep compiling against its API (headers from
-# Debian 13's ppp-dev, downloaded into a temporary folder, not installed).
-"$srcdir/tests/check-pppd-2.5.sh" "$srcdir" | tee "$build/pppd25.out"
-p25_pass=$(grep -c '^ok ' "$build/pppd25.out")
-p25_fail=$(grep -c '^not ok ' "$build/pppd25.out")
+# The second platform: Debian 13 (pppd 2.5, NetworkManager 1.52), built inside its own root
+# and tested there, User-Mode Linux guests included (tests/platform/run-debian13.sh).
+platform_start=$(date +%s)
+BUILD_DIR=$build "$srcdir/tests/platform/run-debian13.sh" | tee "$build/debian13.out"
+d13_status=$?
+d13_line=$(grep '^debian13: [0-9]* passed, [0-9]* failed, [0-9]* skipped$' "$build/debian13.out")
+d13_pass=$(echo "$d13_line" | awk '{print $2}')
+d13_fail=$(echo "$d13_line" | awk '{print $4}')
+d13_skip=$(echo "$d13_line" | awk '{print $6}')
+[ -n "$d13_line" ] || d13_fail=1
+[ $d13_status -eq 0 ] || [ "${d13_fail:-0}" -gt 0 ] || d13_fail=1
+echo "debian13: $(($(date +%s) - platform_start)) s"
 
-# One closing line over everything: make check's TAP results, the fuzzers
-# and the pppd 2.5 build.
+# One closing line over everything: make check's TAP results (Debian 12), the fuzzers and
+# the Debian 13 platform.
 cd "$build" || exit 1
 sum() { grep -h "^# $1:" check.out | awk '{s+=$3} END {print s+0}'; }
-pass=$(( $(sum PASS) + $(sum XFAIL) + ${fuzz_pass:-0} + p25_pass ))
-fail=$(( $(sum FAIL) + $(sum XPASS) + $(sum ERROR) + ${fuzz_fail:-0} + p25_fail ))
-skip=$(sum SKIP)
+pass=$(( $(sum PASS) + $(sum XFAIL) + ${fuzz_pass:-0} + ${d13_pass:-0} ))
+fail=$(( $(sum FAIL) + $(sum XPASS) + $(sum ERROR) + ${fuzz_fail:-0} + ${d13_fail:-0} ))
+skip=$(( $(sum SKIP) + ${d13_skip:-0} ))
 [ $check_status -eq 0 ] || [ "$fail" -gt 0 ] || fail=1
 echo "$pass passed, $fail failed, $skip skipped"
-[ $check_status -eq 0 ] && [ $fuzz_status -eq 0 ] && [ "$p25_fail" -eq 0 ]
+[ $check_status -eq 0 ] && [ $fuzz_status -eq 0 ] && [ "${d13_fail:-1}" -eq 0 ]
