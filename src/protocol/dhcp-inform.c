@@ -843,6 +843,10 @@ dhcp_inform_recognise(const uint8_t *frame, size_t len, const uint8_t xid[4], st
 
 /* ---- route policy ---- */
 
+/* The limits' values in the log text, so text and rule cannot differ. */
+#define DHCP_STR_(x) #x
+#define DHCP_STR(x)  DHCP_STR_(x)
+
 const char *
 dhcp_route_reason_str(enum dhcp_route_reason reason)
 {
@@ -861,6 +865,11 @@ dhcp_route_reason_str(enum dhcp_route_reason reason)
 		return "dropped: gateway is neither on the link nor the tunnel peer";
 	case DHCP_ROUTE_DUPLICATE:
 		return "dropped: duplicate";
+	case DHCP_ROUTE_PREFIX_TOO_SHORT:
+		return "dropped: prefix shorter than /" DHCP_STR(DHCP_ROUTE_MIN_PREFIX) ", too wide for a split tunnel";
+	case DHCP_ROUTE_COVERS_TOO_MUCH:
+		return "dropped: the routes together cover more than 1/" DHCP_STR(DHCP_ROUTE_MAX_SHARE)
+		       " of IPv4 (none is installed)";
 	}
 	return "unknown";
 }
@@ -875,54 +884,125 @@ route_note(struct dhcp_route_result *out, const struct dhcp_route *r, enum dhcp_
 		out->n_dropped++;
 }
 
+static bool
+reason_installs(enum dhcp_route_reason reason)
+{
+	return reason == DHCP_ROUTE_KEPT || reason == DHCP_ROUTE_NORMALISED;
+}
+
+/* The checks that need only the route itself, first reason first. The
+ * destination check before the width: for 224.0.0.0/4 "not unicast" says
+ * more than "too wide". Every prefix of /8 or longer has one first octet,
+ * so the destination check is exact for every route that can be kept. */
+static enum dhcp_route_reason
+route_check_alone(const struct dhcp_route *r, const struct dhcp_route_policy *policy)
+{
+	uint32_t dest;
+	uint8_t first;
+
+	if (r->prefix_len > 32)
+		return DHCP_ROUTE_BAD_PREFIX;
+	dest = r->dest & prefix_mask(r->prefix_len);
+	first = (uint8_t) (dest >> 24);
+	if (r->prefix_len == 0) {
+		if (!policy->allow_default)
+			return DHCP_ROUTE_DEFAULT_REFUSED;
+	} else if (first == 0 || first == 127 || first >= 224) {
+		return DHCP_ROUTE_BAD_DESTINATION;
+	} else if (r->prefix_len < DHCP_ROUTE_MIN_PREFIX) {
+		return DHCP_ROUTE_PREFIX_TOO_SHORT;
+	}
+	if (!policy->any_gateway && r->gateway != 0 && r->gateway != policy->local &&
+	    r->gateway != policy->peer)
+		return DHCP_ROUTE_FOREIGN_GATEWAY;
+	return dest != r->dest ? DHCP_ROUTE_NORMALISED : DHCP_ROUTE_KEPT;
+}
+
+static bool
+prefix_holds(const struct dhcp_route *outer, const struct dhcp_route *inner)
+{
+	return outer->prefix_len <= inner->prefix_len &&
+	       ((outer->dest ^ inner->dest) & prefix_mask(outer->prefix_len)) == 0;
+}
+
+/* Addresses the routes to be installed cover, overlaps counted once. Two
+ * prefixes are either disjoint or one holds the other, so the union is
+ * the sum over the routes that no shorter one to be installed holds
+ * (equal ones cannot both be here: duplicates are refused before). The
+ * default route is left out on both sides: when the caller allows it, it
+ * is the profile's own choice, not a split route. At most 64 routes:
+ * the quadratic loop is simpler than sorting. */
+static uint64_t
+routes_coverage(const struct dhcp_route *norm, const enum dhcp_route_reason *verdict, size_t n)
+{
+	uint64_t total = 0;
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		bool held = false;
+
+		if (!reason_installs(verdict[i]) || norm[i].prefix_len == 0)
+			continue;
+		for (k = 0; k < n && !held; k++) {
+			held = k != i && reason_installs(verdict[k]) && norm[k].prefix_len > 0 &&
+			       norm[k].prefix_len < norm[i].prefix_len && prefix_holds(&norm[k], &norm[i]);
+		}
+		if (!held)
+			total += (uint64_t) 1 << (32 - norm[i].prefix_len);
+	}
+	return total;
+}
+
 void
 dhcp_routes_validate(const struct dhcp_route *in, size_t n, const struct dhcp_route_policy *policy,
                      struct dhcp_route_result *out)
 {
+	const uint64_t budget = ((uint64_t) 1 << 32) / DHCP_ROUTE_MAX_SHARE;
+	struct dhcp_route norm[DHCP_INFORM_MAX_ROUTES];
+	enum dhcp_route_reason verdict[DHCP_INFORM_MAX_ROUTES];
 	size_t i, k;
 
 	memset(out, 0, sizeof(*out));
+	memset(norm, 0, sizeof(norm));
 	if (n > DHCP_INFORM_MAX_ROUTES)
 		n = DHCP_INFORM_MAX_ROUTES;
-	for (i = 0; i < n; i++) {
-		const struct dhcp_route *r = &in[i];
-		uint32_t dest;
-		uint8_t first;
-		bool duplicate = false;
 
-		if (r->prefix_len > 32) {
-			route_note(out, r, DHCP_ROUTE_BAD_PREFIX);
+	/* 1. each route on its own, then against the ones kept before it */
+	for (i = 0; i < n; i++) {
+		verdict[i] = route_check_alone(&in[i], policy);
+		if (!reason_installs(verdict[i]))
 			continue;
+		norm[i].dest = in[i].dest & prefix_mask(in[i].prefix_len);
+		norm[i].prefix_len = in[i].prefix_len;
+		for (k = 0; k < i; k++) {
+			if (reason_installs(verdict[k]) && norm[k].dest == norm[i].dest &&
+			    norm[k].prefix_len == norm[i].prefix_len)
+				verdict[i] = DHCP_ROUTE_DUPLICATE;
 		}
-		dest = r->dest & prefix_mask(r->prefix_len);
-		first = (uint8_t) (dest >> 24);
-		if (r->prefix_len == 0) {
-			if (!policy->allow_default) {
-				route_note(out, r, DHCP_ROUTE_DEFAULT_REFUSED);
-				continue;
-			}
-		} else if (first == 0 || first == 127 || first >= 224) {
-			route_note(out, r, DHCP_ROUTE_BAD_DESTINATION);
+	}
+
+	/* 2. the set: over the budget, every route that would have been
+	 * installed is refused, rather than the widest ones until the rest
+	 * fits. A set that large is not a split tunnel but a broken or
+	 * hostile server; which part of it is the real network cannot be
+	 * told from the routes (among sixteen /8s, which to drop?), and a
+	 * part kept is a routing table nobody configured. With none kept
+	 * the user is where a server that pushes no routes leaves them:
+	 * no traffic through the VPN that the profile did not ask for. */
+	if (routes_coverage(norm, verdict, n) > budget) {
+		for (i = 0; i < n; i++) {
+			if (reason_installs(verdict[i]) && norm[i].prefix_len > 0)
+				verdict[i] = DHCP_ROUTE_COVERS_TOO_MUCH;
+		}
+	}
+
+	/* 3. the result, in input order */
+	for (i = 0; i < n; i++) {
+		if (verdict[i] != DHCP_ROUTE_KEPT)
+			route_note(out, &in[i], verdict[i]);
+		if (!reason_installs(verdict[i]))
 			continue;
-		}
-		if (!policy->any_gateway && r->gateway != 0 && r->gateway != policy->local &&
-		    r->gateway != policy->peer) {
-			route_note(out, r, DHCP_ROUTE_FOREIGN_GATEWAY);
-			continue;
-		}
-		for (k = 0; k < out->n_kept; k++) {
-			if (out->kept[k].dest == dest && out->kept[k].prefix_len == r->prefix_len)
-				duplicate = true;
-		}
-		if (duplicate) {
-			route_note(out, r, DHCP_ROUTE_DUPLICATE);
-			continue;
-		}
-		if (dest != r->dest)
-			route_note(out, r, DHCP_ROUTE_NORMALISED);
-		out->kept[out->n_kept].dest = dest;
-		out->kept[out->n_kept].prefix_len = r->prefix_len;
-		out->kept[out->n_kept].gateway = 0;
+		out->kept[out->n_kept] = norm[i];   /* gateway 0: on the link */
 		out->n_kept++;
 	}
 }

@@ -189,6 +189,28 @@ struct dhcp_route_policy {
 	bool     any_gateway;
 };
 
+/* Split routes must stay split routes. Without a default route through
+ * the VPN (ipv4.never-default) the user sends only the server's networks
+ * through it; a server that pushed 0.0.0.0/1 + 128.0.0.0/1 (or 1.0.0.0/8,
+ * 2.0.0.0/7 ... 128.0.0.0/1) would capture all traffic without ever
+ * naming 0.0.0.0/0. Two limits, both independent of allow_default (the
+ * default route is the profile's decision, never something a set of
+ * wider routes may stand in for):
+ *
+ * - No route shorter than /DHCP_ROUTE_MIN_PREFIX. /8 is the largest
+ *   block ever allocated at once (a bigger network is several /8s, and
+ *   can be pushed as such) and the widest route Windows itself adds for
+ *   a split tunnel (the class A route of the assigned address); a /1../7
+ *   is a slice of the Internet, not a network behind a VPN server.
+ *
+ * - The routes kept together may cover at most 1/DHCP_ROUTE_MAX_SHARE of
+ *   the 2^32 IPv4 addresses, overlaps counted once: 2^28, sixteen /8s.
+ *   10/8 + 172.16/12 + 192.168/16 is 1/240 of IPv4. (1/4 would never bite:
+ *   DHCP_INFORM_MAX_ROUTES /8s are exactly 1/4.) Over the limit none of
+ *   them is installed, see dhcp_routes_validate(). */
+#define DHCP_ROUTE_MIN_PREFIX   8
+#define DHCP_ROUTE_MAX_SHARE    16
+
 enum dhcp_route_reason {
 	DHCP_ROUTE_KEPT = 0,
 	DHCP_ROUTE_NORMALISED,        /* kept, host bits cleared (10.1.31.0/20 -> 10.1.16.0/20) */
@@ -197,6 +219,8 @@ enum dhcp_route_reason {
 	DHCP_ROUTE_BAD_DESTINATION,   /* 0.0.0.0/8 (other than /0), loopback, multicast, class E */
 	DHCP_ROUTE_FOREIGN_GATEWAY,   /* gateway not 0.0.0.0, local or peer */
 	DHCP_ROUTE_DUPLICATE,         /* same destination/prefix as a route kept before */
+	DHCP_ROUTE_PREFIX_TOO_SHORT,  /* /1 to /7: wider than any split route */
+	DHCP_ROUTE_COVERS_TOO_MUCH,   /* the routes together cover more than 1/DHCP_ROUTE_MAX_SHARE */
 };
 
 struct dhcp_route_note {
@@ -218,7 +242,15 @@ struct dhcp_route_result {
 /* Decide which routes to install. Host bits are cleared, not refused:
  * the server's intent (the network around the address) is clear and the
  * kernel wants a clean prefix. At most DHCP_INFORM_MAX_ROUTES are read
- * from in. */
+ * from in.
+ *
+ * Each route first on its own (prefix length, default route, destination,
+ * minimum prefix, gateway, in that order: the first reason that applies
+ * is the one noted), then against the routes kept before it (duplicate),
+ * then the set: if the routes that passed cover more than
+ * 1/DHCP_ROUTE_MAX_SHARE of IPv4, every one of them is refused with
+ * DHCP_ROUTE_COVERS_TOO_MUCH (an allowed 0.0.0.0/0 is neither counted nor
+ * refused). Every route refused or normalised has exactly one note. */
 void dhcp_routes_validate(const struct dhcp_route *in, size_t n, const struct dhcp_route_policy *policy,
                           struct dhcp_route_result *out);
 

@@ -48,6 +48,30 @@ dhcp_plural(size_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
+/* Routes refused because they would carry more than a split tunnel: say
+ * once, as a warning, why the VPN carries less than the server asked.
+ * Each route and its reason is in the info lines. */
+static void
+dhcp_log_too_wide(const struct dhcp_route_result *routes)
+{
+	size_t i, short_prefix = 0, too_much = 0;
+
+	for (i = 0; i < routes->n_notes; i++) {
+		if (routes->notes[i].reason == DHCP_ROUTE_PREFIX_TOO_SHORT)
+			short_prefix++;
+		else if (routes->notes[i].reason == DHCP_ROUTE_COVERS_TOO_MUCH)
+			too_much++;
+	}
+	if (short_prefix > 0)
+		tlog_warn("DHCP: %zu %s shorter than /%d refused: wider than any network behind a "
+		          "VPN, and such routes together can take all traffic", short_prefix,
+		          dhcp_plural(short_prefix, "route", "routes"), DHCP_ROUTE_MIN_PREFIX);
+	if (too_much > 0)
+		tlog_warn("DHCP: %zu %s refused: together they cover more than 1/%d of all IPv4 "
+		          "addresses, too much for a split tunnel", too_much,
+		          dhcp_plural(too_much, "route", "routes"), DHCP_ROUTE_MAX_SHARE);
+}
+
 /* One line a person understands, then the details. */
 static void
 dhcp_log_answer(const struct tunnel_dhcp *d)
@@ -57,11 +81,13 @@ dhcp_log_answer(const struct tunnel_dhcp *d)
 	size_t len = 0, i;
 
 	dhcp_inform_addr_str(r->ip_src, src);
-	if (d->routes.n_kept > 0)
-		len += (size_t) snprintf(what + len, sizeof(what) - len, "%zu %s", d->routes.n_kept,
-		                         dhcp_plural(d->routes.n_kept, "route", "routes"));
+	if (r->n_routes > 0)
+		len += (size_t) snprintf(what + len, sizeof(what) - len, "%zu %s", r->n_routes,
+		                         dhcp_plural(r->n_routes, "route", "routes"));
 	else
 		len += (size_t) snprintf(what + len, sizeof(what) - len, "no routes");
+	if (d->routes.n_dropped > 0 && len < sizeof(what))
+		len += (size_t) snprintf(what + len, sizeof(what) - len, " (%zu refused)", d->routes.n_dropped);
 	if (r->domain[0] && len < sizeof(what))
 		len += (size_t) snprintf(what + len, sizeof(what) - len, " and DNS domain %s", r->domain);
 	else if (len < sizeof(what))
@@ -79,6 +105,7 @@ dhcp_log_answer(const struct tunnel_dhcp *d)
 		dhcp_route_str(&d->routes.notes[i].route, buf);
 		tlog_info("DHCP: route %s: %s", buf, dhcp_route_reason_str(d->routes.notes[i].reason));
 	}
+	dhcp_log_too_wide(&d->routes);
 	for (i = 0; i < r->n_notes; i++)
 		tlog_info("DHCP: %s", r->notes[i]);
 	if (r->n_notes_lost > 0)

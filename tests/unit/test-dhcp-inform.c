@@ -975,6 +975,332 @@ test_routes_host_bits(void)
 	g_byte_array_unref(rt);
 }
 
+/* ---- routes that are too wide for a split tunnel ---- */
+
+/* The rule as documented (docs/dhcp-inform.md): the tests below are
+ * written for these values; changing one is changing the promise. */
+static void
+test_routes_wide_limits(void)
+{
+	g_assert_cmpint(DHCP_ROUTE_MIN_PREFIX, ==, 8);
+	g_assert_cmpint(DHCP_ROUTE_MAX_SHARE, ==, 16);
+	g_assert_nonnull(strstr(dhcp_route_reason_str(DHCP_ROUTE_PREFIX_TOO_SHORT), "/8"));
+	g_assert_nonnull(strstr(dhcp_route_reason_str(DHCP_ROUTE_COVERS_TOO_MUCH), "1/16"));
+}
+
+/* n routes first.0.0.0/8 for first = from, from + 1, ... */
+static size_t
+add_slash8s(struct dhcp_route *out, size_t at, unsigned from, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[at + i].dest = IP4(from + i, 0, 0, 0);
+		out[at + i].gateway = 0;
+		out[at + i].prefix_len = 8;
+	}
+	return at + n;
+}
+
+/* Every input route refused with this reason, one note each, input order. */
+static void
+assert_all_refused(const struct dhcp_route_result *res, const struct dhcp_route *in, size_t n,
+                   enum dhcp_route_reason why)
+{
+	size_t i;
+
+	g_assert_cmpuint(res->n_kept, ==, 0);
+	g_assert_cmpuint(res->n_dropped, ==, n);
+	g_assert_cmpuint(res->n_notes, ==, n);
+	for (i = 0; i < n; i++) {
+		assert_route(&res->notes[i].route, in[i].dest, in[i].prefix_len, in[i].gateway);
+		g_assert_cmpint(res->notes[i].reason, ==, why);
+	}
+}
+
+/* The two halves of the Internet, as option 121 carries them: all
+ * traffic without a 0.0.0.0/0. Refused whether or not the caller allows
+ * a default route: that decision is about 0.0.0.0/0 itself. */
+static void
+test_routes_two_halves(void)
+{
+	GByteArray *o = ack_opts(), *rt = g_byte_array_new();
+	struct dhcp_inform_reply r;
+	struct dhcp_route_policy pol = { .local = IP4(10, 77, 0, 2), .peer = IP4(10, 77, 0, 1) };
+	struct dhcp_route_result res;
+	int allow;
+
+	route_enc(rt, 1, IP4(0, 0, 0, 0), IP4(10, 77, 0, 1));
+	route_enc(rt, 1, IP4(128, 0, 0, 0), IP4(10, 77, 0, 1));
+	route_enc(rt, 16, IP4(10, 20, 0, 0), 0);   /* a real split route beside them */
+	opt_add(o, 121, rt->data, rt->len);
+	opt_end(o);
+	g_assert_cmpint(recognise_opts(o, &r), ==, DHCP_INFORM_ACK);
+	g_assert_cmpuint(r.n_routes, ==, 3);
+	for (allow = 0; allow <= 1; allow++) {
+		pol.allow_default = allow;
+		dhcp_routes_validate(r.routes, r.n_routes, &pol, &res);
+		g_assert_cmpuint(res.n_kept, ==, 1);
+		assert_route(&res.kept[0], IP4(10, 20, 0, 0), 16, 0);
+		g_assert_cmpuint(res.n_dropped, ==, 2);
+		g_assert_cmpuint(res.n_notes, ==, 2);
+		/* 0.0.0.0/1 already fails the destination check (0.x) */
+		assert_route(&res.notes[0].route, 0, 1, IP4(10, 77, 0, 1));
+		g_assert_cmpint(res.notes[0].reason, ==, DHCP_ROUTE_BAD_DESTINATION);
+		assert_route(&res.notes[1].route, IP4(128, 0, 0, 0), 1, IP4(10, 77, 0, 1));
+		g_assert_cmpint(res.notes[1].reason, ==, DHCP_ROUTE_PREFIX_TOO_SHORT);
+	}
+	g_byte_array_unref(o);
+	g_byte_array_unref(rt);
+}
+
+/* 1.0.0.0/8, 2.0.0.0/7, 4.0.0.0/6 ... 128.0.0.0/1: everything but 0/8,
+ * in routes of every width. Each route shorter than /8 goes; the one /8
+ * left is an ordinary network. */
+static void
+test_routes_staircase(void)
+{
+	struct dhcp_route in[8];
+	struct dhcp_route_policy pol = { .local = IP4(10, 77, 0, 2), .peer = IP4(10, 77, 0, 1),
+	                                 .any_gateway = true };
+	struct dhcp_route_result res;
+	size_t i;
+
+	for (i = 0; i < 8; i++) {
+		in[i].dest = (uint32_t) 1 << (24 + i);
+		in[i].gateway = IP4(192, 168, 30, 254);
+		in[i].prefix_len = (uint8_t) (8 - i);
+	}
+	assert_route(&in[7], IP4(128, 0, 0, 0), 1, IP4(192, 168, 30, 254));
+	dhcp_routes_validate(in, G_N_ELEMENTS(in), &pol, &res);
+	g_assert_cmpuint(res.n_kept, ==, 1);
+	assert_route(&res.kept[0], IP4(1, 0, 0, 0), 8, 0);
+	g_assert_cmpuint(res.n_dropped, ==, 7);
+	g_assert_cmpuint(res.n_notes, ==, 7);
+	for (i = 0; i < 7; i++) {
+		assert_route(&res.notes[i].route, in[i + 1].dest, in[i + 1].prefix_len, in[i + 1].gateway);
+		g_assert_cmpint(res.notes[i].reason, ==, DHCP_ROUTE_PREFIX_TOO_SHORT);
+	}
+}
+
+/* The minimum prefix, at its boundary, with host bits: the width is the
+ * server's prefix length, whatever the address. */
+static void
+test_routes_min_prefix(void)
+{
+	const struct dhcp_route in[] = {
+		{ IP4(10, 0, 0, 0), 0, 7 },       /* 10.0.0.0-11.255.255.255: one bit too wide */
+		{ IP4(10, 0, 0, 0), 0, 8 },
+		{ IP4(172, 16, 0, 0), 0, 7 },     /* host bits and too wide: too wide */
+		{ IP4(64, 0, 0, 0), 0, 2 },
+		{ IP4(172, 99, 0, 0), 0, 8 },     /* host bits, /8: kept, normalised */
+	};
+	struct dhcp_route_policy pol = { .local = IP4(10, 77, 0, 2), .peer = IP4(10, 77, 0, 1) };
+	struct dhcp_route_result res;
+
+	dhcp_routes_validate(in, G_N_ELEMENTS(in), &pol, &res);
+	g_assert_cmpuint(res.n_kept, ==, 2);
+	assert_route(&res.kept[0], IP4(10, 0, 0, 0), 8, 0);
+	assert_route(&res.kept[1], IP4(172, 0, 0, 0), 8, 0);
+	g_assert_cmpuint(res.n_dropped, ==, 3);
+	g_assert_cmpuint(res.n_notes, ==, 4);
+	assert_route(&res.notes[0].route, IP4(10, 0, 0, 0), 7, 0);
+	g_assert_cmpint(res.notes[0].reason, ==, DHCP_ROUTE_PREFIX_TOO_SHORT);
+	assert_route(&res.notes[1].route, IP4(172, 16, 0, 0), 7, 0);
+	g_assert_cmpint(res.notes[1].reason, ==, DHCP_ROUTE_PREFIX_TOO_SHORT);
+	g_assert_cmpint(res.notes[2].reason, ==, DHCP_ROUTE_PREFIX_TOO_SHORT);
+	g_assert_cmpint(res.notes[3].reason, ==, DHCP_ROUTE_NORMALISED);
+}
+
+/* What real split tunnels push, overlaps and all: every route kept. */
+static void
+test_routes_split_kept(void)
+{
+	const struct dhcp_route in[] = {
+		{ IP4(10, 0, 0, 0), 0, 8 },
+		{ IP4(172, 16, 0, 0), 0, 12 },
+		{ IP4(192, 168, 0, 0), 0, 16 },
+		{ IP4(192, 168, 10, 0), 0, 24 },          /* inside 192.168/16 */
+		{ IP4(10, 20, 0, 0), IP4(10, 77, 0, 1), 16 },  /* inside 10/8 */
+		{ IP4(100, 64, 0, 0), 0, 10 },            /* carrier-grade NAT space */
+		{ IP4(15, 0, 0, 0), 0, 8 },               /* a company's own /8s */
+		{ IP4(16, 0, 0, 0), 0, 8 },
+		{ IP4(203, 0, 113, 7), 0, 32 },
+	};
+	struct dhcp_route_policy pol = { .local = IP4(10, 77, 0, 2), .peer = IP4(10, 77, 0, 1) };
+	struct dhcp_route_result res;
+	size_t i;
+
+	dhcp_routes_validate(in, G_N_ELEMENTS(in), &pol, &res);
+	g_assert_cmpuint(res.n_kept, ==, G_N_ELEMENTS(in));
+	g_assert_cmpuint(res.n_dropped, ==, 0);
+	g_assert_cmpuint(res.n_notes, ==, 0);
+	for (i = 0; i < G_N_ELEMENTS(in); i++)
+		assert_route(&res.kept[i], in[i].dest, in[i].prefix_len, 0);
+}
+
+/* Sixteen /8s are exactly 1/16 of IPv4: kept. One address more and none
+ * is kept, not some: which ones would be a guess. */
+static void
+test_routes_coverage_boundary(void)
+{
+	struct dhcp_route in[DHCP_INFORM_MAX_ROUTES];
+	struct dhcp_route_policy pol = { .local = IP4(10, 77, 0, 2), .peer = IP4(10, 77, 0, 1) };
+	struct dhcp_route_result res;
+	size_t n;
+
+	n = add_slash8s(in, 0, 11, 16);   /* 11/8 ... 26/8 */
+	dhcp_routes_validate(in, n, &pol, &res);
+	g_assert_cmpuint(res.n_kept, ==, 16);
+	g_assert_cmpuint(res.n_notes, ==, 0);
+
+	/* one host route outside them: 2^28 + 1 addresses */
+	in[n].dest = IP4(192, 168, 1, 1);
+	in[n].gateway = 0;
+	in[n].prefix_len = 32;
+	dhcp_routes_validate(in, n + 1, &pol, &res);
+	assert_all_refused(&res, in, n + 1, DHCP_ROUTE_COVERS_TOO_MUCH);
+
+	/* the same host route inside one of them: counted once, kept */
+	in[n].dest = IP4(20, 1, 2, 3);
+	dhcp_routes_validate(in, n + 1, &pol, &res);
+	g_assert_cmpuint(res.n_kept, ==, 17);
+	g_assert_cmpuint(res.n_notes, ==, 0);
+
+	/* a seventeenth /8 */
+	n = add_slash8s(in, 0, 11, 17);
+	dhcp_routes_validate(in, n, &pol, &res);
+	assert_all_refused(&res, in, n, DHCP_ROUTE_COVERS_TOO_MUCH);
+
+	/* 15 /8s and sixteen /12s: 2^28 again, in other widths */
+	n = add_slash8s(in, 0, 11, 15);
+	for (size_t i = 0; i < 16; i++) {
+		in[n].dest = IP4(172, 16 * i, 0, 0);
+		in[n].gateway = 0;
+		in[n].prefix_len = 12;
+		n++;
+	}
+	dhcp_routes_validate(in, n, &pol, &res);
+	g_assert_cmpuint(res.n_kept, ==, 31);
+	in[n++] = (struct dhcp_route) { IP4(173, 0, 0, 0), 0, 12 };   /* 2^20 more */
+	dhcp_routes_validate(in, n, &pol, &res);
+	assert_all_refused(&res, in, n, DHCP_ROUTE_COVERS_TOO_MUCH);
+}
+
+/* As many /8s as the parser keeps (64: a quarter of IPv4, the most a
+ * server can send after the minimum prefix). */
+static void
+test_routes_many_slash8(void)
+{
+	struct dhcp_route in[DHCP_INFORM_MAX_ROUTES];
+	struct dhcp_route_policy pol = { .local = IP4(10, 77, 0, 2), .peer = IP4(10, 77, 0, 1) };
+	struct dhcp_route_result res;
+	size_t n = add_slash8s(in, 0, 1, DHCP_INFORM_MAX_ROUTES);
+
+	dhcp_routes_validate(in, n, &pol, &res);
+	assert_all_refused(&res, in, n, DHCP_ROUTE_COVERS_TOO_MUCH);
+	pol.allow_default = true;
+	dhcp_routes_validate(in, n, &pol, &res);
+	assert_all_refused(&res, in, n, DHCP_ROUTE_COVERS_TOO_MUCH);
+}
+
+/* Overlaps count once: sixteen /8s plus a /9, a /16 and a /24 inside
+ * each would be 2^28 * 1.5 if summed, and is 2^28. */
+static void
+test_routes_coverage_overlaps(void)
+{
+	struct dhcp_route in[DHCP_INFORM_MAX_ROUTES];
+	struct dhcp_route_policy pol = { .local = IP4(10, 77, 0, 2), .peer = IP4(10, 77, 0, 1) };
+	struct dhcp_route_result res;
+	size_t n = 0, i;
+
+	for (i = 0; i < 16; i++) {
+		/* the inner ones first: the order must not matter */
+		in[n++] = (struct dhcp_route) { IP4(30 + i, 128, 0, 0), 0, 9 };
+		in[n++] = (struct dhcp_route) { IP4(30 + i, 1, 0, 0), 0, 16 };
+		in[n++] = (struct dhcp_route) { IP4(30 + i, 1, 2, 0), 0, 24 };
+		in[n++] = (struct dhcp_route) { IP4(30 + i, 0, 0, 0), 0, 8 };
+	}
+	g_assert_cmpuint(n, ==, DHCP_INFORM_MAX_ROUTES);
+	dhcp_routes_validate(in, n, &pol, &res);
+	g_assert_cmpuint(res.n_kept, ==, n);
+	g_assert_cmpuint(res.n_notes, ==, 0);
+	/* one /24 moved out of its /8: over */
+	in[2].dest = IP4(192, 168, 2, 0);
+	dhcp_routes_validate(in, n, &pol, &res);
+	assert_all_refused(&res, in, n, DHCP_ROUTE_COVERS_TOO_MUCH);
+}
+
+/* Only the routes that would be installed count: refused ones (too
+ * wide, bad destination, foreign gateway, duplicate) do not, and neither
+ * does an allowed default route, the profile's own choice. */
+static void
+test_routes_coverage_counts_kept_only(void)
+{
+	struct dhcp_route in[DHCP_INFORM_MAX_ROUTES];
+	struct dhcp_route_policy pol = { .local = IP4(10, 77, 0, 2), .peer = IP4(10, 77, 0, 1) };
+	struct dhcp_route_result res;
+	size_t n = add_slash8s(in, 0, 11, 16);
+	const struct dhcp_route others[] = {
+		{ IP4(128, 0, 0, 0), 0, 1 },                     /* too wide */
+		{ IP4(240, 0, 0, 0), 0, 8 },                     /* class E */
+		{ IP4(100, 0, 0, 0), IP4(192, 168, 30, 254), 8 },/* foreign gateway */
+		{ IP4(11, 0, 0, 0), 0, 8 },                      /* duplicate */
+		{ 0, 0, 0 },                                     /* default */
+	};
+
+	memcpy(in + n, others, sizeof(others));
+	n += G_N_ELEMENTS(others);
+	dhcp_routes_validate(in, n, &pol, &res);
+	g_assert_cmpuint(res.n_kept, ==, 16);
+	g_assert_cmpuint(res.n_notes, ==, 5);
+	g_assert_cmpint(res.notes[0].reason, ==, DHCP_ROUTE_PREFIX_TOO_SHORT);
+	g_assert_cmpint(res.notes[1].reason, ==, DHCP_ROUTE_BAD_DESTINATION);
+	g_assert_cmpint(res.notes[2].reason, ==, DHCP_ROUTE_FOREIGN_GATEWAY);
+	g_assert_cmpint(res.notes[3].reason, ==, DHCP_ROUTE_DUPLICATE);
+	g_assert_cmpint(res.notes[4].reason, ==, DHCP_ROUTE_DEFAULT_REFUSED);
+
+	/* allowed, the default route is kept beside the sixteen /8s */
+	pol.allow_default = true;
+	dhcp_routes_validate(in, n, &pol, &res);
+	g_assert_cmpuint(res.n_kept, ==, 17);
+	assert_route(&res.kept[16], 0, 0, 0);
+
+	/* with the gateway accepted, 100/8 counts: over, and everything
+	 * that would have been installed goes; the default route, a
+	 * separate decision, stays */
+	pol.any_gateway = true;
+	dhcp_routes_validate(in, n, &pol, &res);
+	g_assert_cmpuint(res.n_kept, ==, 1);
+	assert_route(&res.kept[0], 0, 0, 0);
+	g_assert_cmpuint(res.n_dropped, ==, n - 1);
+	g_assert_cmpint(res.notes[0].reason, ==, DHCP_ROUTE_COVERS_TOO_MUCH);
+	g_assert_cmpint(res.notes[16].reason, ==, DHCP_ROUTE_PREFIX_TOO_SHORT);
+	g_assert_cmpint(res.notes[18].reason, ==, DHCP_ROUTE_COVERS_TOO_MUCH);   /* 100/8 */
+}
+
+/* A route normalised and then refused with the set gets one note (the
+ * refusal), showing it as received; the budget is the normalised one. */
+static void
+test_routes_coverage_normalised(void)
+{
+	struct dhcp_route in[DHCP_INFORM_MAX_ROUTES];
+	struct dhcp_route_policy pol = { .local = IP4(10, 77, 0, 2), .peer = IP4(10, 77, 0, 1) };
+	struct dhcp_route_result res;
+	size_t n = add_slash8s(in, 0, 11, 16);
+
+	in[3].dest = IP4(14, 1, 2, 3);   /* 14.0.0.0/8 with host bits */
+	dhcp_routes_validate(in, n, &pol, &res);
+	g_assert_cmpuint(res.n_kept, ==, 16);
+	g_assert_cmpuint(res.n_dropped, ==, 0);
+	g_assert_cmpuint(res.n_notes, ==, 1);
+	g_assert_cmpint(res.notes[0].reason, ==, DHCP_ROUTE_NORMALISED);
+	in[n] = (struct dhcp_route) { IP4(9, 9, 9, 9), 0, 32 };
+	dhcp_routes_validate(in, n + 1, &pol, &res);
+	assert_all_refused(&res, in, n + 1, DHCP_ROUTE_COVERS_TOO_MUCH);
+	assert_route(&res.notes[3].route, IP4(14, 1, 2, 3), 8, 0);
+}
+
 /* ---- names ---- */
 
 static enum dhcp_inform_verdict
@@ -1527,6 +1853,16 @@ main(int argc, char **argv)
 	g_test_add_func("/dhcp/routes/classful-33", test_routes_classful_33);
 	g_test_add_func("/dhcp/routes/host-bits", test_routes_host_bits);
 	g_test_add_func("/dhcp/routes/validate", test_routes_validate);
+	g_test_add_func("/dhcp/routes/wide/limits", test_routes_wide_limits);
+	g_test_add_func("/dhcp/routes/wide/two-halves", test_routes_two_halves);
+	g_test_add_func("/dhcp/routes/wide/staircase", test_routes_staircase);
+	g_test_add_func("/dhcp/routes/wide/min-prefix", test_routes_min_prefix);
+	g_test_add_func("/dhcp/routes/wide/split-kept", test_routes_split_kept);
+	g_test_add_func("/dhcp/routes/wide/coverage-boundary", test_routes_coverage_boundary);
+	g_test_add_func("/dhcp/routes/wide/many-slash8", test_routes_many_slash8);
+	g_test_add_func("/dhcp/routes/wide/coverage-overlaps", test_routes_coverage_overlaps);
+	g_test_add_func("/dhcp/routes/wide/coverage-counts-kept-only", test_routes_coverage_counts_kept_only);
+	g_test_add_func("/dhcp/routes/wide/coverage-normalised", test_routes_coverage_normalised);
 	g_test_add_func("/dhcp/names/search-pointers", test_search_pointers);
 	g_test_add_func("/dhcp/names/search-bad", test_search_bad);
 	g_test_add_func("/dhcp/names/search-concatenated", test_search_concatenated);

@@ -242,6 +242,168 @@ test_budget(void)
 	g_free(d);
 }
 
+/* ---- routes the worker must refuse ---- */
+
+/* One RFC 3442 route: width, significant octets of dest, gateway 0. */
+static void
+route121(GByteArray *b, unsigned width, uint32_t dest)
+{
+	uint8_t e[9] = { (uint8_t) width };
+	size_t sig = (width + 7) / 8;
+
+	for (size_t k = 0; k < sig; k++)
+		e[1 + k] = (uint8_t) (dest >> (24 - 8 * k));
+	g_byte_array_append(b, e, (guint) (1 + sig + 4));
+}
+
+/* A DHCPACK from 10.99.0.1 to 10.99.0.2 with the fixture's xid, options
+ * 53, 54 and this option 121, as the PPP frame the server would send
+ * (UDP checksum 0: none). */
+static GByteArray *
+ack_frame_121(const GByteArray *routes)
+{
+	uint8_t f[4 + 20 + 8 + 512];
+	uint8_t *ip = f + 4, *udp = ip + 20, *bootp = udp + 8, *o = bootp + 240;
+	size_t blen, total;
+	uint32_t sum = 0;
+	GByteArray *b = g_byte_array_new();
+
+	g_assert_cmpuint(routes->len, <=, 255);
+	memset(f, 0, sizeof(f));
+	memcpy(f, "\xff\x03\x00\x21", 4);
+	bootp[0] = 2;
+	bootp[1] = 1;
+	bootp[2] = 6;
+	memcpy(bootp + 4, fixture_xid, 4);
+	memcpy(bootp + 12, "\x0a\x63\x00\x02", 4);
+	memcpy(bootp + 236, "\x63\x82\x53\x63", 4);
+	memcpy(o, "\x35\x01\x05\x36\x04\x0a\x63\x00\x01\x79", 10);
+	o[10] = (uint8_t) routes->len;
+	memcpy(o + 11, routes->data, routes->len);
+	o[11 + routes->len] = 255;
+	blen = 240 + 12 + routes->len;
+	if (blen < 300)
+		blen = 300;
+	total = 20 + 8 + blen;
+	ip[0] = 0x45;
+	ip[2] = (uint8_t) (total >> 8);
+	ip[3] = (uint8_t) total;
+	ip[8] = 64;
+	ip[9] = 17;
+	memcpy(ip + 12, "\x0a\x63\x00\x01\x0a\x63\x00\x02", 8);
+	for (size_t i = 0; i < 20; i += 2)
+		sum += (uint32_t) (ip[i] << 8 | ip[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	ip[10] = (uint8_t) (~sum >> 8);
+	ip[11] = (uint8_t) ~sum;
+	memcpy(udp, "\x00\x43\x00\x44", 4);
+	udp[4] = (uint8_t) ((8 + blen) >> 8);
+	udp[5] = (uint8_t) (8 + blen);
+	g_byte_array_append(b, f, (guint) (4 + total));
+	return b;
+}
+
+/* The answer through the worker: the route keys it would report. */
+static size_t
+answer_routes(const GByteArray *routes, const char **v, size_t cap)
+{
+	struct tunnel_dhcp *d = started(0);
+	GByteArray *ack = ack_frame_121(routes);
+	struct sstp_ipc_msg *m;
+	size_t n;
+
+	g_assert_true(tunnel_dhcp_from_server(d, ack->data, ack->len, 10));
+	g_assert_true(d->answered);
+	m = ip4_with_keys(d, 0);
+	n = sstp_ipc_get_all(m, "route", v, cap);
+	/* the values point into m: copy them out */
+	for (size_t i = 0; i < n && i < cap; i++)
+		v[i] = g_intern_string(v[i]);
+	g_free(m);
+	g_byte_array_unref(ack);
+	g_free(d);
+	return n;
+}
+
+/* 0.0.0.0/1 + 128.0.0.0/1 with a real split route: only the split
+ * route is reported, and the log names each refused route and why. */
+static void
+test_two_halves(void)
+{
+	GByteArray *rt = g_byte_array_new();
+	const char *v[8];
+
+	route121(rt, 1, 0);
+	route121(rt, 1, 0x80000000u);
+	route121(rt, 16, 0x0a140000u);
+	if (g_test_subprocess()) {
+		g_assert_cmpuint(answer_routes(rt, v, 8), ==, 1);
+		g_assert_cmpstr(v[0], ==, "10.20.0.0/16");
+		g_byte_array_unref(rt);
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, 0);
+	g_test_trap_assert_passed();
+	g_test_trap_assert_stderr("*DHCP: server 10.99.0.1 pushed 3 routes (2 refused)*");
+	g_test_trap_assert_stderr("*DHCP: route 0.0.0.0/1: dropped: destination is not a unicast network*");
+	g_test_trap_assert_stderr("*DHCP: route 128.0.0.0/1: dropped: prefix shorter than /8*");
+	g_test_trap_assert_stderr("*warning: DHCP: 1 route shorter than /8 refused*");
+	g_test_trap_assert_stderr("*DHCP: route 10.20.0.0/16 through the tunnel*");
+	g_byte_array_unref(rt);
+}
+
+/* Seventeen /8s: more than 1/16 of IPv4. None is reported, each is
+ * logged with the reason. */
+static void
+test_covers_too_much(void)
+{
+	GByteArray *rt = g_byte_array_new();
+	const char *v[32];
+
+	for (uint32_t first = 11; first <= 27; first++)
+		route121(rt, 8, first << 24);
+	if (g_test_subprocess()) {
+		g_assert_cmpuint(answer_routes(rt, v, 32), ==, 0);
+		g_byte_array_unref(rt);
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, 0);
+	g_test_trap_assert_passed();
+	g_test_trap_assert_stderr("*DHCP: server 10.99.0.1 pushed 17 routes (17 refused)*");
+	g_test_trap_assert_stderr("*DHCP: route 11.0.0.0/8: dropped: the routes together cover more "
+	                          "than 1/16 of IPv4 (none is installed)*");
+	g_test_trap_assert_stderr("*DHCP: route 27.0.0.0/8: dropped: the routes together cover more "
+	                          "than 1/16*");
+	g_test_trap_assert_stderr("*warning: DHCP: 17 routes refused: together they cover more than 1/16*");
+	g_test_trap_assert_stderr_unmatched("*through the tunnel*");
+	g_byte_array_unref(rt);
+}
+
+/* Sixteen: exactly 1/16, all reported, no warning. */
+static void
+test_sixteen_slash8(void)
+{
+	GByteArray *rt = g_byte_array_new();
+	const char *v[32];
+
+	for (uint32_t first = 11; first <= 26; first++)
+		route121(rt, 8, first << 24);
+	if (g_test_subprocess()) {
+		g_assert_cmpuint(answer_routes(rt, v, 32), ==, 16);
+		g_assert_cmpstr(v[0], ==, "11.0.0.0/8");
+		g_assert_cmpstr(v[15], ==, "26.0.0.0/8");
+		g_byte_array_unref(rt);
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, 0);
+	g_test_trap_assert_passed();
+	g_test_trap_assert_stderr("*DHCP: server 10.99.0.1 pushed 16 routes and*");
+	g_test_trap_assert_stderr_unmatched("*refused*");
+	g_test_trap_assert_stderr_unmatched("*warning*");
+	g_byte_array_unref(rt);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -251,5 +413,8 @@ main(int argc, char **argv)
 	g_test_add_func("/tunnel-dhcp/give-up", test_give_up);
 	g_test_add_func("/tunnel-dhcp/off-and-blocked", test_off_and_blocked);
 	g_test_add_func("/tunnel-dhcp/budget", test_budget);
+	g_test_add_func("/tunnel-dhcp/routes/two-halves", test_two_halves);
+	g_test_add_func("/tunnel-dhcp/routes/covers-too-much", test_covers_too_much);
+	g_test_add_func("/tunnel-dhcp/routes/sixteen-slash8", test_sixteen_slash8);
 	return g_test_run();
 }
