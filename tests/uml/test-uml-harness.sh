@@ -34,6 +34,10 @@ tap_import "$out/guest.tap"
 tap_is "the guest script's exit status comes back" "$rc" 7
 tap_is "the host file is unchanged by guest writes" "$(cat "$host_file2")" "host content"
 tap_check "the guest wrote into the output folder" test -s "$out/written-by-guest"
+# The guest is the platform asked for: the host's Debian 12, or UML_ROOT's (Debian 13).
+want_os=$(. "${UML_ROOT:-}/etc/os-release" && echo "$ID $VERSION_ID")
+tap_is "the guest runs the root it was given ($want_os)" "$(sed -n 's/^os=//p' "$out/platform" 2>/dev/null)" "$want_os"
+[ ! -r "$out/platform" ] || tap_diag "guest platform: $(tr '\n' ' ' <"$out/platform")"
 tap_check "the guest's password-bearing env file is private" test "$(stat -c %a "$out/guest.env")" = 600
 
 pids=$(ps -e -o pid=,args= | awk -v d="$out/uml" 'index($0, "uml_dir=" d) { print $1 }')

@@ -6,6 +6,12 @@
 
 tap_is "KEY=VALUE words arrive intact" "$HARNESS_WORDS" 'two words, $dollar "quote" *'
 tap_is "running as root" "$(id -u)" 0
+# What this guest runs, for the host to compare with the root it asked for.
+{
+	echo "os=$(. /etc/os-release && echo "$ID $VERSION_ID")"
+	echo "pppd=$(pppd --version 2>&1 | awk '{print $NF; exit}')"
+	echo "networkmanager=$(NetworkManager --version 2>/dev/null)"
+} >"$UML_OUT/platform"
 tap_is "kernel is UML" "$(uname -m)/$(sed -n 's/^vendor_id[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" "x86_64/User Mode Linux"
 
 # The root is writable (overlay) but the host file must not change: the host checks that too.
