@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "server-auth.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -14,6 +16,7 @@
 #define PAP_REQUEST    1
 #define PAP_ACK        2
 #define PAP_NAK        3
+#define CHAP_MD5_VALUE_LEN 16
 #define MSCHAPV2_RESPONSE_VALUE_LEN 49   /* peer challenge 16, reserved 8, NT 24, flags 1 */
 
 void server_auth_init(struct server_auth *a, const char *password)
@@ -21,6 +24,23 @@ void server_auth_init(struct server_auth *a, const char *password)
 	memset(a, 0, sizeof(*a));
 	a->password = password;
 	a->method = "none";
+	a->record_fd = -1;
+}
+
+/* For --auth-record: "WHAT HEX" lines, so a test can look for them in client logs. */
+static void auth_record(const struct server_auth *a, const char *what, const uint8_t *p, size_t n)
+{
+	char line[160];
+	size_t used;
+
+	if (a->record_fd < 0)
+		return;
+	used = (size_t) snprintf(line, sizeof(line), "%s ", what);
+	for (size_t i = 0; i < n && used + 3 < sizeof(line); i++)
+		used += (size_t) snprintf(line + used, sizeof(line) - used, "%02x", p[i]);
+	line[used++] = '\n';
+	if (write(a->record_fd, line, used) != (ssize_t) used)
+		server_log("warning: cannot write the auth record");
 }
 
 int server_ppp_split(const uint8_t *frame, size_t len, const uint8_t **payload,
@@ -84,6 +104,18 @@ void server_auth_from_client(struct server_auth *a, const uint8_t *frame, size_t
 		n = auth_packet(p, plen, &code, &id);
 		if (n == 0 || code != CHAP_RESPONSE)
 			return;
+		if (n >= 5 + CHAP_MD5_VALUE_LEN && p[4] == CHAP_MD5_VALUE_LEN) {
+			/* CHAP-MD5 derives no keys: a zero HLAK once pppd says Success. */
+			a->method = "chap";
+			a->have_response = true;
+			a->chap_md5 = true;
+			a->response_id = id;
+			auth_record(a, "chap-md5-response", p + 5, CHAP_MD5_VALUE_LEN);
+			server_log_sanitize(p + 5 + CHAP_MD5_VALUE_LEN, n - 5 - CHAP_MD5_VALUE_LEN,
+			                    a->user, sizeof(a->user));
+			server_log("chap-md5 response id=%u user=%s", id, a->user);
+			return;
+		}
 		if (n < 5 + MSCHAPV2_RESPONSE_VALUE_LEN || p[4] != MSCHAPV2_RESPONSE_VALUE_LEN) {
 			server_log("chap response id=%u is not an MS-CHAPv2 response (value size %u)",
 			           id, n >= 5 ? p[4] : 0);
@@ -93,6 +125,8 @@ void server_auth_from_client(struct server_auth *a, const uint8_t *frame, size_t
 		a->have_response = true;
 		a->response_id = id;
 		memcpy(a->nt_response, p + 5 + 24, MSCHAPV2_NT_RESPONSE_LEN);
+		auth_record(a, "mschapv2-peer-challenge", p + 5, 16);
+		auth_record(a, "mschapv2-nt-response", a->nt_response, MSCHAPV2_NT_RESPONSE_LEN);
 		server_log_sanitize(p + 5 + MSCHAPV2_RESPONSE_VALUE_LEN,
 		                    n - 5 - MSCHAPV2_RESPONSE_VALUE_LEN, a->user, sizeof(a->user));
 		server_log("mschapv2 response id=%u user=%s", id, a->user);
@@ -120,10 +154,18 @@ void server_auth_from_pppd(struct server_auth *a, const uint8_t *frame, size_t l
 			return;
 		if (code == CHAP_CHALLENGE) {
 			server_log("mschapv2 challenge id=%u", id);
+			if (n >= 5 && (size_t) 5 + p[4] <= n)
+				auth_record(a, "chap-challenge", p + 5, p[4]);
 		} else if (code == CHAP_SUCCESS) {
 			struct mschapv2_server_keys keys;
 			if (!a->have_response || a->response_id != id) {
 				server_log("chap success id=%u without a matching response", id);
+				return;
+			}
+			if (a->chap_md5) {
+				memset(a->hlak, 0, sizeof(a->hlak));
+				a->state = SERVER_AUTH_DONE;
+				server_log("chap-md5 success id=%u: HLAK is zero", id);
 				return;
 			}
 			if (mschapv2_server_keys(a->password, a->nt_response, &keys) < 0) {
@@ -138,7 +180,8 @@ void server_auth_from_pppd(struct server_auth *a, const uint8_t *frame, size_t l
 			server_log("mschapv2 success id=%u: keys derived", id);
 		} else if (code == CHAP_FAILURE) {
 			a->state = SERVER_AUTH_FAILED;
-			server_log("mschapv2 failure id=%u: pppd refused user=%s", id, a->user);
+			server_log("%s failure id=%u: pppd refused user=%s", a->chap_md5 ? "chap-md5" : "mschapv2",
+			           id, a->user);
 		}
 	} else if (proto == PPP_PROTO_PAP) {
 		n = auth_packet(p, plen, &code, &id);

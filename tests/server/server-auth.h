@@ -29,8 +29,10 @@ enum server_auth_state {
 struct server_auth {
 	const char *password;                 /* the server's copy, to derive keys */
 	enum server_auth_state state;
-	const char *method;                   /* "mschapv2" or "pap" once seen */
+	const char *method;                   /* "mschapv2", "chap" or "pap" once seen */
 	bool have_response;
+	bool chap_md5;                        /* that response was CHAP-MD5 */
+	int record_fd;                        /* test record of challenges/responses, -1: none */
 	uint8_t response_id;
 	uint8_t nt_response[MSCHAPV2_NT_RESPONSE_LEN];
 	char user[64];                        /* sanitised, for logs */

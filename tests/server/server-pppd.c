@@ -128,7 +128,7 @@ int server_pppd_write_files(const struct server_pppd_config *cfg)
 	             "%s\n"
 	             "%s"
 	             "%s",
-	             cfg->pap ? "require-pap" : "require-mschap-v2",
+	             cfg->auth,
 	             cfg->mtu, cfg->mtu,
 	             cfg->local_ip, cfg->remote_ip,
 	             cfg->dns ? "ms-dns " : "", cfg->dns ? cfg->dns : "", cfg->dns ? "\n" : "",
@@ -292,7 +292,7 @@ int server_pppd_start(const struct server_pppd_config *cfg, struct server_pppd *
 		return -1;
 	}
 	server_log("pppd started pid=%d device=%s netns=%s auth=%s", (int) p->pid, p->device,
-	           cfg->netns, cfg->pap ? "pap" : "mschapv2");
+	           cfg->netns, cfg->auth);
 	return 0;
 }
 

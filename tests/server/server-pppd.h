@@ -27,7 +27,7 @@ struct server_pppd_config {
 	const char *workdir;       /* private 0700 folder for the files below */
 	const char *user;
 	const char *password;
-	bool pap;                  /* require-pap instead of require-mschap-v2 */
+	const char *auth;          /* pppd option: "require-mschap-v2", "require-pap", "require-chap" */
 	bool ipv6;                 /* +ipv6 */
 	bool mppe;                 /* require-mppe-128 */
 	bool debug;                /* pppd debug */

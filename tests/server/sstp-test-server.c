@@ -79,6 +79,7 @@ struct options {
 	const char *port_file;
 	const char *log_file;
 	const char *expect_host;    /* Host and SNI must be this (accel-ppp host-name) */
+	int auth_record_fd;         /* --auth-record: challenges and responses seen, -1: none */
 	uint8_t hash_bitmask;
 	unsigned hello_s;
 	unsigned negotiation_s;
@@ -935,6 +936,7 @@ static int serve_one(const struct options *o, SSL_CTX *ctx, int lfd, const uint8
 	c->pppd.master = c->pppd.slave = c->pppd.pidfd = -1;
 	hdlc_decoder_init(&c->dec);
 	server_auth_init(&c->auth, o->password);
+	c->auth.record_fd = o->auth_record_fd;
 	c->ssl = SSL_new(ctx);
 	if (c->ssl == NULL || SSL_set_fd(c->ssl, fd) != 1) {
 		log_openssl_errors("tls");
@@ -987,7 +989,7 @@ static void usage(FILE *out)
 	"  --port-file FILE       write the port number there once listening\n"
 	"  --log FILE             log here instead of stderr (pppd logs there too)\n"
 	"  --hash sha256|sha1|both  hashes offered in the ACK (default sha256)\n"
-	"  --auth mschapv2|pap    what pppd requires (default mschapv2)\n"
+	"  --auth mschapv2|pap|chap  what pppd requires (chap: CHAP-MD5; default mschapv2)\n"
 	"  --local-ip A --remote-ip A --dns A|none   (default 10.77.0.1, 10.77.0.2, 10.77.0.1)\n"
 	"  --mtu N                pppd mtu and mru (default 1400)\n"
 	"  --ipv6                 also negotiate IPv6CP\n"
@@ -995,6 +997,8 @@ static void usage(FILE *out)
 	"  --netns new|same|NAME  network namespace of the server's pppd (default new)\n"
 	"  --pppd PATH            pppd to run (default pppd)\n"
 	"  --pppd-debug           pppd debug logging\n"
+	"  --auth-record FILE     write the CHAP challenges and responses seen on the wire to\n"
+	"                         FILE (0600), so a test can check that no client log holds them\n"
 	"  --workdir DIR          private folder for pppd's files (default: a new 0700 one)\n"
 	"  --hello S              echo interval in seconds (default 60)\n"
 	"  --negotiation-timeout S  HTTP answer to request, and ACK to verified\n"
@@ -1076,7 +1080,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	enum { O_CERT = 256, O_KEY, O_LISTEN, O_PORT, O_PORT_FILE, O_LOG, O_HASH, O_AUTH,
 	       O_LOCAL, O_REMOTE, O_DNS, O_MTU, O_IPV6, O_MPPE, O_NETNS, O_PPPD, O_PPPD_DEBUG,
 	       O_WORKDIR, O_HELLO, O_NEG, O_EXPECT_HOST, O_FAULT, O_LOOP, O_USER, O_PASSWORD_FILE,
-	       O_HELP };
+	       O_AUTH_RECORD, O_HELP };
 	static const struct option longopts[] = {
 		{ "cert", required_argument, NULL, O_CERT },
 		{ "key", required_argument, NULL, O_KEY },
@@ -1095,6 +1099,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "netns", required_argument, NULL, O_NETNS },
 		{ "pppd", required_argument, NULL, O_PPPD },
 		{ "pppd-debug", no_argument, NULL, O_PPPD_DEBUG },
+		{ "auth-record", required_argument, NULL, O_AUTH_RECORD },
 		{ "workdir", required_argument, NULL, O_WORKDIR },
 		{ "hello", required_argument, NULL, O_HELLO },
 		{ "negotiation-timeout", required_argument, NULL, O_NEG },
@@ -1112,9 +1117,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 	o->listen_addr = "127.0.0.1";
 	o->hash_bitmask = SSTP_HASH_SHA256;
 	o->hello_s = 60;
+	o->auth_record_fd = -1;
 	o->negotiation_s = 60;
 	o->faults.abort_after = -1;
 	o->faults.silent_after = -1;
+	o->ppp.auth = "require-mschap-v2";
 	o->ppp.local_ip = "10.77.0.1";
 	o->ppp.remote_ip = "10.77.0.2";
 	o->ppp.dns = "10.77.0.1";
@@ -1146,9 +1153,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case O_AUTH:
 			if (strcmp(optarg, "mschapv2") == 0)
-				o->ppp.pap = false;
+				o->ppp.auth = "require-mschap-v2";
 			else if (strcmp(optarg, "pap") == 0)
-				o->ppp.pap = true;
+				o->ppp.auth = "require-pap";
+			else if (strcmp(optarg, "chap") == 0)
+				o->ppp.auth = "require-chap";
 			else
 				goto bad;
 			break;
@@ -1170,6 +1179,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case O_PPPD: o->ppp.pppd_path = optarg; break;
 		case O_PPPD_DEBUG: o->ppp.debug = true; break;
+		case O_AUTH_RECORD:
+			o->auth_record_fd = open(optarg, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+			if (o->auth_record_fd < 0) {
+				fprintf(stderr, "sstp-test-server: %s: %s\n", optarg, strerror(errno));
+				return -1;
+			}
+			break;
 		case O_WORKDIR:
 			snprintf(o->workdir, sizeof(o->workdir), "%s", optarg);
 			break;
@@ -1359,7 +1375,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	server_log("server ready hashes=%s auth=%s netns=%s hello=%u", hash_name(o.hash_bitmask),
-	           o.ppp.pap ? "pap" : "mschapv2", o.ppp.netns, o.hello_s);
+	           o.ppp.auth, o.ppp.netns, o.hello_s);
 
 	for (;;) {
 		int r = serve_one(&o, ctx, lfd, der, der_len);
