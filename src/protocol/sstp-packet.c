@@ -10,6 +10,8 @@
  */
 #include "sstp-packet.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #define SSTP_CTRL_HEADER_LEN   8   /* packet header + message type + attribute count */
@@ -495,6 +497,174 @@ bool sstp_ppp_frame_is_control(const uint8_t *frame, size_t len)
 	int proto = sstp_ppp_frame_protocol(frame, len);
 
 	return proto >= 0x8000;
+}
+
+#define PPP_PROTO_LCP 0xc021
+#define LCP_CONFIGURE_REQUEST 1
+#define LCP_OPT_AUTH_PROTOCOL 3
+
+uint16_t sstp_ppp_lcp_auth_request(const uint8_t *frame, size_t len, uint8_t *chap_algorithm)
+{
+	size_t off, end, pkt_len;
+
+	if (chap_algorithm)
+		*chap_algorithm = 0;
+	/* LCP is never protocol-compressed (RFC 1661 6.5), so the code follows
+	 * the optional FF 03 and a 2-byte protocol. */
+	if (sstp_ppp_frame_protocol(frame, len) != PPP_PROTO_LCP)
+		return 0;
+	off = (frame[0] == 0xff && len >= 2 && frame[1] == 0x03) ? 4 : 2;
+	if (len - off < 4 || frame[off] != LCP_CONFIGURE_REQUEST)
+		return 0;
+	pkt_len = get_be16(frame + off + 2);
+	if (pkt_len < 4 || pkt_len > len - off)
+		return 0;
+	end = off + pkt_len;
+	off += 4;
+	/* Options: type, length (including these 2 bytes), data. */
+	while (end - off >= 2) {
+		uint8_t type = frame[off], opt_len = frame[off + 1];
+
+		if (opt_len < 2 || opt_len > end - off)
+			return 0;
+		if (type == LCP_OPT_AUTH_PROTOCOL && opt_len >= 4) {
+			uint16_t proto = get_be16(frame + off + 2);
+
+			if (chap_algorithm && proto == 0xc223 && opt_len >= 5)
+				*chap_algorithm = frame[off + 4];
+			return proto;
+		}
+		off += opt_len;
+	}
+	return 0;
+}
+
+static const char *ppp_protocol_name(int proto)
+{
+	switch (proto) {
+	case 0xc021: return "LCP";
+	case 0xc023: return "PAP";
+	case 0xc223: return "CHAP";
+	case 0xc227: return "EAP";
+	case 0x8021: return "IPCP";
+	case 0x8057: return "IPV6CP";
+	case 0x80fd: return "CCP";
+	case 0x8053: return "ECP";
+	default:     return NULL;
+	}
+}
+
+static bool ppp_protocol_is_auth(int proto)
+{
+	return proto == 0xc023 || proto == 0xc223 || proto == 0xc227;
+}
+
+static const char *ppp_code_name(int proto, uint8_t code)
+{
+	static const char *const cp[] = {
+		NULL, "Configure-Request", "Configure-Ack", "Configure-Nak", "Configure-Reject",
+		"Terminate-Request", "Terminate-Ack", "Code-Reject", "Protocol-Reject",
+		"Echo-Request", "Echo-Reply", "Discard-Request", "Identification", "Time-Remaining",
+		"Reset-Request", "Reset-Ack",
+	};
+	static const char *const pap[] = { NULL, "Authenticate-Request", "Authenticate-Ack",
+		                           "Authenticate-Nak" };
+	static const char *const chap[] = { NULL, "Challenge", "Response", "Success", "Failure" };
+	static const char *const eap[] = { NULL, "Request", "Response", "Success", "Failure" };
+
+	switch (proto) {
+	case 0xc023: return code < 4 ? pap[code] : NULL;
+	case 0xc223: return code < 5 ? chap[code] : NULL;
+	case 0xc227: return code < 5 ? eap[code] : NULL;
+	default:     return code < 16 ? cp[code] : NULL;
+	}
+}
+
+/* Appends with snprintf semantics; *used never passes cap - 1. */
+static void describe_append(char *out, size_t cap, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void describe_append(char *out, size_t cap, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used + 1 >= cap)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(out + *used, cap - *used, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	*used = (size_t) n >= cap - *used ? cap - 1 : *used + (size_t) n;
+}
+
+bool sstp_ppp_frame_describe(const uint8_t *frame, size_t len, char *out, size_t cap)
+{
+	int proto = sstp_ppp_frame_protocol(frame, len);
+	const char *pname = ppp_protocol_name(proto), *cname;
+	size_t off, used = 0, pkt_len, end;
+
+	if (!out || cap == 0 || proto < 0x8000)
+		return false;
+	out[0] = '\0';
+	/* Control protocols are never protocol-compressed: 2 bytes. */
+	off = (frame[0] == 0xff && len >= 2 && frame[1] == 0x03) ? 4 : 2;
+	if (pname)
+		describe_append(out, cap, &used, "%s", pname);
+	else
+		describe_append(out, cap, &used, "protocol 0x%04x", (unsigned) proto);
+	if (len - off < 4) {
+		describe_append(out, cap, &used, " (%zu bytes, too short)", len - off);
+		return true;
+	}
+	cname = ppp_code_name(proto, frame[off]);
+	if (cname)
+		describe_append(out, cap, &used, " %s", cname);
+	else
+		describe_append(out, cap, &used, " code %u", frame[off]);
+	pkt_len = get_be16(frame + off + 2);
+	describe_append(out, cap, &used, " id=%u len=%zu", frame[off + 1], pkt_len);
+	if (ppp_protocol_is_auth(proto)) {
+		/* Challenges, responses and identities stay out of every log. */
+		if (frame[off] <= 2)
+			describe_append(out, cap, &used, " (contents not logged)");
+		return true;
+	}
+	/* Option types of Configure-*: what was asked, acked or refused. */
+	if (frame[off] < 1 || frame[off] > 4 || pkt_len < 4 || pkt_len > len - off)
+		return true;
+	end = off + pkt_len;
+	off += 4;
+	if (off < end)
+		describe_append(out, cap, &used, " options");
+	for (bool first = true; end - off >= 2; first = false) {
+		uint8_t opt_len = frame[off + 1];
+
+		describe_append(out, cap, &used, "%s%u", first ? " " : ",", frame[off]);
+		if (opt_len < 2 || opt_len > end - off) {
+			describe_append(out, cap, &used, " (malformed)");
+			break;
+		}
+		off += opt_len;
+	}
+	return true;
+}
+
+const char *sstp_ppp_auth_name(uint16_t protocol, uint8_t chap_algorithm)
+{
+	switch (protocol) {
+	case 0xc023: return "PAP";
+	case 0xc227: return "EAP";
+	case 0xc223:
+		switch (chap_algorithm) {
+		case 0x05: return "CHAP-MD5";
+		case 0x80: return "MS-CHAP";
+		case 0x81: return "MS-CHAPv2";
+		default:   return "CHAP";
+		}
+	default:
+		return "an unknown method";
+	}
 }
 
 /* ---- names ---- */

@@ -176,6 +176,21 @@ int sstp_ppp_frame_protocol(const uint8_t *frame, size_t len);
  * Connect ACK is exchanged; everything else only in Call_Connected. */
 bool sstp_ppp_frame_is_control(const uint8_t *frame, size_t len);
 
+/* The login a server's LCP Configure-Request asks for: the protocol of its
+ * Authentication-Protocol option (0xc023 PAP, 0xc223 CHAP, 0xc227 EAP) and, for
+ * CHAP, the algorithm (5 MD5, 0x80 MS-CHAP, 0x81 MS-CHAPv2; else 0). Returns 0
+ * when the frame is no Configure-Request with that option, or is malformed. */
+uint16_t sstp_ppp_lcp_auth_request(const uint8_t *frame, size_t len, uint8_t *chap_algorithm);
+/* A one-line summary of a PPP control frame for debug logs, e.g.
+ * "LCP Configure-Request id=1 len=19 options 2,3,5": protocol, code, id, length and
+ * for LCP and the NCPs the option types. Authentication packets (PAP, CHAP, EAP) get
+ * no more than their code, id and length: what they carry lets anyone who has it
+ * test passwords offline. Writes at most cap bytes (NUL included) and returns false
+ * for data frames (protocol below 0x8000) and frames too short to name. */
+bool sstp_ppp_frame_describe(const uint8_t *frame, size_t len, char *out, size_t cap);
+/* "PAP", "CHAP-MD5", "MS-CHAP", "MS-CHAPv2", "EAP", "CHAP" or "an unknown method". */
+const char *sstp_ppp_auth_name(uint16_t protocol, uint8_t chap_algorithm);
+
 const char *sstp_msg_type_name(uint16_t type);
 const char *sstp_status_name(uint32_t status);
 

@@ -152,6 +152,13 @@ static void check_parse(const uint8_t *data, size_t size)
 
 		check(proto >= -1 && proto <= 0xffff, "PPP protocol range");
 		check(sstp_ppp_frame_is_control(data, size) == (proto >= 0x8000), "PPP control class");
+		/* The login an LCP Configure-Request asks for: only from an LCP frame, and
+		 * the CHAP algorithm only with CHAP. */
+		uint8_t alg = 0xee;
+		uint16_t auth = sstp_ppp_lcp_auth_request(data, size, &alg);
+		check(auth == 0 || proto == 0xc021, "auth request outside LCP");
+		check(alg == 0 || auth == 0xc223, "CHAP algorithm without CHAP");
+		check(sstp_ppp_auth_name(auth, alg) != NULL, "auth name");
 	}
 }
 

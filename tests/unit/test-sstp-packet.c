@@ -814,6 +814,136 @@ static void test_ppp_protocol(void)
 	g_assert_cmpint(sstp_ppp_frame_protocol(NULL, 4), ==, -1);
 }
 
+/* What a server's LCP Configure-Request asks the client to log in with. The frames are
+ * as pppd 2.4.9 and 2.5 send them (ACCM, auth, magic number); every shorter cut of
+ * each must give 0 or the same answer, never a read past the end. */
+static void test_lcp_auth_request(void)
+{
+	static const uint8_t mschapv2[] = {
+		0xff, 0x03, 0xc0, 0x21, 0x01, 0x01, 0x00, 0x15, 0x02, 0x06, 0x00, 0x00, 0x00, 0x00,
+		0x03, 0x05, 0xc2, 0x23, 0x81, 0x05, 0x06, 0x12, 0x34, 0x56, 0x78,
+	};
+	static const uint8_t pap_acfc[] = {
+		0xc0, 0x21, 0x01, 0x07, 0x00, 0x0e, 0x03, 0x04, 0xc0, 0x23, 0x05, 0x06, 0x01, 0x02,
+		0x03, 0x04,
+	};
+	static const uint8_t chap_md5[] = {
+		0xff, 0x03, 0xc0, 0x21, 0x01, 0x02, 0x00, 0x09, 0x03, 0x05, 0xc2, 0x23, 0x05,
+	};
+	static const uint8_t eap[] = {
+		0xff, 0x03, 0xc0, 0x21, 0x01, 0x02, 0x00, 0x08, 0x03, 0x04, 0xc2, 0x27,
+	};
+	/* No auth option; a Configure-Ack carrying one; an option running past the
+	 * packet's own length; a zero-length option. */
+	static const uint8_t none[] = {
+		0xff, 0x03, 0xc0, 0x21, 0x01, 0x01, 0x00, 0x0a, 0x05, 0x06, 0x12, 0x34, 0x56, 0x78,
+	};
+	static const uint8_t ack[] = {
+		0xff, 0x03, 0xc0, 0x21, 0x02, 0x02, 0x00, 0x08, 0x03, 0x04, 0xc0, 0x23,
+	};
+	static const uint8_t overrun[] = {
+		0xff, 0x03, 0xc0, 0x21, 0x01, 0x02, 0x00, 0x07, 0x03, 0x04, 0xc0, 0x23,
+	};
+	static const uint8_t zero_len[] = {
+		0xff, 0x03, 0xc0, 0x21, 0x01, 0x02, 0x00, 0x0a, 0x05, 0x00, 0x03, 0x04, 0xc0, 0x23,
+	};
+	static const struct {
+		const uint8_t *f;
+		size_t len;
+		uint16_t proto;
+		uint8_t alg;
+		const char *name;
+	} cases[] = {
+		{ mschapv2, sizeof(mschapv2), 0xc223, 0x81, "MS-CHAPv2" },
+		{ pap_acfc, sizeof(pap_acfc), 0xc023, 0, "PAP" },
+		{ chap_md5, sizeof(chap_md5), 0xc223, 0x05, "CHAP-MD5" },
+		{ eap, sizeof(eap), 0xc227, 0, "EAP" },
+		{ none, sizeof(none), 0, 0, NULL },
+		{ ack, sizeof(ack), 0, 0, NULL },
+		{ overrun, sizeof(overrun), 0, 0, NULL },
+		{ zero_len, sizeof(zero_len), 0, 0, NULL },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		uint8_t alg = 0xee;
+
+		g_assert_cmpuint(sstp_ppp_lcp_auth_request(cases[i].f, cases[i].len, &alg), ==,
+		                 cases[i].proto);
+		g_assert_cmpuint(alg, ==, cases[i].alg);
+		if (cases[i].name)
+			g_assert_cmpstr(sstp_ppp_auth_name(cases[i].proto, alg), ==, cases[i].name);
+		for (size_t cut = 0; cut < cases[i].len; cut++) {
+			/* A copy of exactly cut bytes, so that ASan sees any overread. */
+			uint8_t *copy = g_malloc(cut ? cut : 1);
+			uint16_t got;
+
+			memcpy(copy, cases[i].f, cut);
+			got = sstp_ppp_lcp_auth_request(copy, cut, NULL);
+
+			g_assert_true(got == 0 || got == cases[i].proto);
+			g_free(copy);
+		}
+	}
+	g_assert_cmpuint(sstp_ppp_lcp_auth_request(NULL, 0, NULL), ==, 0);
+	g_assert_cmpstr(sstp_ppp_auth_name(0x1234, 0), ==, "an unknown method");
+}
+
+/* The debug summary of PPP control frames: negotiation is named, authentication
+ * contents never appear, data frames are not described at all. */
+static void test_ppp_describe(void)
+{
+	static const uint8_t lcp_req[] = {
+		0xff, 0x03, 0xc0, 0x21, 0x01, 0x01, 0x00, 0x15, 0x02, 0x06, 0x00, 0x00, 0x00, 0x00,
+		0x03, 0x05, 0xc2, 0x23, 0x81, 0x05, 0x06, 0x12, 0x34, 0x56, 0x78,
+	};
+	/* MS-CHAPv2 Challenge and Response (value sizes 16 and 49) with a name. */
+	static const uint8_t chap_chal[] = {
+		0xc2, 0x23, 0x01, 0x07, 0x00, 0x1a, 0x10, 0xde, 0xad, 0xbe, 0xef, 0xde, 0xad, 0xbe,
+		0xef, 0xde, 0xad, 0xbe, 0xef, 0xde, 0xad, 0xbe, 0xef, 's', 'r', 'v',
+	};
+	static const uint8_t pap_req[] = {
+		0xff, 0x03, 0xc0, 0x23, 0x01, 0x02, 0x00, 0x0e, 0x03, 'b', 'o', 'b', 0x03, 's', 'e',
+		'k',
+	};
+	static const uint8_t ipcp_nak[] = {
+		0x80, 0x21, 0x03, 0x04, 0x00, 0x0a, 0x03, 0x06, 0x0a, 0x4d, 0x00, 0x02,
+	};
+	static const uint8_t ipv4[] = { 0x21, 0x45, 0x00, 0x00, 0x14 };
+	static const uint8_t odd_proto[] = { 0xc0, 0x25, 0x0b, 0x01, 0x00, 0x04 };
+	char out[160];
+
+	g_assert_true(sstp_ppp_frame_describe(lcp_req, sizeof(lcp_req), out, sizeof(out)));
+	g_assert_cmpstr(out, ==, "LCP Configure-Request id=1 len=21 options 2,3,5");
+	g_assert_true(sstp_ppp_frame_describe(chap_chal, sizeof(chap_chal), out, sizeof(out)));
+	g_assert_cmpstr(out, ==, "CHAP Challenge id=7 len=26 (contents not logged)");
+	g_assert_true(sstp_ppp_frame_describe(pap_req, sizeof(pap_req), out, sizeof(out)));
+	g_assert_cmpstr(out, ==, "PAP Authenticate-Request id=2 len=14 (contents not logged)");
+	g_assert_true(sstp_ppp_frame_describe(ipcp_nak, sizeof(ipcp_nak), out, sizeof(out)));
+	g_assert_cmpstr(out, ==, "IPCP Configure-Nak id=4 len=10 options 3");
+	g_assert_true(sstp_ppp_frame_describe(odd_proto, sizeof(odd_proto), out, sizeof(out)));
+	g_assert_cmpstr(out, ==, "protocol 0xc025 Discard-Request id=1 len=4");
+	g_assert_false(sstp_ppp_frame_describe(ipv4, sizeof(ipv4), out, sizeof(out)));
+	/* A small buffer is cut, still terminated. */
+	g_assert_true(sstp_ppp_frame_describe(lcp_req, sizeof(lcp_req), out, 8));
+	g_assert_cmpstr(out, ==, "LCP Con");
+	/* Every cut of every frame: no overread, no payload byte in the text. */
+	for (size_t cut = 0; cut <= sizeof(chap_chal); cut++) {
+		uint8_t *copy = g_malloc(cut ? cut : 1);
+
+		memcpy(copy, chap_chal, cut);
+		if (sstp_ppp_frame_describe(copy, cut, out, sizeof(out)))
+			g_assert_null(strstr(out, "srv"));
+		g_free(copy);
+	}
+	for (size_t cut = 0; cut <= sizeof(lcp_req); cut++) {
+		uint8_t *copy = g_malloc(cut ? cut : 1);
+
+		memcpy(copy, lcp_req, cut);
+		(void) sstp_ppp_frame_describe(copy, cut, out, sizeof(out));
+		g_free(copy);
+	}
+}
+
 static void test_names(void)
 {
 	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
@@ -845,6 +975,8 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/sstp-packet/encode/call-connect-request", test_call_connect_request);
+	g_test_add_func("/sstp-packet/ppp/lcp-auth-request", test_lcp_auth_request);
+	g_test_add_func("/sstp-packet/ppp/describe", test_ppp_describe);
 	g_test_add_func("/sstp-packet/encode/call-connect-ack", test_call_connect_ack);
 	g_test_add_func("/sstp-packet/encode/with-status", test_with_status);
 	g_test_add_func("/sstp-packet/encode/empty", test_empty);
