@@ -16,6 +16,8 @@
  */
 #include "dhcp-inform.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,6 +92,7 @@ fuzz_check_routes(const struct dhcp_inform_reply *r, uint8_t flags, const uint8_
 	static struct dhcp_route_result res;
 	struct dhcp_route_policy pol;
 	size_t i, k;
+	uint64_t covered = 0;
 
 	memset(&pol, 0, sizeof(pol));
 	pol.allow_default = flags & 1;
@@ -115,11 +118,35 @@ fuzz_check_routes(const struct dhcp_inform_reply *r, uint8_t flags, const uint8_
 			abort();
 		if (a->prefix_len > 0 && (first == 0 || first == 127 || first >= 224))
 			abort();
+		/* No split route wider than the minimum (docs/dhcp-inform.md). */
+		if (a->prefix_len > 0 && a->prefix_len < DHCP_ROUTE_MIN_PREFIX)
+			abort();
 		for (k = 0; k < i; k++) {
 			if (res.kept[k].dest == a->dest && res.kept[k].prefix_len == a->prefix_len)
 				abort();
 		}
 	}
+	/* Together they cover at most 1/DHCP_ROUTE_MAX_SHARE of IPv4. Counted here
+	 * without the library's code: two CIDR blocks either nest or are disjoint, so
+	 * the union is the sum over the routes no other kept route contains. */
+	for (i = 0; i < res.n_kept; i++) {
+		const struct dhcp_route *a = &res.kept[i];
+		bool inside = false;
+
+		if (a->prefix_len == 0)
+			continue;
+		for (k = 0; k < res.n_kept && !inside; k++) {
+			const struct dhcp_route *b = &res.kept[k];
+			uint32_t bmask = b->prefix_len == 0 ? 0 : 0xffffffffu << (32 - b->prefix_len);
+
+			inside = k != i && b->prefix_len > 0 && b->prefix_len < a->prefix_len &&
+			         (a->dest & bmask) == b->dest;
+		}
+		if (!inside)
+			covered += (uint64_t) 1 << (32 - a->prefix_len);
+	}
+	if (covered > ((uint64_t) 1 << 32) / DHCP_ROUTE_MAX_SHARE)
+		abort();
 	for (i = 0; i < res.n_notes; i++) {
 		char buf[40];
 
