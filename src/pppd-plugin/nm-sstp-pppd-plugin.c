@@ -6,7 +6,9 @@
  * from nm-sstp-tunnel (docs/architecture.md). Over it:
  *   worker -> plugin  `credentials` (user, password), read when the option
  *                     is parsed; answers pppd's PAP/CHAP/EAP-TLS password
- *                     hooks, so the secret is never in argv, env or a file;
+ *                     hooks, so the secret is never in argv, env or a file.
+ *                     The hooks are installed even without a password, so
+ *                     pppd never reads /etc/ppp/pap-secrets or chap-secrets;
  *   plugin -> worker  `auth-up` at PHASE_NETWORK with the method and the
  *                     MPPE keys (for the SSTP crypto binding), `ip-up` and
  *                     `ip6-up` with the negotiated addresses.
@@ -87,19 +89,59 @@ sstp_send(const char *msg, size_t len)
 
 /* ---- credentials ------------------------------------------------------ */
 
+/* The hooks answer only with what the profile supplied, and they are always
+ * installed: without them pppd would look the user up in /etc/ppp/pap-secrets
+ * and chap-secrets (root's system secrets, e.g. the machine's PPPoE login) and
+ * hand that to whatever server the profile names. */
+
+/* PAP: 1 with the profile's password, 0 when it has none. Both stop pppd from
+ * reading pap-secrets; with 0 it does not offer PAP at all. */
 static int
-sstp_passwd_hook(char *user_out, char *passwd_out)
+sstp_pap_passwd_hook(char *user_out, char *passwd_out)
 {
 	/* pppd passes its `user` buffer (MAXNAMELEN) as user_out: writing it
 	 * is how the plugin sets the name pppd authenticates with. passwd_out
 	 * is NULL when pppd only asks whether a password exists. */
 	if (user_out && cred_user[0])
 		strlcpy(user_out, cred_user, MAXNAMELEN);
+	if (!have_password)
+		return 0;
 	if (passwd_out)
 		strlcpy(passwd_out, cred_password, MAXSECRETLEN);
 	return 1;
 }
 
+/* CHAP, MS-CHAP, EAP-MD5, EAP-MSCHAPv2: the secret for our response. Without a
+ * password: -1, which makes pppd fail this authentication ("Unable to obtain
+ * CHAP password") instead of reading chap-secrets. */
+static int
+sstp_chap_passwd_hook(char *user_out, char *passwd_out)
+{
+	if (user_out && cred_user[0])
+		strlcpy(user_out, cred_user, MAXNAMELEN);
+	if (!have_password) {
+		error("nm-sstp: the server asks for a password and the connection has none");
+		return -1;
+	}
+	if (passwd_out)
+		strlcpy(passwd_out, cred_password, MAXSECRETLEN);
+	return 0;
+}
+
+/* EAP-TLS asks for its private key's passphrase with the key file's path as the
+ * first argument: that buffer is pppd's and must not be written. */
+static int
+sstp_eaptls_passwd_hook(char *key_file, char *passwd_out)
+{
+	(void) key_file;
+	if (!have_password)
+		return -1;
+	if (passwd_out)
+		strlcpy(passwd_out, cred_password, MAXSECRETLEN);
+	return 0;
+}
+
+/* "Is there a secret we could use?": only the profile's. */
 static int
 sstp_check_hook(void)
 {
@@ -165,12 +207,12 @@ install_password_hooks(void)
 	 * look it up at run time since not every pppd build has EAP-TLS. */
 	int (**eaptls_hook)(char *, char *) = dlsym(RTLD_DEFAULT, "eaptls_passwd_hook");
 
-	chap_passwd_hook = sstp_passwd_hook;
+	chap_passwd_hook = sstp_chap_passwd_hook;
 	chap_check_hook = sstp_check_hook;
-	pap_passwd_hook = sstp_passwd_hook;
+	pap_passwd_hook = sstp_pap_passwd_hook;
 	pap_check_hook = sstp_check_hook;
 	if (eaptls_hook)
-		*eaptls_hook = sstp_passwd_hook;
+		*eaptls_hook = sstp_eaptls_passwd_hook;
 }
 
 static int
@@ -203,8 +245,7 @@ option_sstp_sock(char **argv)
 	if (read_credentials(sstp_sock) != 0)
 		return 0;
 	credentials_read = 1;
-	if (have_password)
-		install_password_hooks();
+	install_password_hooks();
 	return 1;
 }
 
