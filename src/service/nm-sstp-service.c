@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 
 #include "nm-sstp-settings.h"
 #include "sstp-exit.h"
+#include "sstp-harden.h"
 #include "nm-sstp-service-config.h"
 #include "nm-sstp-service-log.h"
 #include "nm-sstp-service-secrets.h"
@@ -726,6 +728,11 @@ main(int argc, char *argv[])
 		 N_("PATH")},
 		{NULL}};
 
+	/* Before any D-Bus call can bring secrets in; the worker inherits the
+	 * core size limit. */
+	if (sstp_forbid_core_dumps() != 0)
+		g_printerr("nm-sstp-service: cannot disable core dumps (%s): a crash could leave "
+		           "VPN passwords in a core file\n", g_strerror(errno));
 	setlocale(LC_ALL, "");
 	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");

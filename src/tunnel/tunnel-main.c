@@ -18,6 +18,7 @@
 #include <openssl/ssl.h>
 
 #include "sstp-exit.h"
+#include "sstp-harden.h"
 #include "tunnel-log.h"
 #include "tunnel-loop.h"
 #include "tunnel-options.h"
@@ -143,6 +144,10 @@ main(int argc, char **argv)
 	char err[512];
 	int sigfd, code;
 
+	/* Before the first secret arrives (options stream, password files). */
+	if (sstp_forbid_core_dumps() != 0)
+		tlog_warn("cannot disable core dumps (%s): a crash could leave the password in a core file",
+		          strerror(errno));
 	tunnel_options_init(&o);
 	if (tunnel_options_parse(&o, argc - 1, argv + 1, false, err, sizeof(err)) != 0) {
 		fprintf(stderr, "nm-sstp-tunnel: error: %s\n", err);
