@@ -26,6 +26,7 @@
 
 #include "nm-sstp-auth-secrets.h"
 #include "nm-sstp-settings.h"
+#include "sstp-harden.h"
 
 /* The schema NetworkManager's agents store VPN secrets under. */
 static const SecretSchema nm_secret_schema = {
@@ -119,8 +120,7 @@ ask_with_dialog(NMSstpAuthRequest *req, const char *vpn_name)
 		for (i = 0; i < NM_SSTP_SECRET_COUNT; i++) {
 			if (slot_of[i] < 0)
 				continue;
-			g_free(req->value[i]);
-			req->value[i] = g_strdup(slots[slot_of[i]].get(dialog));
+			nm_sstp_auth_request_set_value(req, i, slots[slot_of[i]].get(dialog));
 		}
 	}
 	gtk_widget_destroy(GTK_WIDGET(dialog));
@@ -180,6 +180,10 @@ main(int argc, char *argv[])
 		{ NULL }
 	};
 
+	/* Before the secrets arrive on stdin or from the keyring. */
+	if (sstp_forbid_core_dumps() != 0)
+		fprintf(stderr, "nm-sstp-auth-dialog: cannot disable core dumps (%s): a crash could "
+		        "leave the password in a core file\n", g_strerror(errno));
 	setlocale(LC_ALL, "");
 	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
@@ -229,6 +233,7 @@ main(int argc, char *argv[])
 
 		fputs(text, stdout);
 		fflush(stdout);
+		explicit_bzero(text, strlen(text));
 		g_free(text);
 		status = 0;
 		goto out;
@@ -256,7 +261,7 @@ main(int argc, char *argv[])
 
 		fwrite(reply->str, 1, reply->len, stdout);
 		fflush(stdout);
-		memset(reply->str, 0, reply->len);
+		explicit_bzero(reply->str, reply->len);
 		g_string_free(reply, TRUE);
 	}
 	wait_for_quit();
@@ -265,8 +270,10 @@ out:
 	nm_sstp_auth_request_clear(&req);
 	if (data)
 		g_hash_table_unref(data);
-	if (secrets)
+	if (secrets) {
+		nm_sstp_auth_secrets_wipe(secrets);
 		g_hash_table_unref(secrets);
+	}
 	g_strfreev(hints);
 	g_free(vpn_name);
 	g_free(vpn_uuid);

@@ -154,19 +154,51 @@ nm_sstp_auth_request_needs_prompt(const NMSstpAuthRequest *req)
 	return FALSE;
 }
 
+/* Freed memory is handed out again as it is: a secret must be wiped first.
+ * explicit_bzero(), not memset(): a store right before free() may be
+ * optimised away. */
+static void
+secret_free(char *value)
+{
+	if (!value)
+		return;
+	explicit_bzero(value, strlen(value));
+	g_free(value);
+}
+
+void
+nm_sstp_auth_request_set_value(NMSstpAuthRequest *req, NMSstpSecretId id, const char *value)
+{
+	g_return_if_fail(id < NM_SSTP_SECRET_COUNT);
+	secret_free(req->value[id]);
+	req->value[id] = g_strdup(value);
+}
+
 void
 nm_sstp_auth_request_clear(NMSstpAuthRequest *req)
 {
 	unsigned i;
 
 	for (i = 0; i < NM_SSTP_SECRET_COUNT; i++) {
-		if (req->value[i]) {
-			memset(req->value[i], 0, strlen(req->value[i]));
-			g_free(req->value[i]);
-			req->value[i] = NULL;
-		}
+		secret_free(req->value[i]);
+		req->value[i] = NULL;
 	}
 	g_clear_pointer(&req->prompt, g_free);
+}
+
+void
+nm_sstp_auth_secrets_wipe(GHashTable *secrets)
+{
+	GHashTableIter iter;
+	gpointer value;
+
+	if (!secrets)
+		return;
+	g_hash_table_iter_init(&iter, secrets);
+	while (g_hash_table_iter_next(&iter, NULL, &value)) {
+		if (value)
+			explicit_bzero(value, strlen(value));
+	}
 }
 
 /* A value goes on one line of the reply; NetworkManager cannot take a

@@ -42,7 +42,14 @@ void nm_sstp_auth_request_init(NMSstpAuthRequest *req, GHashTable *data, GHashTa
  * reprompt: NetworkManager said the previous secrets were wrong. */
 void nm_sstp_auth_request_decide(NMSstpAuthRequest *req, GHashTable *data, gboolean reprompt);
 gboolean nm_sstp_auth_request_needs_prompt(const NMSstpAuthRequest *req);
+/* Replace a known value (with what the user typed); value may be NULL.
+ * The old value is wiped before it is freed. */
+void nm_sstp_auth_request_set_value(NMSstpAuthRequest *req, NMSstpSecretId id, const char *value);
+/* Wipes and frees every value. */
 void nm_sstp_auth_request_clear(NMSstpAuthRequest *req);
+/* Wipes the values of a secrets table from NetworkManager in place; call it
+ * right before the table is freed (GLib frees without wiping). */
+void nm_sstp_auth_secrets_wipe(GHashTable *secrets);
 
 /* Standard mode reply: "key\nvalue\n" per known needed secret, then "\n\n". */
 GString *nm_sstp_auth_format_reply(const NMSstpAuthRequest *req);
