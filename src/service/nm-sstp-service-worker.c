@@ -55,12 +55,18 @@ sstp_worker_wipe_words(GPtrArray *words)
 
 /* Runs in the child between fork and exec: async-signal-safe calls only.
  * If the service dies, the worker gets SIGTERM and disconnects cleanly
- * instead of keeping an unsupervised tunnel up. */
+ * instead of keeping an unsupervised tunnel up. A service that died
+ * between fork() and prctl() sends no signal any more; the child has been
+ * reparented then, so getppid() no longer names it (user_data, saved
+ * before the fork): do not start a worker nobody supervises. */
 static void
 sstp_worker_child_setup(gpointer user_data)
 {
-	(void) user_data;
+	pid_t service = (pid_t) GPOINTER_TO_INT(user_data);
+
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != service)
+		_exit(SSTP_WORKER_ORPHAN_EXIT);
 }
 
 /* Moves fd to a number >= 10 so that the launcher's dup2() onto 3 and 4
@@ -371,7 +377,8 @@ sstp_worker_start(const char *path, const GPtrArray *words, gboolean debug,
 	launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
 	g_subprocess_launcher_take_fd(launcher, options_pipe[0], SSTP_WORKER_OPTIONS_FD);
 	g_subprocess_launcher_take_fd(launcher, status_pipe[1], SSTP_WORKER_STATUS_FD);
-	g_subprocess_launcher_set_child_setup(launcher, sstp_worker_child_setup, NULL, NULL);
+	g_subprocess_launcher_set_child_setup(launcher, sstp_worker_child_setup,
+	                                      GINT_TO_POINTER((gint) getpid()), NULL);
 
 	worker = g_new0(SstpWorker, 1);
 	worker->status_fd = status_pipe[0];

@@ -20,6 +20,11 @@
 
 typedef struct SstpWorker SstpWorker;
 
+/* Exit status of a child whose service died between fork() and the
+ * PR_SET_PDEATHSIG that would have told it: it exits before exec instead
+ * of starting an unsupervised worker. */
+#define SSTP_WORKER_ORPHAN_EXIT 125
+
 typedef struct {
 	/* One status message (error messages too; they are also remembered,
 	 * see sstp_worker_get_error_message()). */

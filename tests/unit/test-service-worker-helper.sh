@@ -24,6 +24,12 @@ term)
 	printf 'state\nphase=connecting\n\n' >&4
 	while :; do sleep 0.2; done
 	;;
+linger)
+	# Runs until SIGTERM and writes nothing: for a test whose service is
+	# dead, so there is no reader on fd 4.
+	trap 'exit 0' TERM
+	while :; do sleep 0.2; done
+	;;
 ignore-term)
 	trap '' TERM
 	printf 'state\nphase=connecting\n\n' >&4
