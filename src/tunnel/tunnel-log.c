@@ -2,6 +2,7 @@
 #include "tunnel-log.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -127,6 +128,21 @@ tunnel_status_fd(void)
 }
 
 void
+tunnel_status_lost(void)
+{
+	if (status_fd < 0 || status_broken)
+		return;
+	status_broken = true;
+	tlog_warn("the status pipe is closed: nm-sstp-service is gone, so nothing would take the "
+	          "tunnel down any more; disconnecting");
+	/* Stop exactly as on the service's own SIGTERM: once the worker is
+	 * set up the signal is blocked and lands on its signalfd, which every
+	 * wait (name resolution, TLS, the poll loop) watches. Before that
+	 * nothing is up yet and the default action, exit, is right too. */
+	kill(getpid(), SIGTERM);
+}
+
+void
 tunnel_status_send(const char *msg, size_t len)
 {
 	size_t off = 0;
@@ -139,6 +155,10 @@ tunnel_status_send(const char *msg, size_t len)
 		ssize_t w = write(status_fd, msg + off, len - off);
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w < 0 && errno == EPIPE) {
+			tunnel_status_lost();
+			return;
+		}
 		if (w < 0) {
 			status_broken = true;
 			tlog_warn("status pipe: %s (no more status messages)", strerror(errno));

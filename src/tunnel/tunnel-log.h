@@ -26,10 +26,15 @@ int tunnel_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2,
 int tunnel_fail_code(void);
 const char *tunnel_fail_message(void);
 
-/* Status pipe. fd < 0 disables it. Write errors (service gone) are
- * remembered and further messages dropped. */
+/* Status pipe. fd < 0 disables it. Write errors are remembered and
+ * further messages dropped. */
 void tunnel_status_set_fd(int fd);
+/* The status fd, -1 if there is none or it broke. */
 int tunnel_status_fd(void);
+/* The service is gone (its end of the status pipe is closed, a write
+ * failed with EPIPE): log it and SIGTERM ourselves, so the tunnel comes
+ * down as if the service had stopped it. Once only. */
+void tunnel_status_lost(void);
 void tunnel_status_state(const char *phase);
 /* Send a ready-made message (built with sstp_ipc_writer). */
 void tunnel_status_send(const char *msg, size_t len);
