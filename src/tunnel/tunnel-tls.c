@@ -485,6 +485,35 @@ certificate_check(const struct tunnel_options *o, struct tunnel_conn *c, X509 *l
 	}
 }
 
+/* ---- renegotiation -------------------------------------------------- */
+
+/* Set once the server's renegotiation was refused (one connection per
+ * process, as for verify_first). */
+static bool renegotiation_refused;
+
+/* The certificate is checked once, after the first handshake. A TLS 1.2
+ * renegotiation is a new handshake that can bring another certificate,
+ * which nothing would check, so SSL_OP_NO_RENEGOTIATION refuses it.
+ * OpenSSL then answers the server's HelloRequest with a no_renegotiation
+ * warning alert and carries on, and the server may carry on too. A server
+ * that wants a new handshake mid-session is not one to keep talking to:
+ * the reason goes to the log and the status descriptor now, and shutting
+ * the socket down makes the next read or write fail in whatever phase
+ * the worker is. */
+static void
+info_cb(const SSL *ssl, int where, int value)
+{
+	if (!(where & SSL_CB_WRITE_ALERT) || value != ((SSL3_AL_WARNING << 8) | SSL_AD_NO_RENEGOTIATION))
+		return;
+	if (renegotiation_refused)
+		return;
+	renegotiation_refused = true;
+	tunnel_fail(SSTP_EXIT_TLS, "the server asked to renegotiate TLS: refused, as a new handshake could "
+	            "bring a certificate that is not checked (the server's administrator can turn TLS "
+	            "renegotiation off, or enable TLS 1.3, which has none)");
+	shutdown(SSL_get_fd(ssl), SHUT_RDWR);
+}
+
 static void
 openssl_error_text(char *out, size_t cap)
 {
@@ -547,6 +576,8 @@ tunnel_tls_connect(const struct tunnel_options *o, int cancel_fd, struct tunnel_
 	if ((r = load_trust(o, c->ctx)) != 0)
 		return r;
 	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, verify_cb);
+	SSL_CTX_set_options(c->ctx, SSL_OP_NO_RENEGOTIATION);
+	SSL_CTX_set_info_callback(c->ctx, info_cb);
 
 	c->ssl = SSL_new(c->ctx);
 	if (!c->ssl)
@@ -579,6 +610,7 @@ tunnel_tls_connect(const struct tunnel_options *o, int cancel_fd, struct tunnel_
 	SSL_set_fd(c->ssl, c->fd);
 
 	memset(&verify_first, 0, sizeof(verify_first));
+	renegotiation_refused = false;
 	deadline = tunnel_now_ms() + TLS_TIMEOUT_MS;
 	for (;;) {
 		int ret = SSL_connect(c->ssl), err;
@@ -686,6 +718,8 @@ tunnel_http_handshake(const struct tunnel_options *o, int cancel_fd, struct tunn
 		if (len >= sizeof(buf))
 			return tunnel_fail(SSTP_EXIT_HTTP, "the server's HTTP answer is too long");
 		ret = SSL_read_ex(c->ssl, buf + len, sizeof(buf) - len, &got);
+		if (renegotiation_refused)
+			return SSTP_EXIT_TLS;   /* info_cb() gave the reason */
 		if (ret == 1) {
 			len += got;
 			memset(&resp, 0, sizeof(resp));

@@ -6,6 +6,10 @@
 # whose certificate is accepted ends quickly with exit 4 (HTTP refusal);
 # a rejected certificate must end with exit 3 and a message naming the
 # reason, and the server must not have received a single HTTP byte.
+#
+# Renegotiation: a TLS 1.2 renegotiation would be a new handshake whose
+# certificate nothing checks, so the worker refuses it and ends the
+# connection, saying why (s_server's "r" command on stdin asks for one).
 set -u
 top_builddir=${top_builddir:-$(pwd)}
 tunnel="$top_builddir/src/tunnel/nm-sstp-tunnel"
@@ -18,8 +22,12 @@ command -v python3 >/dev/null || { echo "1..0 # SKIP python3 missing (port picki
 
 work=$(mktemp -d)
 server_pid=
+tunnel_pid=
+relay_pid=
 cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+    [ -n "$tunnel_pid" ] && kill "$tunnel_pid" 2>/dev/null
+    [ -n "$relay_pid" ] && kill "$relay_pid" 2>/dev/null
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -80,15 +88,22 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# start_server CERT [EXTRA S_SERVER OPTIONS...]
+http_404='HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n'
+
+# start_server CERT [EXTRA S_SERVER OPTIONS...]: answers 404 at once
 start_server() {
+    start_silent_server "$@"
+    printf "$http_404" >&7
+}
+# start_silent_server CERT [EXTRA S_SERVER OPTIONS...]: sends what the test
+# writes to fd 7, when it does (a line "r" asks for a renegotiation)
+start_silent_server() {
     cert=$1; shift
     port=$(free_port)
     rm -f server.out in.fifo
     # stdin is a FIFO we hold open (fd 7), so s_server never sees EOF.
     mkfifo in.fifo
     exec 7<>in.fifo
-    printf 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n' >&7
     openssl s_server -accept "127.0.0.1:$port" -cert "$cert.pem" -key "$cert.key" \
         -naccept 1 -ign_eof "$@" <in.fifo >server.out 2>&1 &
     server_pid=$!
@@ -111,6 +126,28 @@ run_tunnel() {
         >run.out 2>run.err 5>status.out
     rc=$?
 }
+# start_tunnel ARGS...: the same in the background; end_tunnel waits for it
+start_tunnel() {
+    timeout 60 "$tunnel" --pppd /bin/true --pppd-plugin "$plugin" "$@" "127.0.0.1:$port" \
+        >run.out 2>run.err 5>status.out &
+    tunnel_pid=$!
+}
+# end_tunnel: the server answers 404 (a worker still waiting for its HTTP
+# answer then ends); sets $rc
+end_tunnel() {
+    printf "$http_404" >&7
+    wait "$tunnel_pid"
+    rc=$?
+    tunnel_pid=
+}
+# wait_for PATTERN FILE: until PATTERN is in FILE, at most 5 s
+wait_for() {
+    i=0
+    until grep -q "$1" "$2" 2>/dev/null; do
+        i=$((i + 1)); [ $i -gt 50 ] && return 1
+        sleep 0.1
+    done
+}
 
 t=0
 ok() { t=$((t + 1)); echo "ok $t - $1"; }
@@ -120,7 +157,7 @@ not_ok() {
 }
 got_http() { grep -q SSTP_DUPLEX_POST server.out; }
 
-echo "1..10"
+echo "1..14"
 
 start_server good
 run_tunnel --ca-cert ca.pem --host vpn.test
@@ -188,4 +225,102 @@ run_tunnel --ca-cert ca.pem --host vpn.test --tls-min 1.3
 if [ $rc = 3 ] && grep -q "TLS handshake with vpn.test failed" run.err && ! got_http; then
     ok "--tls-min 1.3 refuses a TLS 1.2-only server"
 else not_ok "--tls-min"; fi
+stop_server
+
+# ---- renegotiation -------------------------------------------------------
+# s_server -msg logs each TLS message; -no_cache -no_ticket keep it from
+# resuming, so a renegotiation would be a full handshake with its
+# certificate. "r" is sent once the worker waits for its HTTP answer.
+start_silent_server good -tls1_2 -no_cache -no_ticket -msg
+start_tunnel --ca-cert ca.pem --host vpn.test --status-fd 5
+wait_for SSTP_DUPLEX_POST server.out
+printf 'r\n' >&7
+wait_for 'error: ' run.err
+end_tunnel
+if [ $rc = 3 ] && grep -q "the server asked to renegotiate TLS: refused" run.err \
+   && grep -q '^code=3$' status.out && grep -q '^message=the server asked to renegotiate TLS' status.out; then
+    ok "TLS 1.2 renegotiation asked by the server: refused, exit 3 with the reason"
+else not_ok "renegotiation refused"; sed 's/^/#   status: /' status.out; fi
+if [ "$(grep -c '^<<< .*, ClientHello$' server.out)" = 1 ] && [ "$(grep -c '^>>> .*, Certificate$' server.out)" = 1 ]; then
+    ok "no second handshake: one ClientHello, the certificate sent once"
+else not_ok "second handshake"; fi
+stop_server
+
+# A server that carries on after the refusal: s_server ends the session
+# when it gets the no_renegotiation alert, so a relay drops the client's
+# alert records (s_server would then reject the worker's next record, its
+# record count being one behind, but a worker that ends at once sends
+# none). The worker is past HTTP, where SSTP waits 60 s for the server's
+# Call Connect Ack; it must end within 5 s, saying why (the exit code is
+# the SSTP loop's own for a lost connection).
+cat > relay.py <<'EOF'
+import socket, sys, threading
+listen_port, server_port = int(sys.argv[1]), int(sys.argv[2])
+ls = socket.socket()
+ls.bind(("127.0.0.1", listen_port))
+ls.listen(1)
+print("LISTENING", flush=True)
+c, _ = ls.accept()
+s = socket.create_connection(("127.0.0.1", server_port))
+def server_to_client():
+    while True:
+        d = s.recv(65536)
+        if not d:
+            break
+        c.sendall(d)
+    c.close()
+threading.Thread(target=server_to_client, daemon=True).start()
+def take(n):
+    b = b""
+    while len(b) < n:
+        d = c.recv(n - len(b))
+        if not d:
+            return None
+        b += d
+    return b
+while True:
+    head = take(5)
+    body = take(int.from_bytes(head[3:5], "big")) if head else None
+    if body is None:
+        break
+    if head[0] == 21:
+        print("dropped an alert from the client", flush=True)
+        continue
+    s.sendall(head + body)
+s.close()
+EOF
+start_silent_server good -tls1_2 -no_cache -no_ticket -msg
+server_port=$port
+port=$(free_port)
+python3 relay.py "$port" "$server_port" >relay.out 2>&1 &
+relay_pid=$!
+wait_for LISTENING relay.out
+start_tunnel --ca-cert ca.pem --host vpn.test --status-fd 5
+wait_for SSTP_DUPLEX_POST server.out
+printf 'HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615\r\n\r\n' >&7
+wait_for "SSTP accepted" run.err
+printf 'r\n' >&7
+wait_for '^message=' status.out || kill "$tunnel_pid"
+wait "$tunnel_pid"; rc=$?; tunnel_pid=
+wait_for "dropped an alert" relay.out
+kill "$relay_pid" 2>/dev/null; wait "$relay_pid" 2>/dev/null; relay_pid=
+if [ $rc != 0 ] && [ $rc != 124 ] && grep -q "dropped an alert" relay.out \
+   && grep -q '^message=the server asked to renegotiate TLS' status.out \
+   && [ "$(grep -c '^<<< .*, ClientHello$' server.out)" = 1 ]; then
+    ok "renegotiation asked in the SSTP phase by a server that carries on: the worker ends, saying why"
+else not_ok "renegotiation, server carries on"; sed 's/^/#   relay: /' relay.out; sed 's/^/#   status: /' status.out; fi
+stop_server
+
+# TLS 1.3 has no renegotiation: after a KeyUpdate (s_server's "k") the
+# session goes on, and the 404, sent with the new key, is read.
+start_silent_server good -tls1_3 -msg
+start_tunnel --ca-cert ca.pem --host vpn.test
+wait_for SSTP_DUPLEX_POST server.out
+printf 'k\n' >&7
+wait_for '^>>> .*, KeyUpdate$' server.out
+end_tunnel
+if [ $rc = 4 ] && grep -q "HTTP 404" run.err && ! grep -q renegotiate run.err \
+   && grep -q '^>>> .*, KeyUpdate$' server.out; then
+    ok "TLS 1.3 KeyUpdate is not a renegotiation: the session goes on"
+else not_ok "TLS 1.3 KeyUpdate"; fi
 stop_server
