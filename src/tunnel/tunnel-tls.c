@@ -398,6 +398,37 @@ cert_names(X509 *cert, char *out, size_t cap)
 		cert_subject_cn(cert, out, cap);
 }
 
+static bool
+cert_has_ip_san(X509 *cert)
+{
+	GENERAL_NAMES *sans = X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
+	bool found = false;
+
+	for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans) && !found; i++)
+		found = sk_GENERAL_NAME_value(sans, i)->type == GEN_IPADD;
+	GENERAL_NAMES_free(sans);
+	return found;
+}
+
+/* An address is matched against IP subjectAltNames only, never against
+ * the CN (RFC 2818 3.1, and OpenSSL). A certificate with none would else
+ * get "certificate is for 192.0.2.1, not 192.0.2.1" when its CN is that
+ * address, as self-made ones often are. */
+static int
+name_mismatch(X509 *leaf, const char *want, int err)
+{
+	char names[512];
+
+	cert_names(leaf, names, sizeof(names));
+	if (err == X509_V_ERR_IP_ADDRESS_MISMATCH && !cert_has_ip_san(leaf))
+		return tunnel_fail(SSTP_EXIT_TLS, "name mismatch: certificate for %s has no IP address "
+		                   "subjectAltName, and a common name never counts for an address such as %s "
+		                   "(reissue it with IP:%s in its subjectAltName, use --host with a name it "
+		                   "is for, or accept it with --pin-sha256)", names, want, want);
+	return tunnel_fail(SSTP_EXIT_TLS, "name mismatch: certificate is for %s, not %s "
+	                   "(use --host if the server is known by another name)", names, want);
+}
+
 static void
 format_fingerprint(const uint8_t *d, size_t n, char *out, size_t cap)
 {
@@ -444,7 +475,7 @@ certificate_check(const struct tunnel_options *o, struct tunnel_conn *c, X509 *l
 		int err = verify_first.err ? verify_first.err : (int) result;
 		X509 *cert = verify_first.cert ? verify_first.cert : leaf;
 		bool is_leaf = verify_first.cert ? verify_first.depth == 0 : true;
-		char who[300], when[64], names[512], issuer[512];
+		char who[300], when[64], issuer[512];
 
 		if (is_leaf)
 			snprintf(who, sizeof(who), "%s", want);
@@ -463,9 +494,7 @@ certificate_check(const struct tunnel_options *o, struct tunnel_conn *c, X509 *l
 			                   "(check this machine's clock)", who, when);
 		case X509_V_ERR_HOSTNAME_MISMATCH:
 		case X509_V_ERR_IP_ADDRESS_MISMATCH:
-			cert_names(leaf, names, sizeof(names));
-			return tunnel_fail(SSTP_EXIT_TLS, "name mismatch: certificate is for %s, not %s "
-			                   "(use --host if the server is known by another name)", names, want);
+			return name_mismatch(leaf, want, err);
 		case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
 		case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
 		case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:

@@ -7,6 +7,15 @@
 # a rejected certificate must end with exit 3 and a message naming the
 # reason, and the server must not have received a single HTTP byte.
 #
+# Names: the server certificates are CN=vpn.test (one is CN=127.0.0.1); the
+# name checked is --host (or the address 127.0.0.1 without it), and the name
+# sent as SNI is --host, never an address (RFC 6066). A DNS subjectAltName,
+# when there is one, decides alone; only a certificate without any falls
+# back on its CN, as OpenSSL's X509_check_host() does (RFC 6125 6.4.4):
+# self-made SSTP server certificates are often CN-only, while Windows RRAS
+# ones carry SANs. An address is matched against IP subjectAltNames only,
+# never against a CN (RFC 2818 3.1), and the refusal says so.
+#
 # Renegotiation: a TLS 1.2 renegotiation would be a new handshake whose
 # certificate nothing checks, so the worker refuses it and ends the
 # connection, saying why (s_server's "r" command on stdin asks for one).
@@ -57,6 +66,29 @@ subjectAltName = DNS:vpn.test
 basicConstraints = CA:FALSE
 extendedKeyUsage = clientAuth
 subjectAltName = DNS:vpn.test
+[ ip ]
+basicConstraints = CA:FALSE
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1
+[ otherip ]
+basicConstraints = CA:FALSE
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.2
+[ wildcard ]
+basicConstraints = CA:FALSE
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:*.sstp.test
+[ partialwildcard ]
+basicConstraints = CA:FALSE
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:v*.sstp.test
+[ cnonly ]
+basicConstraints = CA:FALSE
+extendedKeyUsage = serverAuth
+[ othersan ]
+basicConstraints = CA:FALSE
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:other.test
 EOF
 : > index.txt
 echo 01 > serial
@@ -64,9 +96,10 @@ mkca() {
     q openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$1.key" -out "$1.pem" -days 30 \
         -subj "/CN=$2" -addext basicConstraints=critical,CA:TRUE -addext keyUsage=keyCertSign,cRLSign
 }
-# mkcert NAME CA EXT [STARTDATE ENDDATE]
+# mkcert NAME CA EXT [STARTDATE ENDDATE]: subject CN=$cn
+cn=vpn.test
 mkcert() {
-    q openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$1.key" -out "$1.csr" -subj "/CN=vpn.test"
+    q openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$1.key" -out "$1.csr" -subj "/CN=$cn"
     if [ $# -ge 5 ]; then
         q openssl ca -batch -config ca.cnf -cert "$2.pem" -keyfile "$2.key" -in "$1.csr" -out "$1.pem" \
             -extensions "$3" -startdate "$4" -enddate "$5" -notext
@@ -81,6 +114,13 @@ mkcert good ca server
 mkcert expired ca server 20200101000000Z 20210101000000Z
 mkcert foreign otherca server
 mkcert clientonly ca client
+mkcert ip ca ip
+mkcert otherip ca otherip
+mkcert wildcard ca wildcard
+mkcert partialwildcard ca partialwildcard
+mkcert cnonly ca cnonly
+mkcert othersan ca othersan
+cn=127.0.0.1 && mkcert cnaddress ca cnonly && cn=vpn.test
 
 pin_of() { openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/.*=//'; }
 
@@ -157,7 +197,7 @@ not_ok() {
 }
 got_http() { grep -q SSTP_DUPLEX_POST server.out; }
 
-echo "1..14"
+echo "1..25"
 
 start_server good
 run_tunnel --ca-cert ca.pem --host vpn.test
@@ -323,4 +363,85 @@ if [ $rc = 4 ] && grep -q "HTTP 404" run.err && ! grep -q renegotiate run.err \
    && grep -q '^>>> .*, KeyUpdate$' server.out; then
     ok "TLS 1.3 KeyUpdate is not a renegotiation: the session goes on"
 else not_ok "TLS 1.3 KeyUpdate"; fi
+stop_server
+
+# ---- names: addresses, wildcards, CN, SNI --------------------------------
+# -servername makes s_server log the SNI it gets ("Hostname in TLS
+# extension"); -cert2 is the same certificate, so nothing else changes.
+sni_log() { echo -servername vpn.test -cert2 "$1.pem" -key2 "$1.key"; }
+
+start_server ip $(sni_log ip) -msg
+run_tunnel --ca-cert ca.pem
+if [ $rc = 4 ] && grep -q "certificate for 127.0.0.1 verified" run.err && got_http; then
+    ok "gateway 127.0.0.1, certificate with IP SAN 127.0.0.1: accepted"
+else not_ok "IP SAN"; fi
+if grep -q '^<<< .*, ClientHello$' server.out && ! grep -q "Hostname in TLS extension" server.out; then
+    ok "gateway given as an address: no SNI sent"
+else not_ok "SNI with an address"; fi
+stop_server
+
+start_server otherip
+run_tunnel --ca-cert ca.pem
+if [ $rc = 3 ] && grep -q "name mismatch: certificate is for 127.0.0.2, not 127.0.0.1" run.err && ! got_http; then
+    ok "gateway 127.0.0.1, certificate with IP SAN 127.0.0.2: refused"
+else not_ok "other IP SAN"; fi
+stop_server
+
+start_server cnaddress
+run_tunnel --ca-cert ca.pem
+if [ $rc = 3 ] && grep -q "certificate for 127.0.0.1 has no IP address subjectAltName, and a common name never counts" run.err \
+   && ! got_http; then
+    ok "gateway 127.0.0.1, certificate with only CN=127.0.0.1: refused, saying the CN does not count"
+else not_ok "CN that is an address"; fi
+stop_server
+
+start_server wildcard
+run_tunnel --ca-cert ca.pem --host vpn.sstp.test
+if [ $rc = 4 ] && grep -q "certificate for vpn.sstp.test verified" run.err && got_http; then
+    ok "*.sstp.test is accepted for vpn.sstp.test"
+else not_ok "wildcard"; fi
+stop_server
+
+start_server wildcard
+run_tunnel --ca-cert ca.pem --host a.b.sstp.test
+if [ $rc = 3 ] && grep -q "name mismatch: certificate is for \*.sstp.test, not a.b.sstp.test" run.err \
+   && ! got_http; then
+    ok "*.sstp.test is refused for a.b.sstp.test (one label only)"
+else not_ok "wildcard over two labels"; fi
+stop_server
+
+start_server partialwildcard
+run_tunnel --ca-cert ca.pem --host vpn.sstp.test
+if [ $rc = 3 ] && grep -q "name mismatch: certificate is for v\*.sstp.test, not vpn.sstp.test" run.err \
+   && ! got_http; then
+    ok "partial wildcard v*.sstp.test is refused for vpn.sstp.test"
+else not_ok "partial wildcard"; fi
+stop_server
+
+start_server cnonly
+run_tunnel --ca-cert ca.pem --host vpn.test
+if [ $rc = 4 ] && grep -q "certificate for vpn.test verified" run.err && got_http; then
+    ok "no subjectAltName: the CN vpn.test is accepted for vpn.test"
+else not_ok "CN-only certificate"; fi
+stop_server
+
+start_server othersan
+run_tunnel --ca-cert ca.pem --host vpn.test
+if [ $rc = 3 ] && grep -q "name mismatch: certificate is for other.test, not vpn.test" run.err && ! got_http; then
+    ok "with a DNS subjectAltName other.test the CN vpn.test does not count: refused"
+else not_ok "CN beside a DNS SAN"; fi
+stop_server
+
+start_server good $(sni_log good)
+run_tunnel --ca-cert ca.pem --host vpn.test
+if [ $rc = 4 ] && grep -q 'Hostname in TLS extension: "vpn.test"' server.out; then
+    ok "SNI is the host name vpn.test"
+else not_ok "SNI with a host name"; fi
+stop_server
+
+start_server good $(sni_log good)
+run_tunnel --ca-cert ca.pem --host vpn.test --no-sni
+if [ $rc = 4 ] && ! grep -q "Hostname in TLS extension" server.out; then
+    ok "--no-sni: no SNI sent"
+else not_ok "--no-sni"; fi
 stop_server
