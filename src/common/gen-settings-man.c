@@ -41,7 +41,7 @@ man_type_name(const NMSstpKey *key)
 	case NM_SSTP_KEY_BOOL:         return "yes or no";
 	case NM_SSTP_KEY_UINT:         return "number";
 	case NM_SSTP_KEY_ENUM:         return "one of";
-	case NM_SSTP_KEY_PATH:         return "absolute file name";
+	case NM_SSTP_KEY_PATH:         return "absolute name of a regular file (see FILES)";
 	case NM_SSTP_KEY_SECRET:       return "secret (vpn.secrets)";
 	case NM_SSTP_KEY_SECRET_FLAGS: return "secret flags";
 	case NM_SSTP_KEY_HOSTPORT:     return "host[:port]";
@@ -159,6 +159,43 @@ man_key(const NMSstpKey *key)
 	man_key_mapping(key);
 }
 
+/* How the service reads the files the keys of type PATH name
+ * (src/service/nm-sstp-service-files.h). */
+static void
+man_files_section(const NMSstpKey *keys, gsize n)
+{
+	gsize i;
+	int first = 1;
+
+	fputs(".SH FILES\nThe keys that name a file (", stdout);
+	for (i = 0; i < n; i++) {
+		if (keys[i].type != NM_SSTP_KEY_PATH)
+			continue;
+		fputs(first ? "\\fB" : ", \\fB", stdout);
+		man_text(keys[i].name, 1);
+		fputs("\\fR", stdout);
+		first = 0;
+	}
+	printf(") must name a regular file of at most %u MiB: a folder, FIFO, socket or device is\n"
+	       "refused. The service reads each such file when the connection starts and gives\n"
+	       "nm\\-sstp\\-tunnel and pppd a private copy (mode 0600, in a folder under\n"
+	       ".IR /run/nm\\-sstp\n"
+	       "that only root may enter), which it deletes when the connection ends; changing the\n"
+	       "file later does not change a running connection. Whether the passphrase of\n"
+	       "tls\\-user\\-key is asked for is decided from that copy too.\n",
+	       NM_SSTP_FILE_MAX_SIZE / (1024u * 1024u));
+	fputs(".PP\n"
+	      "A profile restricted to users (connection.permissions, which NetworkManager sets\n"
+	      "for a profile a user creates) has its files read with the identity of each listed\n"
+	      "user: uid, primary group and supplementary groups. Every listed user must be able\n"
+	      "to read the file, and all must read the same content; otherwise the connection does\n"
+	      "not start, and the message names the key, the file and the user. A file that only\n"
+	      "root may read is refused with the same message as a file that does not exist, so\n"
+	      "the profile tells its user nothing about it. A profile without permissions\n"
+	      "(system\\-wide, made by an administrator) has its files read as root.\n",
+	      stdout);
+}
+
 int
 main(void)
 {
@@ -206,6 +243,7 @@ main(void)
 		man_key(&keys[i]);
 	}
 
+	man_files_section(keys, n);
 	fputs(".SH EXAMPLE\n"
 	      ".nf\n"
 	      "nmcli connection add type vpn vpn\\-type sstp con\\-name work \\e\n"

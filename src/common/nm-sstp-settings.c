@@ -1707,17 +1707,12 @@ settings_emit_custom(const NMSstpKey *key, NMSettingVpn *s_vpn, gboolean tls,
 			settings_add_take(pppd, v);
 		}
 	} else if (!strcmp(name, NM_SSTP_KEY_TLS_USER_KEY)) {
-		const NMSstpKey *cert = nm_sstp_settings_lookup(NM_SSTP_KEY_TLS_USER_CERT);
-		char *cert_path = settings_get_normalized(s_vpn, cert);
-		gboolean p12 = settings_have_pppd_2_5() && settings_user_cert_is_pkcs12(cert_path);
-
-		g_free(cert_path);
+		/* Not reached with a PKCS#12 certificate: nm_sstp_settings_key_used(). */
 		v = settings_get_normalized(s_vpn, key);
-		if (v && !p12) {
+		if (v) {
 			settings_add(pppd, "key");
 			settings_add_take(pppd, v);
-		} else
-			g_free(v);
+		}
 	} else if (!strcmp(name, NM_SSTP_KEY_TLS_VERIFY_METHOD)) {
 		const NMSstpKey *rk = nm_sstp_settings_lookup(NM_SSTP_KEY_TLS_REMOTENAME);
 		char *remote = settings_get_normalized(s_vpn, rk);
@@ -1758,6 +1753,34 @@ settings_emit_custom(const NMSstpKey *key, NMSettingVpn *s_vpn, gboolean tls,
 	 * the loop. */
 }
 
+gboolean
+nm_sstp_settings_key_used(NMSettingVpn *s_vpn, const NMSstpKey *key)
+{
+	gboolean tls;
+
+	g_return_val_if_fail(NM_IS_SETTING_VPN(s_vpn), FALSE);
+	g_return_val_if_fail(key != NULL, FALSE);
+	tls = nm_sstp_settings_is_tls(s_vpn);
+	if (key->map == NM_SSTP_MAP_NONE)
+		return FALSE;
+	if ((key->flags & NM_SSTP_KEY_FLAG_TLS_ONLY) && !tls)
+		return FALSE;
+	if ((key->flags & NM_SSTP_KEY_FLAG_PASSWORD_ONLY) && tls)
+		return FALSE;
+	if ((key->flags & NM_SSTP_KEY_FLAG_PPPD_2_5) && !settings_have_pppd_2_5())
+		return FALSE;
+	if (!strcmp(key->name, NM_SSTP_KEY_TLS_USER_KEY) && settings_have_pppd_2_5()) {
+		/* pppd 2.5 reads the key from the PKCS#12 file itself. */
+		char *cert = settings_get_normalized(s_vpn,
+		                                     nm_sstp_settings_lookup(NM_SSTP_KEY_TLS_USER_CERT));
+		gboolean p12 = settings_user_cert_is_pkcs12(cert);
+
+		g_free(cert);
+		return !p12;
+	}
+	return TRUE;
+}
+
 static gboolean
 settings_proxy_used(NMSettingVpn *s_vpn)
 {
@@ -1785,11 +1808,7 @@ nm_sstp_settings_worker_args(NMSettingVpn *s_vpn, gboolean with_secrets, GError 
 		GPtrArray *dest = worker;
 		char *v;
 
-		if ((k->flags & NM_SSTP_KEY_FLAG_TLS_ONLY) && !tls)
-			continue;
-		if ((k->flags & NM_SSTP_KEY_FLAG_PASSWORD_ONLY) && tls)
-			continue;
-		if ((k->flags & NM_SSTP_KEY_FLAG_PPPD_2_5) && !settings_have_pppd_2_5())
+		if (!nm_sstp_settings_key_used(s_vpn, k))
 			continue;
 
 		switch (k->map) {

@@ -84,6 +84,12 @@ G_BEGIN_DECLS
 #define NM_SSTP_KEY_PROXY_PASSWORD            "proxy-password"
 #define NM_SSTP_KEY_PROXY_PASSWORD_FLAGS      "proxy-password-flags"
 
+/* The largest file a key of type NM_SSTP_KEY_PATH may name: CA bundles are
+ * ~250 KiB, certificates and keys a few KiB, but a CRL of a big authority
+ * can take some MiB. The service refuses larger files
+ * (src/service/nm-sstp-service-files.h). */
+#define NM_SSTP_FILE_MAX_SIZE (8u * 1024u * 1024u)
+
 /* Values of connection-type. */
 #define NM_SSTP_CONTYPE_PASSWORD              "password"
 #define NM_SSTP_CONTYPE_TLS                   "tls"
@@ -206,6 +212,12 @@ char *nm_sstp_settings_ppp_user(NMSettingVpn *s_vpn);
  * freeing when that matters. */
 GPtrArray *nm_sstp_settings_worker_args(NMSettingVpn *s_vpn, gboolean with_secrets,
                                         GError **error);
+
+/* Whether `key` can reach the worker's options for this setting at all:
+ * not a key of the other connection-type, nor one that needs a newer
+ * pppd, nor tls-user-key next to a PKCS#12 tls-user-cert with pppd 2.5
+ * (the key is in that file). Whether it is set is not looked at. */
+gboolean nm_sstp_settings_key_used(NMSettingVpn *s_vpn, const NMSstpKey *key);
 
 /* A value made safe to show in a message or log: control characters, bytes
  * that are not UTF-8, backslash and quotes escaped, cut after 64 characters.

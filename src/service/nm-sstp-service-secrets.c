@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "nm-sstp-settings.h"
+#include "nm-sstp-service-files.h"
 #include "nm-sstp-service-secrets.h"
 
 static gboolean
@@ -18,16 +19,33 @@ sstp_secret_wanted(NMSettingVpn *s_vpn, const char *name)
 }
 
 static gboolean
-sstp_secrets_key_is_encrypted(const char *path)
+sstp_secrets_copy_is_encrypted(const char *copy)
 {
 	gboolean encrypted = FALSE;
 
-	/* The service runs as root and can read the key; if it cannot tell
-	 * (no file, not a key), the worker reports the real problem later. */
+	if (!nm_utils_file_is_private_key(copy, &encrypted))
+		return nm_utils_file_is_pkcs12(copy);
+	return encrypted;
+}
+
+/* Looks at a private copy read as the profile's users
+ * (nm-sstp-service-files.h), never at the path itself: root must not say
+ * whether a file the user cannot read is an encrypted key, nor open a FIFO.
+ * A file that cannot be copied asks for nothing; the connection attempt
+ * then fails with the reason. */
+static gboolean
+sstp_secrets_key_is_encrypted(NMConnection *connection, const char *path)
+{
+	SstpFiles *files;
+	const char *copy;
+	gboolean encrypted;
+
 	if (!path || !*path)
 		return FALSE;
-	if (!nm_utils_file_is_private_key(path, &encrypted))
-		return nm_utils_file_is_pkcs12(path);
+	files = sstp_files_new(connection, NULL);
+	copy = files ? sstp_files_copy(files, NM_SSTP_KEY_TLS_USER_KEY, path, NULL) : NULL;
+	encrypted = copy && sstp_secrets_copy_is_encrypted(copy);
+	sstp_files_free(files);
 	return encrypted;
 }
 
@@ -40,19 +58,26 @@ sstp_secrets_nonempty(NMSettingVpn *s_vpn, const char *key)
 }
 
 const char *
-sstp_secrets_missing(NMSettingVpn *s_vpn)
+sstp_secrets_missing(NMConnection *connection)
 {
+	NMSettingVpn *s_vpn = nm_connection_get_setting_vpn(connection);
+
+	if (!s_vpn)
+		return NULL;
 	if (nm_sstp_settings_is_tls(s_vpn)) {
 		const char *raw = nm_sstp_settings_get(s_vpn, NM_SSTP_KEY_TLS_USER_KEY);
 		char *key = NULL;
 		gboolean encrypted;
 
+		/* The file is read only when its answer matters. */
+		if (!sstp_secret_wanted(s_vpn, NM_SSTP_KEY_TLS_USER_KEY_SECRET))
+			raw = NULL;
 		/* Paths may be stored in NetworkManager's utf8safe escaping. */
 		if (!raw || !nm_sstp_settings_normalize_value(NM_SSTP_KEY_TLS_USER_KEY, raw, &key, NULL))
 			key = NULL;
-		encrypted = sstp_secrets_key_is_encrypted(key);
+		encrypted = sstp_secrets_key_is_encrypted(connection, key);
 		g_free(key);
-		if (encrypted && sstp_secret_wanted(s_vpn, NM_SSTP_KEY_TLS_USER_KEY_SECRET))
+		if (encrypted)
 			return NM_SSTP_KEY_TLS_USER_KEY_SECRET;
 	} else if (sstp_secret_wanted(s_vpn, NM_SSTP_KEY_PASSWORD))
 		return NM_SSTP_KEY_PASSWORD;

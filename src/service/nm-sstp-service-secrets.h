@@ -12,7 +12,10 @@
 
 #include <NetworkManager.h>
 
-/* The name of the first needed secret that is missing, or NULL. */
-const char *sstp_secrets_missing(NMSettingVpn *s_vpn);
+/* The name of the first needed secret that is missing, or NULL (also for
+ * a connection without VPN setting). Whether the key is encrypted is read
+ * from a copy made as the profile's users (connection.permissions), see
+ * nm-sstp-service-files.h. */
+const char *sstp_secrets_missing(NMConnection *connection);
 
 #endif

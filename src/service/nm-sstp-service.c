@@ -24,6 +24,7 @@
 #include "sstp-exit.h"
 #include "sstp-harden.h"
 #include "nm-sstp-service-config.h"
+#include "nm-sstp-service-files.h"
 #include "nm-sstp-service-log.h"
 #include "nm-sstp-service-secrets.h"
 #include "nm-sstp-service-worker.h"
@@ -55,6 +56,7 @@ typedef struct {
 	GSList *stopping;         /* workers asked to end and not yet reaped */
 
 	NMConnection *connection; /* copy of the connection being served, with secrets */
+	SstpFiles *files;         /* private copies of its files, for the worker and pppd */
 	gboolean interactive;
 	guint attempts;
 
@@ -150,6 +152,7 @@ sstp_plugin_release(NMSstpPlugin *self)
 		self->ip6_wait_source = 0;
 	}
 	g_clear_pointer(&self->early_ip6, g_variant_unref);
+	g_clear_pointer(&self->files, sstp_files_free);
 	if (self->connection) {
 		nm_connection_clear_secrets(self->connection);
 		g_clear_object(&self->connection);
@@ -372,7 +375,7 @@ sstp_plugin_launch(NMSstpPlugin *self, GError **error)
 	gboolean debug;
 	char *gateway;
 
-	words = nm_sstp_settings_worker_args(s_vpn, TRUE, &local);
+	words = sstp_files_worker_args(self->connection, &self->files, &local);
 	if (!words) {
 		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS, "%s",
 		            local->message);
@@ -432,7 +435,7 @@ sstp_plugin_check_connection(NMConnection *connection, GError **error)
 		g_error_free(local);
 		return FALSE;
 	}
-	missing = sstp_secrets_missing(s_vpn);
+	missing = sstp_secrets_missing(connection);
 	if (missing) {
 		sstp_log(LOG_WARNING, "the VPN secret \"%s\" is missing", missing);
 		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
@@ -569,7 +572,7 @@ real_need_secrets(NMVpnServicePlugin *plugin, NMConnection *connection, const ch
 		                    _("the connection has no VPN setting"));
 		return FALSE;
 	}
-	missing = sstp_secrets_missing(s_vpn);
+	missing = sstp_secrets_missing(connection);
 	if (!missing)
 		return FALSE;
 	sstp_log(LOG_INFO, "the VPN secret \"%s\" is needed", missing);

@@ -1017,6 +1017,86 @@ test_man_page_lists_every_key(void)
 	g_free(page);
 }
 
+/* The FILES section says how the service reads the files the keys of type
+ * PATH name, and lists exactly those keys. */
+static void
+test_man_page_files_section(void)
+{
+	const NMSstpKey *keys;
+	gsize n, i;
+	char *page = man_page_read();
+	const char *files;
+	const char *end;
+
+	if (!page) {
+		if (g_getenv("top_builddir") || g_getenv("top_srcdir"))
+			g_error("nm-sstp-settings.5 not found under top_builddir or top_srcdir");
+		g_test_skip("top_builddir/top_srcdir not set");
+		return;
+	}
+	files = strstr(page, "\n.SH FILES\n");
+	g_assert_nonnull(files);
+	end = strstr(files + 1, "\n.SH ");
+	g_assert_nonnull(end);
+	keys = nm_sstp_settings_keys(&n);
+	for (i = 0; i < n; i++) {
+		char *name = man_spelling(keys[i].name);
+		char *bold = g_strdup_printf("\\fB%s\\fR", name);
+		const char *at = strstr(files, bold);
+
+		if ((keys[i].type == NM_SSTP_KEY_PATH) != (at != NULL && at < end))
+			g_error("FILES %s %s", keys[i].type == NM_SSTP_KEY_PATH ? "lacks" : "names",
+			        keys[i].name);
+		g_free(bold);
+		g_free(name);
+	}
+	g_free(page);
+}
+
+/* Which keys reach the worker: the service reads (and copies) the files of
+ * exactly these, nothing the connection type leaves out. */
+static void
+test_key_used(void)
+{
+	static const char *const password[] = { "gateway", "vpn.example.com", NULL };
+	static const char *const tls_pem[] = {
+		"gateway", "vpn.example.com", "connection-type", "tls",
+		"tls-user-cert", "/home/alice/alice.pem", "tls-user-key", "/home/alice/alice.key", NULL
+	};
+	static const char *const tls_p12[] = {
+		"gateway", "vpn.example.com", "connection-type", "tls",
+		"tls-user-cert", "/home/alice/alice.p12", "tls-user-key", "/home/alice/alice.p12", NULL
+	};
+	NMSettingVpn *s;
+
+	s = profile_new(password, NULL);
+	g_assert_true(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("ca-cert")));
+	g_assert_false(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("tls-user-cert")));
+	g_assert_false(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("tls-user-key")));
+	g_assert_false(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("crl-file")));
+	g_assert_false(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("tls-ca-cert")));
+	g_assert_false(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("password-flags")));
+	g_object_unref(s);
+
+	s = profile_new(tls_pem, NULL);
+	g_assert_true(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("ca-cert")));
+	g_assert_true(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("tls-user-cert")));
+	g_assert_true(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("tls-user-key")));
+	g_assert_true(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("crl-file")));
+	g_assert_true(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("tls-ca-cert")));
+	g_object_unref(s);
+
+	/* pppd 2.5 takes the key from the PKCS#12 file itself. */
+	s = profile_new(tls_p12, NULL);
+	g_assert_true(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("tls-user-cert")));
+#ifdef PPPD_API_2_5
+	g_assert_false(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("tls-user-key")));
+#else
+	g_assert_true(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("tls-user-key")));
+#endif
+	g_object_unref(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1044,6 +1124,8 @@ main(int argc, char **argv)
 	g_test_add_func("/settings/profile/empty-values", test_empty_values);
 	g_test_add_func("/settings/getters", test_getters);
 	g_test_add_func("/settings/man-page/every-key", test_man_page_lists_every_key);
+	g_test_add_func("/settings/man-page/files-section", test_man_page_files_section);
+	g_test_add_func("/settings/key-used", test_key_used);
 
 	return g_test_run();
 }

@@ -7,7 +7,10 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <pwd.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -421,11 +424,26 @@ make_vpn(const char *first_key, ...)
 	return s_vpn;
 }
 
+/* s_vpn (taken) in a connection restricted to `user`, or to nobody in
+ * particular (system-wide) when user is NULL. */
+static void
+assert_missing_for(NMSettingVpn *s_vpn, const char *user, const char *expected)
+{
+	NMConnection *conn = nm_simple_connection_new();
+	NMSettingConnection *s_con = NM_SETTING_CONNECTION(nm_setting_connection_new());
+
+	if (user)
+		g_assert_true(nm_setting_connection_add_permission(s_con, "user", user, NULL));
+	nm_connection_add_setting(conn, NM_SETTING(s_con));
+	nm_connection_add_setting(conn, NM_SETTING(s_vpn));
+	g_assert_cmpstr(sstp_secrets_missing(conn), ==, expected);
+	g_object_unref(conn);
+}
+
 static void
 assert_missing(NMSettingVpn *s_vpn, const char *expected)
 {
-	g_assert_cmpstr(sstp_secrets_missing(s_vpn), ==, expected);
-	g_object_unref(s_vpn);
+	assert_missing_for(s_vpn, NULL, expected);
 }
 
 static void
@@ -526,10 +544,84 @@ test_secrets_tls_key(void)
 	g_free(dir);
 }
 
+static NMSettingVpn *
+make_tls_vpn(const char *key_path)
+{
+	return make_vpn(NM_SSTP_KEY_CONNECTION_TYPE, NM_SSTP_CONTYPE_TLS, NM_SSTP_KEY_TLS_USER_KEY,
+	                key_path, NULL);
+}
+
+/* Whether a passphrase is asked for must come from what the profile's user
+ * can read: an encrypted key only root can read is treated like a missing
+ * file (no prompt), so the prompt tells the user nothing about it. */
+static void
+test_secrets_tls_key_as_user(void)
+{
+	char *dir;
+	char *key;
+	char *missing;
+
+	if (geteuid() != 0 || !getpwnam("nobody")) {
+		g_test_skip("needs root and the user nobody");
+		return;
+	}
+	if (!g_find_program_in_path("openssl")) {
+		g_test_skip("no openssl program to make test keys");
+		return;
+	}
+	dir = g_dir_make_tmp("test-service-keys-XXXXXX", NULL);
+	g_assert_nonnull(dir);
+	g_assert_cmpint(chmod(dir, 0755), ==, 0);
+	key = make_key(dir, "encrypted.pem", TRUE);
+	missing = g_build_filename(dir, "missing.pem", NULL);
+
+	g_assert_cmpint(chmod(key, 0644), ==, 0);
+	assert_missing_for(make_tls_vpn(key), "nobody", NM_SSTP_KEY_TLS_USER_KEY_SECRET);
+
+	g_assert_cmpint(chmod(key, 0600), ==, 0);
+	assert_missing_for(make_tls_vpn(key), "nobody", NULL);
+	assert_missing_for(make_tls_vpn(missing), "nobody", NULL);
+	/* A system-wide profile (no permissions) is read as root. */
+	assert_missing_for(make_tls_vpn(key), NULL, NM_SSTP_KEY_TLS_USER_KEY_SECRET);
+
+	g_unlink(key);
+	g_rmdir(dir);
+	g_free(key);
+	g_free(missing);
+	g_free(dir);
+}
+
+/* A FIFO as key: the service must not open it and wait for a writer. The
+ * alarm turns a hang into a failure. */
+static void
+test_secrets_tls_key_fifo(void)
+{
+	char *dir = g_dir_make_tmp("test-service-keys-XXXXXX", NULL);
+	char *fifo;
+
+	g_assert_nonnull(dir);
+	fifo = g_build_filename(dir, "key.pem", NULL);
+	g_assert_cmpint(mkfifo(fifo, 0644), ==, 0);
+	alarm(30);
+	assert_missing(make_tls_vpn(fifo), NULL);
+	alarm(0);
+	g_unlink(fifo);
+	g_rmdir(dir);
+	g_free(fifo);
+	g_free(dir);
+}
+
 int
 main(int argc, char **argv)
 {
+	char *runtime;
+	int ret;
+
 	g_test_init(&argc, &argv, NULL);
+	/* The key probe's private copies go here, not to /run. */
+	runtime = g_dir_make_tmp("test-service-run-XXXXXX", NULL);
+	g_assert_nonnull(runtime);
+	g_setenv("NM_SSTP_RUNTIME_DIR", runtime, TRUE);
 	g_test_add_func("/service/config/generic-ipv4-gateway", test_generic_ipv4_gateway);
 	g_test_add_func("/service/config/generic-ipv6-gateway", test_generic_ipv6_gateway_and_pending);
 	g_test_add_func("/service/config/generic-bad", test_generic_bad);
@@ -542,5 +634,11 @@ main(int argc, char **argv)
 	g_test_add_func("/service/secrets/password", test_secrets_password);
 	g_test_add_func("/service/secrets/proxy", test_secrets_proxy);
 	g_test_add_func("/service/secrets/tls-key", test_secrets_tls_key);
-	return g_test_run();
+	g_test_add_func("/service/secrets/tls-key-as-user", test_secrets_tls_key_as_user);
+	g_test_add_func("/service/secrets/tls-key-fifo", test_secrets_tls_key_fifo);
+	ret = g_test_run();
+	/* Every copy and its folder are gone again: the folder is empty. */
+	g_assert_cmpint(g_rmdir(runtime), ==, 0);
+	g_free(runtime);
+	return ret;
 }

@@ -5,6 +5,11 @@
 # status messages). It reads the options stream on fd 3 like the worker
 # and answers on fd 4. "right-password" logs in; anything else fails.
 words=$(tr '\0' '\n' <&3) || exit 1
+# SSTP_FAKE_TUNNEL_WORDS=FILE keeps the words (one a line) for the test to
+# look at, such as the file names the worker would open.
+if [ -n "${SSTP_FAKE_TUNNEL_WORDS:-}" ]; then
+	printf '%s\n' "$words" >"$SSTP_FAKE_TUNNEL_WORDS" || exit 1
+fi
 password=$(printf '%s\n' "$words" | sed -n '/^--password$/{n;p;q;}')
 printf 'state\nphase=ppp\n\n' >&4
 if [ "$password" != "right-password" ]; then
