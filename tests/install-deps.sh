@@ -4,7 +4,7 @@
 set -eu
 packages="
   build-essential autoconf automake libtool autopoint gettext pkg-config
-  libglib2.0-dev libnm-dev libssl-dev ppp-dev
+  libglib2.0-dev libnm-dev libssl-dev ppp-dev libseccomp-dev
   libnma-dev libnma-gtk4-dev libgtk-3-dev libgtk-4-dev libsecret-1-dev
   clang libclang-rt-14-dev
   ppp user-mode-linux kmod iproute2 iputils-ping procps psmisc openssl

@@ -26,7 +26,7 @@ packages="
   iputils-ping procps psmisc util-linux coreutils hostname openssl python3 dnsmasq-base
   sstp-client iperf3 strace
   build-essential autoconf automake libtool autopoint gettext pkg-config
-  libglib2.0-dev libnm-dev libssl-dev ppp-dev
+  libglib2.0-dev libnm-dev libssl-dev ppp-dev libseccomp-dev
   libnma-dev libnma-gtk4-dev libgtk-3-dev libgtk-4-dev libsecret-1-dev
   libgtk-4-bin appstream xvfb xauth imagemagick gnome-keyring libsecret-tools
   dbus-x11 at-spi2-core librsvg2-common shared-mime-info
