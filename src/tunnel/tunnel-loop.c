@@ -81,6 +81,9 @@ struct tunnel {
 	bool pppd_gone;                /* pppd ended before the SSTP session */
 	bool ppp_auth_done;            /* the plugin sent auth-up */
 	bool ppp_auth_refused;         /* the server sent pppd an authentication failure */
+	bool ppp_auth_none;            /* ... and pppd did not authenticate at all */
+	uint16_t server_auth_proto;    /* the login the server's LCP asked for, 0: none */
+	uint8_t server_chap_alg;
 	int  fatal_code;
 	char fatal_msg[300];
 
@@ -145,6 +148,18 @@ send_call_connected(struct tunnel *t)
 	queue_control(t, pkt, sizeof(pkt));
 }
 
+/* Debug only: what PPP negotiates, frame by frame ("<" from the server, ">" to it). pppd
+ * is never asked for its own `debug` packet dumps, which print challenges and
+ * responses (tunnel-pppd.c); this summary names authentication packets only. */
+static void
+log_ppp_frame(const char *dir, const uint8_t *frame, size_t len)
+{
+	char what[160];
+
+	if (tunnel_log_debug_enabled() && sstp_ppp_frame_describe(frame, len, what, sizeof(what)))
+		tlog_debug("%s PPP %s", dir, what);
+}
+
 static void
 deliver_to_pppd(struct tunnel *t, const uint8_t *frame, size_t len)
 {
@@ -162,8 +177,7 @@ deliver_to_pppd(struct tunnel *t, const uint8_t *frame, size_t len)
 	n = hdlc_encode(frame, len, out, HDLC_ENCODED_MAX(len));
 	tbuf_commit(&t->pty_tx, n);
 	t->frames_to_pppd++;
-	if (tunnel_log_debug_enabled() && sstp_ppp_frame_is_control(frame, len))
-		tlog_debug("< PPP protocol 0x%04x, %zu bytes", sstp_ppp_frame_protocol(frame, len), len);
+	log_ppp_frame("<", frame, len);
 }
 
 static void
@@ -282,6 +296,10 @@ handle_packet(struct tunnel *t, const uint8_t *buf, size_t len)
 			t->ppp_auth_refused = true;
 			tlog_debug("the server refused the PPP credentials");
 		}
+		/* And what login the server wants, to say so if pppd cannot give it. */
+		if (!t->ppp_auth_done && !t->server_auth_proto)
+			t->server_auth_proto = sstp_ppp_lcp_auth_request(pkt.data, pkt.data_len,
+			                                                 &t->server_chap_alg);
 		memset(&ev, 0, sizeof(ev));
 		ev.type = SSTP_EV_DATA;
 		ev.data = pkt.data;
@@ -437,8 +455,7 @@ on_ppp_frame(void *ctx, const uint8_t *frame, size_t len)
 		return true;
 	}
 	tunnel_dhcp_watch_to_server(&t->dhcp, frame, len);
-	if (tunnel_log_debug_enabled() && sstp_ppp_frame_is_control(frame, len))
-		tlog_debug("> PPP protocol 0x%04x, %zu bytes", sstp_ppp_frame_protocol(frame, len), len);
+	log_ppp_frame(">", frame, len);
 	out = tbuf_reserve(&t->tls_tx, SSTP_HEADER_LEN + len);
 	if (!out) {
 		local_failure(t, SSTP_EXIT_INTERNAL, "out of memory");
@@ -528,7 +545,11 @@ handle_auth_up(struct tunnel *t, const struct sstp_ipc_msg *m)
 	OPENSSL_cleanse(rk, sizeof(rk));
 	tlog_info("PPP authentication done (method %s, %s)", method, hlak_kind);
 	t->ppp_auth_done = true;
+	t->ppp_auth_none = strcmp(method, "none") == 0;
 	tunnel_step(t, &ev);
+	/* The step above has sent Call Connected with it, or it never will
+	 * (an auth-up in the wrong state): either way the HLAK is done with. */
+	OPENSSL_cleanse(t->hlak, sizeof(t->hlak));
 }
 
 /* Copies the fields of m named in keys; returns how many. */
@@ -674,6 +695,7 @@ plugin_read(struct tunnel *t)
 	while (t->pppd.sock >= 0) {
 		ssize_t n = recv(t->pppd.sock, buf, sizeof(buf), MSG_DONTWAIT);
 		const char *why = NULL;
+		int r;
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -685,11 +707,17 @@ plugin_read(struct tunnel *t)
 			t->pppd.sock = -1;
 			return;
 		}
-		if (sstp_ipc_parse(buf, (size_t) n, &msg, &why) != 0) {
+		r = sstp_ipc_parse(buf, (size_t) n, &msg, &why);
+		/* auth-up carries the MPPE keys in hex: no copy of any message
+		 * outlives its handling (msg is static, buf stays on the stack). */
+		OPENSSL_cleanse(buf, (size_t) n);
+		if (r != 0) {
+			OPENSSL_cleanse(msg.buf, sizeof(msg.buf));
 			tlog_warn("ignoring a malformed message from the pppd plugin: %s", why);
 			continue;
 		}
 		handle_plugin_message(t, &msg);
+		OPENSSL_cleanse(msg.buf, sizeof(msg.buf));
 	}
 }
 
@@ -786,6 +814,15 @@ exit_code(struct tunnel *t)
 	if (t->ppp_auth_refused && !t->ppp_auth_done)
 		return tunnel_fail(SSTP_EXIT_AUTH, "PPP authentication failed: the server refused the "
 		                   "user name or password");
+	/* The server asked for a login and pppd gave none: it had no password for it (the
+	 * plugin never lets pppd take one from /etc/ppp), or the method is refused. Once
+	 * the server hangs up, that is what the user must fix, not "disconnected". */
+	if (t->server_auth_proto && t->ppp_auth_none && t->sc.close_reason != SSTP_CLOSE_LOCAL_DISCONNECT)
+		return tunnel_fail(SSTP_EXIT_AUTH, "the server requires a login with %s and this "
+		                   "connection gives none: set its password (or allow %s if it is "
+		                   "refused in the PPP settings)",
+		                   sstp_ppp_auth_name(t->server_auth_proto, t->server_chap_alg),
+		                   sstp_ppp_auth_name(t->server_auth_proto, t->server_chap_alg));
 	if (t->pppd_gone)
 		return pcode > 0 ? tunnel_fail(pcode, "%s", pmsg) : SSTP_EXIT_OK;
 
@@ -855,8 +892,8 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 
 	now = tunnel_now_ms();
 	while (!loop_done(t)) {
-		struct pollfd pfd[4];
-		int n = 0, i_tls = -1, i_pty = -1, i_sock = -1, i_sig;
+		struct pollfd pfd[5];
+		int n = 0, i_tls = -1, i_pty = -1, i_sock = -1, i_sig, i_status = -1;
 		int64_t wait = -1;
 		short tls_rev = 0;
 		bool pty_alive = t->pppd.pid > 0 && !t->pppd.exited;
@@ -868,6 +905,12 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 		if (t->pppd.sock >= 0) {
 			pfd[n] = (struct pollfd) { .fd = t->pppd.sock, .events = POLLIN };
 			i_sock = n++;
+		}
+		if (tunnel_status_fd() >= 0) {
+			/* Nothing to wait for on it, but a pipe whose reader has
+			 * closed (the service is gone) reports POLLERR anyway. */
+			pfd[n] = (struct pollfd) { .fd = tunnel_status_fd(), .events = 0 };
+			i_status = n++;
 		}
 		{
 			short ev_tls = 0;
@@ -916,6 +959,8 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 		if (r > 0)
 			tls_rev = pfd[i_tls].revents;
 
+		if (i_status >= 0 && (pfd[i_status].revents & (POLLERR | POLLHUP | POLLNVAL)))
+			tunnel_status_lost();
 		if (pfd[i_sig].revents)
 			signals_read(t);
 		/* Before the pty, always: see the comment at the top. */

@@ -146,10 +146,12 @@ build_argv(const struct tunnel_options *o, const struct tunnel_pppd *p, const ch
 		argv[n++] = "nodeflate";
 		argv[n++] = "nobsdcomp";
 	}
-	if (o->debug)
-		argv[n++] = "debug";
-	/* Without a password the plugin supplies nothing; pppd then takes the
-	 * secret from chap-secrets/pap-secrets for this user name. */
+	/* No pppd "debug", even with --debug: its packet dumps (to stdout and syslog)
+	 * print the CHAP challenge and response, which test a password offline. The
+	 * worker logs a summary of each PPP control frame instead (tunnel-loop.c). */
+	/* Without a password pppd still needs the name (with one, the plugin's
+	 * hooks set it). The plugin answers every password question itself, so
+	 * pppd never looks this name up in pap-secrets or chap-secrets. */
 	if (o->user && !had_password) {
 		argv[n++] = "user";
 		argv[n++] = o->user;
@@ -162,6 +164,25 @@ build_argv(const struct tunnel_options *o, const struct tunnel_pppd *p, const ch
 		argv[n++] = o->pppd_args[i];
 	argv[n] = NULL;
 	return n;
+}
+
+/* Closes every descriptor from first up, between fork and exec
+ * (async-signal-safe calls only). close_range() needs Linux 5.9: older
+ * kernels answer ENOSYS (a seccomp filter may say EPERM), and then each
+ * number up to the descriptor limit is closed. No descriptor can be
+ * above fs.nr_open, 1048576 unless raised: the cap when there is no limit. */
+static void
+close_fds_from(int first)
+{
+	long max;
+
+	if (close_range((unsigned) first, ~0U, 0) == 0)
+		return;
+	max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 1048576)
+		max = 1048576;
+	for (long fd = first; fd < max; fd++)
+		close((int) fd);
 }
 
 static void
@@ -192,7 +213,7 @@ child_exec(const char **argv, int sock, int slave)
 	(void) slave;
 	/* Nothing else may leak into pppd or the scripts it runs (e.g. the
 	 * service's status pipe, inherited without CLOEXEC). */
-	close_range(PLUGIN_FD + 1, ~0U, 0);
+	close_fds_from(PLUGIN_FD + 1);
 	execv(argv[0], (char *const *) argv);
 	{
 		char msg[256];

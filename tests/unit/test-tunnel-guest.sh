@@ -7,12 +7,14 @@
 
 # start_server NAME ARGS...: one call; sets $port, $slog, $server_pid
 start_server() {
-	slog=$UML_OUT/server-$1.log
+	local name=$1
+	slog=$UML_OUT/server-$name.log
 	shift
 	rm -f "$UML_OUT/port" "$slog"
 	"$SERVER" --cert "$CERT" --key "$KEY" --user "$SSTP_USER" \
 		--password-file "$SSTP_PASSWORD_FILE" --port 0 --port-file "$UML_OUT/port" \
-		--log "$slog" --pppd-debug --negotiation-timeout 30 "$@" &
+		--log "$slog" --pppd-debug --negotiation-timeout 30 \
+		--auth-record "$UML_OUT/auth-record-$name.txt" "$@" &
 	server_pid=$!
 	guest_wait_for 20 test -s "$UML_OUT/port"
 	port=$(cat "$UML_OUT/port" 2>/dev/null)
@@ -29,14 +31,17 @@ wait_server() {
 	fi
 }
 
-# start_tunnel NAME PASSWORD_FILE ARGS... [-- PPPD...]: sets $tunnel_pid, $tlog, $status
+# start_tunnel NAME PASSWORD_FILE|none ARGS... [-- PPPD...]: sets $tunnel_pid, $tlog, $status
 start_tunnel() {
 	local name=$1 pw=$2
 	shift 2
 	tlog=$UML_OUT/tunnel-$name.log
 	status=$UML_OUT/status-$name.txt
+	local -a pw_args=(--password-file "$pw")
+	# (PASSWORD_FILE "none": a profile without a password)
+	[ "$pw" != none ] || pw_args=()
 	"$TUNNEL" --pppd-plugin "$PLUGIN" --ca-cert "$CERT" --host sstp.test --debug \
-		--user "$SSTP_USER" --password-file "$pw" --status-fd 5 "$@" \
+		--user "$SSTP_USER" "${pw_args[@]}" --status-fd 5 "$@" \
 		>"$tlog" 2>&1 5>"$status" &
 	tunnel_pid=$!
 }
@@ -125,11 +130,13 @@ one_run() {
 	stop_tunnel
 	wait_server
 	tap_is "$name: SIGTERM ends the tunnel with exit 0" "$tunnel_status" 0
+	pppd_gone_check "$name"
 	tap_check "$name: the server got Call Disconnect and acknowledged it" \
 		grep -q '^client disconnect status=NO_ERROR' "$slog"
 	tap_is "$name: the server verified the crypto binding (exit 0)" "$server_status" 0
 	tap_check "$name: the password is in no log" \
 		sh -c "! grep -qF \"\$(cat '$SSTP_PASSWORD_FILE')\" '$tlog' '$status'"
+	auth_record_scan "$name" "$tlog" "$status" "$UML_OUT/guest.log"
 	guest_wait_for 10 sh -c "! ip link show ppp0 >/dev/null 2>&1"
 }
 
@@ -144,6 +151,46 @@ tap_check "mschapv2-sha1: binding verified with SHA-1" \
 one_run pap --auth pap
 tap_check "pap: binding verified with the zero HLAK" \
 	grep -q '^binding verified hash=sha256 method=pap$' "$slog"
+
+one_run chap-md5 --auth chap
+tap_check "chap-md5: binding verified with the zero HLAK" \
+	grep -q '^binding verified hash=sha256 method=chap$' "$slog"
+
+# A profile without a password must never make pppd use root's system secrets: the
+# machine's /etc/ppp/pap-secrets and chap-secrets hold a canary password for the profile's
+# user (as a PPPoE login would be), and the server's password is that canary, so anything
+# derived from it would log in. The server asks for PAP, CHAP-MD5, then MS-CHAPv2: it
+# must accept nothing, and the worker must say that a password is missing.
+canary_file=$UML_OUT/canary-password
+(umask 077 && head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$canary_file")
+for f in pap-secrets chap-secrets; do
+	(umask 077 && printf '"%s" * "%s" *\n' "$SSTP_USER" "$(cat "$canary_file")" >"/etc/ppp/$f")
+done
+for auth in pap chap mschapv2; do
+	start_server "canary-$auth" --auth "$auth" --password-file "$canary_file"
+	start_tunnel "canary-$auth" none "127.0.0.1:$port" -- lcp-echo-interval 0
+	wait_tunnel
+	wait_server
+	tap_check "no password, canary in /etc/ppp secrets, server asks $auth: the server accepts nothing" \
+		sh -c "! grep -qE '^(pap ack|chap-md5 success|mschapv2 success|binding verified)' '$slog'"
+	tap_check "no password, server asks $auth: no PAP request or CHAP response reaches the server" \
+		sh -c "! grep -qE '^(pap request|chap-md5 response|mschapv2 response)' '$slog'"
+	tap_is "no password, server asks $auth: exit 6 (PPP authentication)" "$tunnel_status" 6
+	case $auth in
+	pap) want=PAP ;;
+	chap) want=CHAP-MD5 ;;
+	*) want=MS-CHAPv2 ;;
+	esac
+	tap_check "no password, server asks $auth: the worker says the server requires a login with $want" \
+		grep -q "error: the server requires a login with $want and this connection gives none" "$tlog"
+	tap_check "no password, server asks $auth: the canary is in no log" \
+		sh -c "! grep -qF -f '$canary_file' '$tlog' '$slog' '$status'"
+	if [ "$tunnel_status" != 6 ]; then
+		tap_diag_file "$tlog" 25
+		tap_diag_file "$slog" 15
+	fi
+done
+rm -f /etc/ppp/pap-secrets /etc/ppp/chap-secrets
 
 # wrong password: pppd fails authentication, the worker exits 6. The
 # server's pppd exits too and the server sends Call Disconnect, which races
