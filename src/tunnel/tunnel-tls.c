@@ -29,8 +29,10 @@
 #include "sstp-exit.h"
 #include "sstp-http.h"
 #include "tunnel-log.h"
+#include "tunnel-resolve.h"
 
-#define TCP_CONNECT_TIMEOUT_MS  20000
+#define CONNECT_DEADLINE_MS     30000   /* name resolution and all addresses together */
+#define TCP_CONNECT_TIMEOUT_MS  20000   /* one address (within the deadline) */
 #define PROXY_TIMEOUT_MS        30000
 #define TLS_TIMEOUT_MS          30000
 #define HTTP_TIMEOUT_MS         60000   /* [MS-SSTP]: client waits at most 60 s */
@@ -91,27 +93,50 @@ tunnel_conn_close(struct tunnel_conn *c)
 
 /* ---- TCP ------------------------------------------------------------- */
 
+/* Resolution cannot hold up SIGTERM and shares one deadline with the
+ * connect attempts (tunnel-resolve.h). */
+static int
+resolve(const char *host, const char *port, const char *what, int64_t deadline, int cancel_fd,
+        struct addrinfo **res)
+{
+	char why[256] = "";
+
+	tlog_debug("resolving %s %s", what, host);
+	switch (tunnel_resolve(host, port, deadline, cancel_fd, res, why, sizeof(why))) {
+	case TUNNEL_RESOLVED:
+		return 0;
+	case TUNNEL_RESOLVE_CANCELLED:
+		return TUNNEL_CANCELLED;
+	case TUNNEL_RESOLVE_TIMEOUT:
+		return tunnel_fail(SSTP_EXIT_CONNECT, "cannot resolve %s \"%s\": the name servers did not "
+		                   "answer within %d s (check them, e.g. in /etc/resolv.conf, or give an "
+		                   "address)", what, host, CONNECT_DEADLINE_MS / 1000);
+	case TUNNEL_RESOLVE_FAILED:
+	default:
+		return tunnel_fail(SSTP_EXIT_CONNECT, "cannot resolve %s \"%s\": %s", what, host, why);
+	}
+}
+
 static int
 tcp_connect(const char *host, uint16_t port, int cancel_fd, struct tunnel_conn *c, const char *what)
 {
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-	                          .ai_protocol = IPPROTO_TCP };
 	struct addrinfo *res = NULL, *ai;
 	char port_str[8], last_err[256] = "no address";
+	int64_t deadline = tunnel_now_ms() + CONNECT_DEADLINE_MS;
 	int r;
 
 	snprintf(port_str, sizeof(port_str), "%u", (unsigned) port);
-	tlog_debug("resolving %s %s", what, host);
-	r = getaddrinfo(host, port_str, &hints, &res);
+	r = resolve(host, port_str, what, deadline, cancel_fd, &res);
 	if (r != 0)
-		return tunnel_fail(SSTP_EXIT_CONNECT, "cannot resolve %s \"%s\": %s", what, host,
-		                   r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
+		return r;
 
-	for (ai = res; ai; ai = ai->ai_next) {
+	for (ai = res; ai && tunnel_now_ms() < deadline; ai = ai->ai_next) {
 		char ip[INET6_ADDRSTRLEN] = "?";
 		int fd, soerr = 0;
 		socklen_t slen = sizeof(soerr);
-		int64_t deadline = tunnel_now_ms() + TCP_CONNECT_TIMEOUT_MS;
+		int64_t start = tunnel_now_ms();
+		int64_t until = start + TCP_CONNECT_TIMEOUT_MS < deadline ? start + TCP_CONNECT_TIMEOUT_MS
+		                                                          : deadline;
 
 		if (ai->ai_family == AF_INET)
 			inet_ntop(AF_INET, &((struct sockaddr_in *) ai->ai_addr)->sin_addr, ip, sizeof(ip));
@@ -132,7 +157,7 @@ tcp_connect(const char *host, uint16_t port, int cancel_fd, struct tunnel_conn *
 				close(fd);
 				continue;
 			}
-			r = tunnel_wait_fd(fd, POLLOUT, deadline, cancel_fd);
+			r = tunnel_wait_fd(fd, POLLOUT, until, cancel_fd);
 			if (r == -2) {
 				close(fd);
 				freeaddrinfo(res);
@@ -140,7 +165,7 @@ tcp_connect(const char *host, uint16_t port, int cancel_fd, struct tunnel_conn *
 			}
 			if (r == 0) {
 				snprintf(last_err, sizeof(last_err), "%s: no answer within %d s", ip,
-				         TCP_CONNECT_TIMEOUT_MS / 1000);
+				         (int) ((until - start) / 1000));
 				close(fd);
 				continue;
 			}
@@ -157,6 +182,10 @@ tcp_connect(const char *host, uint16_t port, int cancel_fd, struct tunnel_conn *
 		return 0;
 	}
 	freeaddrinfo(res);
+	if (tunnel_now_ms() >= deadline)
+		return tunnel_fail(SSTP_EXIT_CONNECT, "cannot connect to %s %s port %u: gave up after %d s "
+		                   "(last: %s)", what, host, (unsigned) port, CONNECT_DEADLINE_MS / 1000,
+		                   last_err);
 	return tunnel_fail(SSTP_EXIT_CONNECT, "cannot connect to %s %s port %u: %s", what, host,
 	                   (unsigned) port, last_err);
 }

@@ -13,6 +13,11 @@
  *     password; Disconnect ends it
  *   - without --persist the service exits after the failure; on SIGTERM it
  *     ends the worker first
+ *   - the profile's files: a FIFO is refused at once instead of hanging the
+ *     service; for a profile of the user nobody a root-only file is refused
+ *     like a missing one and decides no passphrase prompt; the worker gets
+ *     private copies, which a later symlink swap cannot change, removed on
+ *     Disconnect (as root with the existing user nobody, else skipped)
  * The private bus includes the installed D-Bus policy file when the test
  * runs as root, so the policy itself is checked (own + send by prefix).
  * Traffic goes to 127.0.0.1 only.
@@ -23,10 +28,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -465,7 +473,10 @@ service_stopped(gpointer data)
 /*****************************************************************************/
 /* Connections */
 
-/* pairs: key, value, ...; a key "secret:NAME" adds a secret. */
+/* pairs: key, value, ...; a key "secret:NAME" adds a secret, the key
+ * "permission" restricts the connection to the user named by its value
+ * (connection.permissions, as NetworkManager sets it for a user's own
+ * profile). */
 static GVariant *
 connection_dict(const char *first_key, ...)
 {
@@ -488,6 +499,8 @@ connection_dict(const char *first_key, ...)
 
 		if (g_str_has_prefix(key, "secret:"))
 			nm_setting_vpn_add_secret(s_vpn, key + strlen("secret:"), value);
+		else if (strcmp(key, "permission") == 0)
+			g_assert_true(nm_setting_connection_add_permission(s_con, "user", value, NULL));
 		else
 			nm_setting_vpn_add_data_item(s_vpn, key, value);
 	}
@@ -729,6 +742,155 @@ test_no_secret_on_argv(void)
 	service_free(svc);
 }
 
+/* Where kernel.core_pattern writes a file into the crashing process's own
+ * folder ("core", "core.%p", ...): a test can then look there. The setting
+ * is global and only read; with a pipe to a crash collector or a fixed
+ * path the test skips. */
+static gboolean
+core_pattern_is_local(void)
+{
+	char *pattern = NULL;
+	gboolean local;
+
+	if (!g_file_get_contents("/proc/sys/kernel/core_pattern", &pattern, NULL, NULL))
+		return FALSE;
+	local = pattern[0] != '|' && !strchr(pattern, '/');
+	g_free(pattern);
+	return local;
+}
+
+static gboolean
+dir_is_empty(const char *path)
+{
+	GDir *dir = g_dir_open(path, 0, NULL);
+	gboolean empty = dir && !g_dir_read_name(dir);
+
+	if (dir)
+		g_dir_close(dir);
+	return empty;
+}
+
+/* Removes a folder of plain files (cores), if it exists. */
+static void
+remove_dir(const char *path)
+{
+	GDir *dir = g_dir_open(path, 0, NULL);
+	const char *name;
+
+	if (!dir)
+		return;
+	while ((name = g_dir_read_name(dir))) {
+		char *file = g_build_filename(path, name, NULL);
+
+		g_unlink(file);
+		g_free(file);
+	}
+	g_dir_close(dir);
+	g_rmdir(path);
+}
+
+static gboolean
+runs_sleep(gpointer data)
+{
+	gsize len;
+	char *comm = read_proc_file(*(GPid *) data, "comm", &len);
+	gboolean is_sleep = comm && strcmp(comm, "sleep\n") == 0;
+
+	g_free(comm);
+	return is_sleep;
+}
+
+/* Control: does a plain process killed with SIGSEGV in dir dump core
+ * there? If not, cores are off for some other reason here, and a service
+ * leaving none would prove nothing. */
+static gboolean
+plain_process_dumps_core(const char *dir)
+{
+	const char *argv[] = {"sleep", "60", NULL};
+	GError *error = NULL;
+	GPid pid;
+	int status = 0;
+
+	g_assert_true(g_spawn_async(dir, (char **) argv, NULL,
+	                            G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+	                            child_die_with_test, NULL, &pid, &error));
+	g_assert_no_error(error);
+	iterate_until(runs_sleep, &pid, "sleep to start");
+	kill(pid, SIGSEGV);
+	g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+	g_spawn_close_pid(pid);
+	return WIFSIGNALED(status) && WCOREDUMP(status) && !dir_is_empty(dir);
+}
+
+static gboolean
+reaped(gpointer data)
+{
+	GPid pid = *(GPid *) data;
+
+	return waitpid(pid, NULL, WNOHANG) == pid;
+}
+
+/* The service holds the passwords NetworkManager hands it: killed with
+ * SIGSEGV while cores are allowed, it must leave none. Its worker ends
+ * with it (PR_SET_PDEATHSIG) and, orphaned, comes to us, the subreaper. */
+static void
+test_no_core_dump(void)
+{
+	char *control_dir = g_build_filename(tmpdir, "core-control", NULL);
+	char *service_dir = g_build_filename(tmpdir, "core-service", NULL);
+	char *cwd = g_get_current_dir();
+	char *password = random_password();
+	struct rlimit saved, cores;
+	Accept a = {-1, -1};
+	Service *svc;
+	GPid worker;
+
+	if (!core_pattern_is_local()) {
+		g_test_skip("core_pattern does not write into the crashing process's folder");
+		goto out;
+	}
+	g_assert_cmpint(getrlimit(RLIMIT_CORE, &saved), ==, 0);
+	if (saved.rlim_max == 0) {
+		g_test_skip("the hard core size limit is 0 here: nothing can dump");
+		goto out;
+	}
+	cores.rlim_cur = cores.rlim_max = saved.rlim_max;
+	g_assert_cmpint(setrlimit(RLIMIT_CORE, &cores), ==, 0);
+	g_assert_cmpint(g_mkdir(control_dir, 0700), ==, 0);
+	g_assert_cmpint(g_mkdir(service_dir, 0700), ==, 0);
+	if (!plain_process_dumps_core(control_dir)) {
+		setrlimit(RLIMIT_CORE, &saved);
+		g_test_skip("a plain process killed with SIGSEGV leaves no core here");
+		goto out;
+	}
+
+	/* The service inherits the folder and the limit. */
+	g_assert_cmpint(chdir(service_dir), ==, 0);
+	svc = service_start(TRUE);
+	g_assert_cmpint(chdir(cwd), ==, 0);
+	setrlimit(RLIMIT_CORE, &saved);
+
+	worker = connect_to_silent(svc, password, &a);
+	kill(svc->pid, SIGSEGV);
+	iterate_until(service_exited, svc, "nm-sstp-service to die of SIGSEGV");
+	g_assert_true(WIFSIGNALED(svc->wait_status));
+	g_assert_cmpint(WTERMSIG(svc->wait_status), ==, SIGSEGV);
+	g_assert_false(WCOREDUMP(svc->wait_status));
+	g_assert_true(dir_is_empty(service_dir));
+	iterate_until(reaped, &worker, "the worker to end with its service");
+
+	close(a.conn_fd);
+	close(a.listen_fd);
+	service_free(svc);
+out:
+	remove_dir(control_dir);
+	remove_dir(service_dir);
+	g_free(password);
+	g_free(cwd);
+	g_free(control_dir);
+	g_free(service_dir);
+}
+
 /* Without --persist the service leaves once the connection is over, and
  * leaves nothing behind (the test is a subreaper: orphans would come here). */
 static void
@@ -957,6 +1119,380 @@ test_ask_again_then_connect(void)
 	service_free(svc);
 }
 
+/*****************************************************************************/
+/* The profile's files (nm-sstp-service-files.h): read as its user, refused
+ * unless regular, handed on as private copies. */
+
+/* NM_SSTP_RUNTIME_DIR of every service started here: the copies go there. */
+static char *runtime_dir;
+/* SSTP_FAKE_TUNNEL_WORDS: where the stand-in worker records its options
+ * (set in main(): setenv() is not safe once GDBus has started threads). */
+static char *fake_words;
+
+/* A folder for a test's files that the user nobody can enter. */
+static char *
+files_dir_new(void)
+{
+	char *dir = g_dir_make_tmp("test-service-files-XXXXXX", NULL);
+
+	g_assert_nonnull(dir);
+	g_assert_cmpint(chmod(dir, 0755), ==, 0);
+	return dir;
+}
+
+static char *
+files_write(const char *dir, const char *name, const char *content, mode_t mode)
+{
+	char *path = g_build_filename(dir, name, NULL);
+
+	g_assert_true(g_file_set_contents(path, content, -1, NULL));
+	g_assert_cmpint(chmod(path, mode), ==, 0);
+	return path;
+}
+
+/* Removes a folder of plain files, symlinks and FIFOs. */
+static void
+files_dir_remove(char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	g_assert_nonnull(d);
+	while ((name = g_dir_read_name(d))) {
+		char *path = g_build_filename(dir, name, NULL);
+
+		g_unlink(path);
+		g_free(path);
+	}
+	g_dir_close(d);
+	g_assert_cmpint(g_rmdir(dir), ==, 0);
+	g_free(dir);
+}
+
+static gboolean
+have_nobody(void)
+{
+	if (geteuid() == 0 && getpwnam("nobody"))
+		return TRUE;
+	g_test_skip("needs root and the user nobody");
+	return FALSE;
+}
+
+static gboolean
+runtime_dir_is_empty(void)
+{
+	GDir *d = g_dir_open(runtime_dir, 0, NULL);
+	gboolean empty;
+
+	g_assert_nonnull(d);
+	empty = g_dir_read_name(d) == NULL;
+	g_dir_close(d);
+	return empty;
+}
+
+/* The BadArguments message of a refused Connect; nothing was started. A
+ * service that blocks (the FIFO case before the fix) fails the call after
+ * timeout_seconds. */
+static char *
+connect_refused_message(Service *svc, GVariant *connection, int timeout_seconds)
+{
+	GError *error = NULL;
+	GVariant *ret;
+	char *remote;
+	char *message;
+
+	ret = g_dbus_connection_call_sync(svc->conn, svc->bus_name, PLUGIN_PATH, PLUGIN_IFACE,
+	                                  "Connect", g_variant_new("(@a{sa{sv}})", connection), NULL,
+	                                  G_DBUS_CALL_FLAGS_NONE, timeout_seconds * 1000, NULL, &error);
+	g_assert_null(ret);
+	g_assert_nonnull(error);
+	g_test_message("Connect error: %s", error->message);
+	remote = g_dbus_error_get_remote_error(error);
+	g_assert_cmpstr(remote, ==, "org.freedesktop.NetworkManager.VPN.Error.BadArguments");
+	g_dbus_error_strip_remote_error(error);
+	message = g_strdup(error->message);
+	g_free(remote);
+	g_error_free(error);
+	g_assert_cmpuint(count_children(svc->pid), ==, 0);
+	return message;
+}
+
+/* message with path replaced by "PATH" (asserting the path is named) */
+static char *
+message_without_path(const char *message, const char *path)
+{
+	char **parts = g_strsplit(message, path, -1);
+	char *joined;
+
+	g_assert_cmpuint(g_strv_length(parts), >, 1);
+	joined = g_strjoinv("PATH", parts);
+	g_strfreev(parts);
+	return joined;
+}
+
+/* A FIFO as tls-user-key: the service used to open it as root to see
+ * whether the key is encrypted, and its main loop waited for a writer
+ * forever. Now a clear error, at once; NeedSecrets does not hang either. */
+static void
+test_file_fifo(void)
+{
+	Service *svc = service_start(TRUE);
+	char *dir = files_dir_new();
+	char *cert = files_write(dir, "user.pem", "certificate\n", 0644);
+	char *fifo = g_build_filename(dir, "user.key", NULL);
+	GError *error = NULL;
+	GVariant *ret;
+	const char *setting;
+	char *message;
+
+	g_assert_cmpint(mkfifo(fifo, 0644), ==, 0);
+	message = connect_refused_message(svc,
+	                                  connection_dict("gateway", "127.0.0.1", "connection-type",
+	                                                  "tls", "tls-user-cert", cert,
+	                                                  "tls-user-key", fifo, NULL),
+	                                  20);
+	g_assert_nonnull(strstr(message, "tls-user-key"));
+	g_assert_nonnull(strstr(message, "not a regular file"));
+	g_free(message);
+
+	ret = g_dbus_connection_call_sync(svc->conn, svc->bus_name, PLUGIN_PATH, PLUGIN_IFACE,
+	                                  "NeedSecrets",
+	                                  g_variant_new("(@a{sa{sv}})",
+	                                                connection_dict("gateway", "127.0.0.1",
+	                                                                "connection-type", "tls",
+	                                                                "tls-user-cert", cert,
+	                                                                "tls-user-key", fifo, NULL)),
+	                                  G_VARIANT_TYPE("(s)"), G_DBUS_CALL_FLAGS_NONE, 20000, NULL,
+	                                  &error);
+	g_assert_no_error(error);
+	g_variant_get(ret, "(&s)", &setting);
+	g_assert_cmpstr(setting, ==, "");
+	g_variant_unref(ret);
+
+	service_free(svc);
+	g_free(cert);
+	g_free(fifo);
+	files_dir_remove(dir);
+}
+
+/* A profile restricted to nobody naming a file only root can read: Connect
+ * fails with exactly the message of a file that does not exist (the
+ * service tells nobody nothing ls would not), and nothing is started. */
+static void
+test_file_root_only(void)
+{
+	Service *svc;
+	char *dir;
+	char *secret;
+	char *missing;
+	char *key;
+	char *msg_secret, *msg_missing;
+	char *a, *b;
+
+	if (!have_nobody())
+		return;
+	svc = service_start(TRUE);
+	dir = files_dir_new();
+	secret = files_write(dir, "root-only.pem", "root-only\n", 0600);
+	missing = g_build_filename(dir, "absent.pem", NULL);
+	key = files_write(dir, "user.key", "key\n", 0644);
+
+	msg_secret = connect_refused_message(
+	    svc,
+	    connection_dict("gateway", "127.0.0.1", "permission", "nobody", "connection-type", "tls",
+	                    "tls-user-cert", secret, "tls-user-key", key, "tls-identity", "bob", NULL),
+	    HANG_GUARD_SECONDS);
+	msg_missing = connect_refused_message(
+	    svc,
+	    connection_dict("gateway", "127.0.0.1", "permission", "nobody", "connection-type", "tls",
+	                    "tls-user-cert", missing, "tls-user-key", key, "tls-identity", "bob", NULL),
+	    HANG_GUARD_SECONDS);
+	a = message_without_path(msg_secret, secret);
+	b = message_without_path(msg_missing, missing);
+	g_assert_cmpstr(a, ==, b);
+	g_assert_nonnull(strstr(a, "tls-user-cert"));
+	g_assert_nonnull(strstr(a, "nobody"));
+
+	service_free(svc);
+	g_free(a);
+	g_free(b);
+	g_free(msg_secret);
+	g_free(msg_missing);
+	g_free(secret);
+	g_free(missing);
+	g_free(key);
+	files_dir_remove(dir);
+}
+
+static const char *
+need_secrets_setting(Service *svc, GVariant *connection)
+{
+	GError *error = NULL;
+	GVariant *ret;
+	const char *setting;
+	const char *result;
+
+	ret = service_call(svc, "NeedSecrets", g_variant_new("(@a{sa{sv}})", connection), "(s)",
+	                   &error);
+	g_assert_no_error(error);
+	g_variant_get(ret, "(&s)", &setting);
+	result = *setting ? NM_SETTING_VPN_SETTING_NAME : "";
+	g_variant_unref(ret);
+	return result;
+}
+
+/* Whether the key passphrase is asked for comes from what nobody can read:
+ * an encrypted key only root can read gets the answer of a missing file. */
+static void
+test_file_need_secrets_as_user(void)
+{
+	Service *svc;
+	char *dir;
+	char *key;
+	char *missing;
+	char *cmd;
+	int status = -1;
+
+	if (!have_nobody())
+		return;
+	if (!g_find_program_in_path("openssl")) {
+		g_test_skip("no openssl program to make a test key");
+		return;
+	}
+	dir = files_dir_new();
+	key = g_build_filename(dir, "encrypted.key", NULL);
+	missing = g_build_filename(dir, "absent.key", NULL);
+	cmd = g_strdup_printf("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 "
+	                      "-aes-128-cbc -pass pass:test-passphrase -out %s", key);
+	g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, &status, NULL));
+	g_assert_cmpint(status, ==, 0);
+	svc = service_start(TRUE);
+
+	g_assert_cmpint(chmod(key, 0644), ==, 0);
+	g_assert_cmpstr(need_secrets_setting(svc, connection_dict("gateway", "127.0.0.1", "permission",
+	                                                          "nobody", "connection-type", "tls",
+	                                                          "tls-user-key", key, NULL)),
+	                ==, NM_SETTING_VPN_SETTING_NAME);
+	g_assert_cmpint(chmod(key, 0600), ==, 0);
+	g_assert_cmpstr(need_secrets_setting(svc, connection_dict("gateway", "127.0.0.1", "permission",
+	                                                          "nobody", "connection-type", "tls",
+	                                                          "tls-user-key", key, NULL)),
+	                ==, "");
+	g_assert_cmpstr(need_secrets_setting(svc, connection_dict("gateway", "127.0.0.1", "permission",
+	                                                          "nobody", "connection-type", "tls",
+	                                                          "tls-user-key", missing, NULL)),
+	                ==, "");
+
+	service_free(svc);
+	g_free(cmd);
+	g_free(key);
+	g_free(missing);
+	files_dir_remove(dir);
+}
+
+/* The word after `option` in the stand-in worker's record of its options. */
+static char *
+recorded_word_after(const char *words_path, const char *option)
+{
+	char *contents = NULL;
+	char **lines;
+	char *found = NULL;
+	guint i;
+
+	g_assert_true(g_file_get_contents(words_path, &contents, NULL, NULL));
+	lines = g_strsplit(contents, "\n", -1);
+	for (i = 0; lines[i] && lines[i + 1]; i++) {
+		if (strcmp(lines[i], option) == 0 && !found)
+			found = g_strdup(lines[i + 1]);
+	}
+	g_strfreev(lines);
+	g_free(contents);
+	g_assert_nonnull(found);
+	return found;
+}
+
+static void
+assert_contents(const char *path, const char *expected)
+{
+	char *contents = NULL;
+
+	g_assert_true(g_file_get_contents(path, &contents, NULL, NULL));
+	g_assert_cmpstr(contents, ==, expected);
+	g_free(contents);
+}
+
+static void
+swap_for_symlink(const char *path, const char *target)
+{
+	g_assert_cmpint(g_unlink(path), ==, 0);
+	g_assert_cmpint(symlink(target, path), ==, 0);
+}
+
+/* A profile of nobody's with files nobody can read: the worker gets the
+ * names of private copies with the same bytes. Once Connect has returned,
+ * the user swaps each file for a symlink to a root-only file: root (the
+ * worker, pppd) opening what it was given still reads what nobody could
+ * read. Disconnect removes the copies. */
+static void
+test_file_private_copy(void)
+{
+	Service *svc;
+	char *dir;
+	char *ca, *cert, *key, *secret;
+	char *ca_copy, *key_copy;
+	GError *error = NULL;
+	GVariant *ret;
+
+	if (!have_nobody())
+		return;
+	dir = files_dir_new();
+	ca = files_write(dir, "server-ca.pem", "CA nobody can read\n", 0644);
+	cert = files_write(dir, "user.pem", "certificate nobody can read\n", 0644);
+	key = files_write(dir, "user.key", "key nobody can read\n", 0644);
+	secret = files_write(dir, "root-only", "ROOT ONLY\n", 0600);
+	g_unlink(fake_words);
+	svc = service_start_with(TRUE, fake_tunnel);
+
+	ret = service_call(svc, "Connect",
+	                   g_variant_new("(@a{sa{sv}})",
+	                                 connection_dict("gateway", "127.0.0.1", "permission", "nobody",
+	                                                 "connection-type", "tls", "ca-cert", ca,
+	                                                 "tls-user-cert", cert, "tls-user-key", key,
+	                                                 "tls-identity", "bob",
+	                                                 "secret:tls-user-key-secret",
+	                                                 "right-password", NULL)),
+	                   NULL, &error);
+	g_assert_no_error(error);
+	g_variant_unref(ret);
+	iterate_until(service_started, svc, "StateChanged(started)");
+
+	ca_copy = recorded_word_after(fake_words, "--ca-cert");
+	key_copy = recorded_word_after(fake_words, "key");
+	swap_for_symlink(ca, secret);
+	swap_for_symlink(key, secret);
+	assert_contents(ca_copy, "CA nobody can read\n");
+	assert_contents(key_copy, "key nobody can read\n");
+	g_assert_true(g_str_has_prefix(ca_copy, runtime_dir));
+	g_assert_true(g_str_has_prefix(key_copy, runtime_dir));
+
+	ret = service_call(svc, "Disconnect", NULL, NULL, &error);
+	g_assert_no_error(error);
+	g_variant_unref(ret);
+	iterate_until(service_stopped, svc, "StateChanged(stopped)");
+	g_assert_false(g_file_test(key_copy, G_FILE_TEST_EXISTS));
+	g_assert_true(runtime_dir_is_empty());
+
+	service_free(svc);
+	g_free(ca_copy);
+	g_free(key_copy);
+	g_unlink(fake_words);
+	g_free(ca);
+	g_free(cert);
+	g_free(key);
+	g_free(secret);
+	files_dir_remove(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -993,6 +1529,11 @@ main(int argc, char **argv)
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	tmpdir = g_dir_make_tmp("test-service-dbus-XXXXXX", NULL);
 	g_assert_nonnull(tmpdir);
+	runtime_dir = g_build_filename(tmpdir, "run", NULL);
+	g_assert_cmpint(g_mkdir(runtime_dir, 0700), ==, 0);
+	g_setenv("NM_SSTP_RUNTIME_DIR", runtime_dir, TRUE);
+	fake_words = g_build_filename(tmpdir, "fake-tunnel-words", NULL);
+	g_setenv("SSTP_FAKE_TUNNEL_WORDS", fake_words, TRUE);
 	bus_start();
 
 	g_test_add_func("/service/dbus/bad-settings", test_bad_settings);
@@ -1003,6 +1544,11 @@ main(int argc, char **argv)
 	g_test_add_func("/service/dbus/sigterm-ends-worker", test_sigterm_ends_worker);
 	g_test_add_func("/service/dbus/login-failed-saved-password", test_login_failed_saved_password);
 	g_test_add_func("/service/dbus/ask-again-then-connect", test_ask_again_then_connect);
+	g_test_add_func("/service/dbus/no-core-dump", test_no_core_dump);
+	g_test_add_func("/service/dbus/file-fifo", test_file_fifo);
+	g_test_add_func("/service/dbus/file-root-only", test_file_root_only);
+	g_test_add_func("/service/dbus/file-need-secrets-as-user", test_file_need_secrets_as_user);
+	g_test_add_func("/service/dbus/file-private-copy", test_file_private_copy);
 	ret = g_test_run();
 
 	bus_stop();
@@ -1015,6 +1561,10 @@ main(int argc, char **argv)
 		g_free(conf);
 		g_free(sock);
 	}
+	g_rmdir(runtime_dir);
+	g_free(runtime_dir);
+	g_unlink(fake_words);
+	g_free(fake_words);
 	g_rmdir(tmpdir);
 	g_free(tmpdir);
 	g_free(bus_address);
