@@ -80,8 +80,9 @@ tap_diag "worker's DHCP lines:"
 while IFS= read -r line; do tap_diag "  $line"; done <"$UML_OUT/worker-dhcp.txt"
 
 tap_check "dnsmasq saw our DHCPINFORM on the server's ppp0" grep -q 'DHCPINFORM(ppp0) 10.77.0.2' "$UML_OUT/dnsmasq.log"
-tap_check "worker log: 3 routes and DNS domain corp.test, search list" \
-	worker_has 'pushed 3 routes and DNS domain corp.test, search corp.test eng.corp.test'
+# 4 pushed: 0.0.0.0/0 refused, 3 kept (one with its host bits cleared).
+tap_check "worker log: 4 routes (1 refused) and DNS domain corp.test, search list" \
+	worker_has 'pushed 4 routes (1 refused) and DNS domain corp.test, search corp.test eng.corp.test'
 tap_check "worker log: 0.0.0.0/0 from the server not used" worker_has 'DHCP: route 0.0.0.0/0 via 10.77.0.1: '
 tap_check "worker log: host bits of 100.64.23.0/20 cleared" worker_has 'DHCP: route 100.64.23.0/20 via 10.77.0.1: '
 for r in 198.19.0.0/16 203.0.113.0/24 100.64.16.0/20; do
