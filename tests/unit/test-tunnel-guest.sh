@@ -99,6 +99,28 @@ secrets_scan() {
 	fi
 }
 
+# auth_record_scan NAME LOG...: the worker runs with --debug, and still nothing in its
+# logs may let anyone test the password offline: no CHAP challenge or response that the
+# server saw on the wire (--auth-record: one "WHAT HEX" line each) is in any LOG, as
+# pppd's own debug packet dumps would print them. With CHAP the record must not be
+# empty, or the scan would prove nothing.
+auth_record_scan() {
+	local name=$1 rec=$UML_OUT/auth-record-$name.txt what hex n=0 hits=""
+	shift
+	while read -r what hex; do
+		n=$((n + 1))
+		grep -qiF "${hex:0:16}" "$@" && hits="$hits $what"
+	done <"$rec"
+	if [ "$n" -eq 0 ] && ! grep -q '^pap ack' "$slog"; then
+		tap_not_ok "$name: no CHAP challenge or response in the debug logs (nothing recorded: scan broken)"
+	elif [ -n "$hits" ]; then
+		tap_not_ok "$name: no CHAP challenge or response in the debug logs"
+		tap_diag "found in the logs:$hits"
+	else
+		tap_ok "$name: no CHAP challenge or response in the debug logs ($n recorded values looked for)"
+	fi
+}
+
 # one_run NAME SERVER_ARGS... : connect, check the status pipe, ping, SIGTERM
 one_run() {
 	local name=$1
