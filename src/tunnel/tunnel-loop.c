@@ -44,6 +44,7 @@
 #include "tunnel-dhcp.h"
 #include "tunnel-log.h"
 #include "tunnel-pppd.h"
+#include "tunnel-sandbox.h"
 
 #define TLS_TX_HIGH        (256 * 1024)
 #define PTY_TX_HIGH        (256 * 1024)
@@ -187,6 +188,10 @@ start_pppd(struct tunnel *t)
 
 	tunnel_status_state("ppp");
 	r = tunnel_pppd_start(t->o, &t->pppd);
+	/* Root was needed for that alone: everything the network sends from
+	 * here on is handled unprivileged (tunnel-sandbox.h). */
+	if (r == 0)
+		r = tunnel_sandbox_drop_after_pppd();
 	if (r != 0) {
 		/* tunnel_pppd_start logged the reason already. */
 		local_failure(t, r, tunnel_fail_message()[0] ? tunnel_fail_message() : "cannot start pppd");

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -186,7 +187,7 @@ close_fds_from(int first)
 }
 
 static void
-child_exec(const char **argv, int sock, int slave)
+child_exec(const char **argv, int sock, int slave, pid_t parent)
 {
 	sigset_t none;
 	int devnull;
@@ -196,6 +197,12 @@ child_exec(const char **argv, int sock, int slave)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
+	/* The worker drops root once pppd runs and cannot signal it then: if
+	 * the worker ends without pppd having left on the pty hangup (see
+	 * tunnel_pppd_stop), the kernel sends pppd SIGTERM. Kept across exec,
+	 * as root's exec of pppd changes no credentials. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) != 0 || getppid() != parent)
+		_exit(127);
 	/* Own session: a Ctrl-C on the terminal reaches only the worker,
 	 * which then disconnects in order and stops pppd itself. */
 	setsid();
@@ -232,7 +239,7 @@ tunnel_pppd_start(struct tunnel_options *o, struct tunnel_pppd *p)
 	int sv[2];
 	bool had_password = o->password != NULL;
 	size_t argc;
-	pid_t pid;
+	pid_t pid, self = getpid();
 	int r;
 
 	if (o->n_pppd_args > MAX_PPPD_ARGS - 24)
@@ -262,7 +269,7 @@ tunnel_pppd_start(struct tunnel_options *o, struct tunnel_pppd *p)
 		return tunnel_fail(SSTP_EXIT_INTERNAL, "cannot fork pppd: %s", strerror(errno));
 	}
 	if (pid == 0)
-		child_exec(argv, sv[1], p->slave);
+		child_exec(argv, sv[1], p->slave, self);
 	close(sv[1]);
 	fcntl(p->sock, F_SETFL, fcntl(p->sock, F_GETFL) | O_NONBLOCK);
 	p->pid = pid;
@@ -293,9 +300,13 @@ tunnel_pppd_stop(struct tunnel_pppd *p, int sigfd, int timeout_ms)
 
 	if (p->pid <= 0 || tunnel_pppd_reap(p))
 		return;
-	/* The SSTP call is gone: close our side of the pty first, so pppd sees
-	 * the line hang up instead of waiting for LCP Terminate-Acks that
-	 * can no longer arrive. */
+	/* The SSTP call is gone: hang up pppd's line by closing our side of
+	 * the pty. That is what stops pppd, and it needs no privilege (the
+	 * worker is unprivileged by now and cannot signal pppd, see
+	 * tunnel-sandbox.h): pppd 2.4.9 and 2.5 alike read EOF ("Modem
+	 * hangup") and get SIGHUP (the pty is their controlling terminal),
+	 * skip the LCP Terminate-Acks that can no longer arrive and exit 16
+	 * (or 5). The exit code of the worker does not depend on which. */
 	if (p->master >= 0) {
 		close(p->master);
 		p->master = -1;
@@ -304,15 +315,12 @@ tunnel_pppd_stop(struct tunnel_pppd *p, int sigfd, int timeout_ms)
 		close(p->slave);
 		p->slave = -1;
 	}
-	kill(p->pid, SIGTERM);
 	deadline = tunnel_now_ms() + timeout_ms;
 	while (!tunnel_pppd_reap(p)) {
 		int64_t left = deadline - tunnel_now_ms();
 		if (left <= 0) {
-			tlog_warn("pppd (pid %ld) did not stop within %d ms: killing it", (long) p->pid, timeout_ms);
-			kill(p->pid, SIGKILL);
-			waitpid(p->pid, &p->wait_status, 0);
-			p->exited = true;
+			tlog_warn("pppd (pid %ld) did not stop within %d ms of its line hanging up; it gets "
+			          "SIGTERM when this worker exits", (long) p->pid, timeout_ms);
 			return;
 		}
 		if (sigfd >= 0) {

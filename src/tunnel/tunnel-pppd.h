@@ -33,7 +33,8 @@ int tunnel_pppd_start(struct tunnel_options *o, struct tunnel_pppd *p);
 /* Reap pppd if it has exited (non-blocking). Returns true if it has. */
 bool tunnel_pppd_reap(struct tunnel_pppd *p);
 
-/* SIGTERM pppd and wait up to timeout_ms for it (SIGKILL after that).
+/* Hang up pppd's pty and wait up to timeout_ms for it to exit (after that
+ * its parent-death signal, SIGTERM, ends it when the worker exits).
  * sigfd is the signalfd that reports SIGCHLD (-1: poll with sleeps). */
 void tunnel_pppd_stop(struct tunnel_pppd *p, int sigfd, int timeout_ms);
 

@@ -121,6 +121,43 @@ auth_record_scan() {
 	fi
 }
 
+# privilege_check NAME: while the tunnel is up, the worker that parses what the network
+# sends holds no privilege (src/tunnel/tunnel-sandbox.h): one non-root uid and gid,
+# the tunnel user's or a dynamic one (61184-65519, in no passwd), no groups, no
+# capabilities, no_new_privs, a seccomp filter. The status lines become diagnostics.
+# Sets $pppd_pid for pppd_gone_check.
+privilege_check() {
+	local name=$1 st want=dynamic
+	st=$(grep -E '^(Uid|Gid|Groups|CapEff|CapPrm|CapAmb|NoNewPrivs|Seccomp):' "/proc/$tunnel_pid/status")
+	tap_diag "$name: the worker's /proc/$tunnel_pid/status while up:" "$st"
+	getent passwd nm-sstp >/dev/null && want=$(id -u nm-sstp)
+	tap_check "$name: worker runs as one non-root uid and gid ($want), no groups" worker_ids_ok "$st" "$want"
+	tap_check "$name: worker has no capabilities, NoNewPrivs 1, Seccomp 2" worker_caps_ok "$st"
+	pppd_pid=$(sed -n 's/.*started pppd (pid \([0-9]*\)).*/\1/p' "$tlog")
+}
+worker_ids_ok() {
+	local uid gid
+	uid=$(awk '$1 == "Uid:" && $2 == $3 && $2 == $4 && $2 == $5 { print $2 }' <<<"$1")
+	gid=$(awk '$1 == "Gid:" && $2 == $3 && $2 == $4 && $2 == $5 { print $2 }' <<<"$1")
+	[ -n "$uid" ] && [ -n "$gid" ] && [ "$uid" != 0 ] && [ "$gid" != 0 ] &&
+		grep -qxE 'Groups:[[:space:]]*' <<<"$1" || return 1
+	if [ "$2" = dynamic ]; then
+		[ "$uid" -ge 61184 ] && [ "$uid" -le 65519 ] && ! getent passwd "$uid"
+	else
+		[ "$uid" = "$2" ]
+	fi
+}
+worker_caps_ok() {
+	[ "$(grep -cxE 'Cap(Eff|Prm|Amb):[[:space:]]+0+|NoNewPrivs:[[:space:]]+1|Seccomp:[[:space:]]+2' <<<"$1")" = 5 ]
+}
+
+# pppd_gone_check NAME: after SIGTERM the unprivileged worker stopped pppd all the same
+# (it hangs up the pty), without waiting for its time limit.
+pppd_gone_check() {
+	tap_check "$1: pppd (pid ${pppd_pid:-?}) ended on the pty hangup" sh -c "
+		[ -n '$pppd_pid' ] && ! kill -0 '$pppd_pid' && ! grep -q 'did not stop within' '$tlog'"
+}
+
 # one_run NAME SERVER_ARGS... : connect, check the status pipe, ping, SIGTERM
 one_run() {
 	local name=$1
@@ -145,6 +182,7 @@ one_run() {
 		       grep -q '^peer=10.77.0.1\$' '$status' && grep -q '^gateway=127.0.0.1\$' '$status' &&
 		       grep -q '^dns=10.77.0.1\$' '$status' && grep -q '^phase=connected\$' '$status'"
 	guest_check_ping "$name: ping 10.77.0.1 crosses the tunnel" "ping-$name" 10.77.0.1 ppp0
+	privilege_check "$name"
 	secrets_scan "$name" "$tlog" "$status" "$slog" "$UML_OUT/guest.log"
 	# pppd ran /etc/ppp/ip-up; it holds no socket (the plugin's socketpair end is
 	# close-on-exec) and no password
