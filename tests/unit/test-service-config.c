@@ -20,6 +20,7 @@
 #include "nm-sstp-service-config.h"
 #include "nm-sstp-service-secrets.h"
 #include "sstp-ipc.h"
+#include "test-vpn-setting.h"
 
 /* Builds a message with the real encoder and parser. pairs: key, value, ..., NULL */
 static struct sstp_ipc_msg *
@@ -406,20 +407,10 @@ static NMSettingVpn *
 make_vpn(const char *first_key, ...)
 {
 	NMSettingVpn *s_vpn = NM_SETTING_VPN(nm_setting_vpn_new());
-	const char *key;
 	va_list ap;
 
-	g_object_set(s_vpn, NM_SETTING_VPN_SERVICE_TYPE, "org.freedesktop.NetworkManager.sstp", NULL);
-	nm_setting_vpn_add_data_item(s_vpn, NM_SSTP_KEY_GATEWAY, "vpn.example.com");
 	va_start(ap, first_key);
-	for (key = first_key; key; key = va_arg(ap, const char *)) {
-		const char *value = va_arg(ap, const char *);
-
-		if (g_str_has_prefix(key, "secret:"))
-			nm_setting_vpn_add_secret(s_vpn, key + strlen("secret:"), value);
-		else
-			nm_setting_vpn_add_data_item(s_vpn, key, value);
-	}
+	test_vpn_setting_fill(s_vpn, first_key, ap);
 	va_end(ap);
 	return s_vpn;
 }

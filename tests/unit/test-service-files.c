@@ -35,6 +35,7 @@
 
 #include "nm-sstp-settings.h"
 #include "nm-sstp-service-files.h"
+#include "test-vpn-setting.h"
 
 /* A guard against a read that blocks (a FIFO opened for reading), not a
  * timing requirement: SIGALRM ends the test as a failure. */
@@ -76,7 +77,6 @@ make_connection(const char *users, const char *first_key, ...)
 	NMConnection *conn = nm_simple_connection_new();
 	NMSettingConnection *s_con = NM_SETTING_CONNECTION(nm_setting_connection_new());
 	NMSettingVpn *s_vpn = NM_SETTING_VPN(nm_setting_vpn_new());
-	const char *key;
 	va_list ap;
 
 	if (users) {
@@ -87,17 +87,8 @@ make_connection(const char *users, const char *first_key, ...)
 			g_assert_true(nm_setting_connection_add_permission(s_con, "user", names[i], NULL));
 		g_strfreev(names);
 	}
-	g_object_set(s_vpn, NM_SETTING_VPN_SERVICE_TYPE, NM_SSTP_DBUS_SERVICE, NULL);
-	nm_setting_vpn_add_data_item(s_vpn, NM_SSTP_KEY_GATEWAY, "vpn.example.com");
 	va_start(ap, first_key);
-	for (key = first_key; key; key = va_arg(ap, const char *)) {
-		const char *value = va_arg(ap, const char *);
-
-		if (g_str_has_prefix(key, "secret:"))
-			nm_setting_vpn_add_secret(s_vpn, key + strlen("secret:"), value);
-		else
-			nm_setting_vpn_add_data_item(s_vpn, key, value);
-	}
+	test_vpn_setting_fill(s_vpn, first_key, ap);
 	va_end(ap);
 	nm_connection_add_setting(conn, NM_SETTING(s_con));
 	nm_connection_add_setting(conn, NM_SETTING(s_vpn));
