@@ -854,6 +854,10 @@ exit_code(struct tunnel *t)
 	case SSTP_CLOSE_NONE:
 		break;
 	}
+	/* The TLS layer refused something of the server's (a renegotiation) and hung
+	 * up itself: that refusal, recorded first, is the reason, in every phase. */
+	if (t->conn_lost && tunnel_fail_code() == SSTP_EXIT_TLS)
+		return SSTP_EXIT_TLS;
 	if (t->conn_lost)
 		return tunnel_fail(SSTP_EXIT_PEER_ABORT, "%s", t->conn_lost_msg);
 	return tunnel_fail(SSTP_EXIT_INTERNAL, "the session ended for no known reason");
