@@ -22,6 +22,15 @@ command -v openssl >/dev/null || { echo "1..0 # SKIP openssl missing"; exit 0; }
 command -v python3 >/dev/null || { echo "1..0 # SKIP python3 missing"; exit 0; }
 [ -x "$tunnel" ] || { echo "1..1"; echo "not ok 1 - $tunnel not built"; exit 0; }
 
+# As root the worker gives up root once "pppd" runs and takes a dynamic uid, locked in
+# /run/nm-sstp-tunnel for its whole life (tunnel-sandbox.h); the lock files outlive it
+# by design. The test runs in a private mount namespace with a /run of its own, so it
+# leaves nothing in the host's.
+if [ "$(id -u)" = 0 ] && [ -z "${SSTP_SESSION_PRIVATE_RUN:-}" ] && unshare --mount true 2>/dev/null; then
+    exec env SSTP_SESSION_PRIVATE_RUN=1 unshare --mount --propagation private \
+        sh -c 'mount -t tmpfs -o mode=0755 tmpfs /run && exec sh "$0" "$@"' "$0" "$@"
+fi
+
 work=$(mktemp -d)
 pids=
 cleanup() {
