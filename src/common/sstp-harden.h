@@ -20,8 +20,10 @@
 #ifndef SSTP_HARDEN_H
 #define SSTP_HARDEN_H
 
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 /* Returns 0, or -1 with errno set if either setting failed (both are tried). */
 static inline int
@@ -35,6 +37,20 @@ sstp_forbid_core_dumps(void)
 	if (setrlimit(RLIMIT_CORE, &none) != 0)
 		r = -1;
 	return r;
+}
+
+/* In a child between fork() and exec(): have the kernel send sig when the parent
+ * dies, so that nothing we start outlives its supervisor. parent is the parent's
+ * pid, saved before the fork: a parent that died before the prctl() sends
+ * nothing, but the child has been reparented then and getppid() no longer
+ * names it. Returns 0, or -1 when the parent is already gone (or prctl failed):
+ * the child must _exit(). Async-signal-safe. */
+static inline int
+sstp_follow_parent(pid_t parent, int sig)
+{
+	if (prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0) != 0)
+		return -1;
+	return getppid() == parent ? 0 : -1;
 }
 
 #endif

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "sstp-harden.h"
 #include "nm-sstp-settings.h"
 #include "nm-sstp-service-files.h"
 #include "nm-sstp-service-log.h"
@@ -262,8 +263,7 @@ files_child(const FilesUser *user, const char *path, int out_fd, pid_t service)
 		_exit(FILES_CHILD_IDENTITY);
 	/* Set after the identity change, which clears it: if the service dies,
 	 * so does this child (a read on a hung file system could outlive it). */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (getppid() != service)
+	if (sstp_follow_parent(service, SIGKILL) != 0)
 		_exit(FILES_CHILD_IO);
 
 	fd = open(path, O_PATH | O_CLOEXEC);

@@ -5,12 +5,12 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
 #include <glib-unix.h>
 
+#include "sstp-harden.h"
 #include "nm-sstp-service-log.h"
 #include "nm-sstp-service-worker.h"
 
@@ -55,17 +55,14 @@ sstp_worker_wipe_words(GPtrArray *words)
 
 /* Runs in the child between fork and exec: async-signal-safe calls only.
  * If the service dies, the worker gets SIGTERM and disconnects cleanly
- * instead of keeping an unsupervised tunnel up. A service that died
- * between fork() and prctl() sends no signal any more; the child has been
- * reparented then, so getppid() no longer names it (user_data, saved
- * before the fork): do not start a worker nobody supervises. */
+ * instead of keeping an unsupervised tunnel up; if it died already
+ * (user_data: its pid, saved before the fork), no worker starts. */
 static void
 sstp_worker_child_setup(gpointer user_data)
 {
 	pid_t service = (pid_t) GPOINTER_TO_INT(user_data);
 
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != service)
+	if (sstp_follow_parent(service, SIGTERM) != 0)
 		_exit(SSTP_WORKER_ORPHAN_EXIT);
 }
 

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -16,6 +15,8 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+
+#include "sstp-harden.h"
 
 #include "sstp-exit.h"
 #include "sstp-ipc.h"
@@ -201,7 +202,7 @@ child_exec(const char **argv, int sock, int slave, pid_t parent)
 	 * the worker ends without pppd having left on the pty hangup (see
 	 * tunnel_pppd_stop), the kernel sends pppd SIGTERM. Kept across exec,
 	 * as root's exec of pppd changes no credentials. */
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) != 0 || getppid() != parent)
+	if (sstp_follow_parent(parent, SIGTERM) != 0)
 		_exit(127);
 	/* Own session: a Ctrl-C on the terminal reaches only the worker,
 	 * which then disconnects in order and stops pppd itself. */
