@@ -822,12 +822,13 @@ exit_code(struct tunnel *t)
 	/* The server asked for a login and pppd gave none: it had no password for it (the
 	 * plugin never lets pppd take one from /etc/ppp), or the method is refused. Once
 	 * the server hangs up, that is what the user must fix, not "disconnected". */
-	if (t->server_auth_proto && t->ppp_auth_none && t->sc.close_reason != SSTP_CLOSE_LOCAL_DISCONNECT)
+	if (t->server_auth_proto && t->ppp_auth_none && t->sc.close_reason != SSTP_CLOSE_LOCAL_DISCONNECT) {
+		const char *login = sstp_ppp_auth_name(t->server_auth_proto, t->server_chap_alg);
+
 		return tunnel_fail(SSTP_EXIT_AUTH, "the server requires a login with %s and this "
 		                   "connection gives none: set its password (or allow %s if it is "
-		                   "refused in the PPP settings)",
-		                   sstp_ppp_auth_name(t->server_auth_proto, t->server_chap_alg),
-		                   sstp_ppp_auth_name(t->server_auth_proto, t->server_chap_alg));
+		                   "refused in the PPP settings)", login, login);
+	}
 	if (t->pppd_gone)
 		return pcode > 0 ? tunnel_fail(pcode, "%s", pmsg) : SSTP_EXIT_OK;
 
