@@ -105,23 +105,27 @@ done
 skipped_note() {
 	[ "$1" -eq 0 ] || echo ", $1 skipped"
 }
-count_log() { # NAME LOG STATUS: add a test script's TAP lines to the totals
-	local name=$1 log=$2 status=$3 p f s
-	p=$(grep -c '^ok ' "$log" | tr -d ' ')
-	s=$(grep -c -E '^ok .*# SKIP|^1\.\.0 # SKIP' "$log" | tr -d ' ')
-	f=$(grep -E '^not ok ' "$log" | grep -vc '# TODO' | tr -d ' ')
-	p=$((p - $(grep -c '^ok .*# SKIP' "$log")))
-	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
-		f=1
-	fi
+report() { # NAME PASSED FAILED SKIPPED LOG: add one test to the totals and say how it went
+	local name=$1 p=$2 f=$3 s=$4 log=$5
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 	if [ "$f" -gt 0 ]; then
 		echo "not ok - debian13: $name ($p passed, $f failed; log: $log)"
-		grep -B2 -A15 -E '^not ok ' "$log" | grep -v '# TODO' | head -40 | sed 's/^/# /'
+		grep -B2 -A15 -E '^(not ok |ERROR|FAIL)' "$log" | grep -v '# TODO' | head -40 | sed 's/^/# /'
 	else
 		echo "ok - debian13: $name ($p passed$(skipped_note "$s"))"
 	fi
 	grep -E '^1\.\.0 # SKIP|^ok .*# SKIP' "$log" | sed "s|^|# $name: |"
+}
+count_log() { # NAME LOG STATUS: a test script's TAP lines (and its exit status)
+	local name=$1 log=$2 status=$3 p f s
+	p=$(grep -c '^ok ' "$log")
+	s=$(grep -c -E '^ok .*# SKIP|^1\.\.0 # SKIP' "$log")
+	f=$(grep -E '^not ok ' "$log" | grep -vc '# TODO')
+	p=$((p - $(grep -c '^ok .*# SKIP' "$log")))
+	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+	fi
+	report "$name" "$p" "$f" "$s" "$log"
 }
 
 # ---- 3. tests without UML, inside the root ------------------------------------------------
@@ -137,17 +141,9 @@ if [ $# -eq 0 ]; then
 			fail=$((fail + 1))
 			continue
 		fi
-		p=$(grep -c -E '^:test-result: (PASS|XFAIL)' "$trs")
-		f=$(grep -c -E '^:test-result: (FAIL|XPASS|ERROR)' "$trs")
-		s=$(grep -c '^:test-result: SKIP' "$trs")
-		pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
-		if [ "$f" -gt 0 ]; then
-			echo "not ok - debian13: $t ($p passed, $f failed; log: $log)"
-			grep -E '^(not ok|ERROR|FAIL)' "$log" | head -20 | sed 's/^/# /'
-		else
-			echo "ok - debian13: $t ($p passed$(skipped_note "$s"))"
-		fi
-		grep -E '^1\.\.0 # SKIP|^ok .*# SKIP' "$log" | sed "s|^|# $t: |"
+		report "$t" "$(grep -c -E '^:test-result: (PASS|XFAIL)' "$trs")" \
+			"$(grep -c -E '^:test-result: (FAIL|XPASS|ERROR)' "$trs")" \
+			"$(grep -c '^:test-result: SKIP' "$trs")" "$log"
 	done
 	if [ $status -ne 0 ] && [ $fail -eq 0 ]; then
 		tail -n 30 "$build/check-chroot.out" | sed 's/^/# /'
