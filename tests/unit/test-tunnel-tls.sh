@@ -121,6 +121,10 @@ mkcert partialwildcard ca partialwildcard
 mkcert cnonly ca cnonly
 mkcert othersan ca othersan
 cn=127.0.0.1 && mkcert cnaddress ca cnonly && cn=vpn.test
+# its own authority, as self-made SSTP servers often have
+q openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout selfsigned.key \
+    -out selfsigned.pem -days 30 -subj /CN=vpn.test -addext subjectAltName=DNS:vpn.test \
+    -addext extendedKeyUsage=serverAuth
 
 pin_of() { openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/.*=//'; }
 
@@ -197,7 +201,7 @@ not_ok() {
 }
 got_http() { grep -q SSTP_DUPLEX_POST server.out; }
 
-echo "1..25"
+echo "1..28"
 
 start_server good
 run_tunnel --ca-cert ca.pem --host vpn.test
@@ -252,6 +256,37 @@ if [ $rc = 3 ] && grep -q "certificate pin mismatch" run.err && ! got_http; then
     ok "certificate not matching the pin is refused even though its CA is trusted"
 else not_ok "pin mismatch"; fi
 stop_server
+
+# A self-signed certificate: the message offers the pin of the fingerprint it logged, and
+# that pin, copied from the message, is accepted.
+start_server selfsigned
+run_tunnel --host vpn.test
+suggested=$(sed -n 's/.*accept exactly it with --pin-sha256 \([0-9A-F:]*\).*/\1/p' run.err | head -1)
+if [ $rc = 3 ] && [ "$suggested" = "$(pin_of selfsigned.pem)" ] \
+   && grep -q "server certificate SHA-256 $suggested" run.err && ! got_http; then
+    ok "self-signed: exit 3, the message suggests --pin-sha256 with the logged fingerprint"
+else not_ok "self-signed certificate message"; fi
+stop_server
+start_server selfsigned
+run_tunnel --host vpn.test --pin-sha256 "${suggested:-none}"
+if [ $rc = 4 ] && grep -q "matches the --pin-sha256 pin" run.err && got_http; then
+    ok "the suggested pin is accepted"
+else not_ok "suggested pin"; fi
+stop_server
+
+# pppd takes the plugin only from root: a user is told so before anything connects.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+    start_server good
+    (cd / && timeout 60 setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+        "$tunnel" --host vpn.test "127.0.0.1:$port") >run.out 2>run.err
+    rc=$?
+    if [ $rc = 1 ] && grep -q "must run as root" run.err && ! got_http && ! grep -q "connecting to" run.err; then
+        ok "not root: exit 1 with the reason, the server never reached"
+    else not_ok "not root"; fi
+    stop_server
+else
+    t=$((t + 1)); echo "ok $t # SKIP needs root, setpriv and the user nobody"
+fi
 
 start_server foreign
 run_tunnel --host vpn.test --no-verify
