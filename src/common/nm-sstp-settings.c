@@ -66,7 +66,7 @@ static const NMSstpKey settings_table[] = {
 		.type = NM_SSTP_KEY_HOSTPORT,
 		.summary = N_("SSTP server: host name, IPv4 address or [IPv6 address], optional :port"),
 		.description = N_("The SSTP server to connect to, as HOST or HOST:PORT. HOST is a DNS "
-		                  "name (ASCII; use the xn-- form of international names), an IPv4 "
+		                  "name (an international name is turned into its xn-- form), an IPv4 "
 		                  "address, or an IPv6 address in brackets. The port defaults to 443. "
 		                  "The name is also what the server certificate is checked against and "
 		                  "what is sent as TLS server name (SNI)."),
