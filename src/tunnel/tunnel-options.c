@@ -382,27 +382,30 @@ apply_option(struct tunnel_options *o, const struct opt_def *d, const char *v,
 		o->debug = n >= 3;
 		return 0;
 	case OPT_UUID: {
-		/* sstpc sends it as the SSTP correlation id; so do we. */
-		char *braced;
+		/* sstpc sends it as the SSTP correlation id; so do we, as
+		 * "{GUID}" in capitals like the random ones. It goes into an
+		 * HTTP header: g_uuid_string_is_valid() lets only hex digits
+		 * and dashes through. */
+		char inner[37], *up;
+		size_t len = strlen(v);
+		int r;
 
-		if (v[0] == '{' && strlen(v) == 38 && v[37] == '}') {
-			char inner[37];
+		if (len == 38 && v[0] == '{' && v[37] == '}')
 			memcpy(inner, v + 1, 36);
-			inner[36] = '\0';
-			if (!g_uuid_string_is_valid(inner))
-				return set_err(err, err_len, "--uuid \"%s\" is not a UUID", v);
-			braced = g_ascii_strup(v, -1);
-		} else if (g_uuid_string_is_valid(v)) {
-			char *up = g_ascii_strup(v, -1);
-			braced = g_strdup_printf("{%s}", up);
-			g_free(up);
-		} else {
+		else if (len == 36)
+			memcpy(inner, v, 36);
+		else
+			inner[0] = '\0';
+		inner[36] = '\0';
+		if (!g_uuid_string_is_valid(inner))
 			return set_err(err, err_len, "--uuid \"%s\" is not a UUID "
 			               "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", v);
-		}
-		n = (unsigned long) replace_str(&o->correlation_id, braced, err, err_len);
-		g_free(braced);
-		return n ? -1 : 0;
+		up = g_strdup_printf("{%s}", inner);
+		for (char *p = up; *p; p++)
+			*p = g_ascii_toupper(*p);
+		r = replace_str(&o->correlation_id, up, err, err_len);
+		g_free(up);
+		return r;
 	}
 	case OPT_SSTPC_ONLY:
 		return set_err(err, err_len, "--%s is an sstpc option nm-sstp-tunnel does not have: %s",

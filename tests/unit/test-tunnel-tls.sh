@@ -201,7 +201,7 @@ not_ok() {
 }
 got_http() { grep -q SSTP_DUPLEX_POST server.out; }
 
-echo "1..28"
+echo "1..29"
 
 start_server good
 run_tunnel --ca-cert ca.pem --host vpn.test
@@ -472,6 +472,14 @@ run_tunnel --ca-cert ca.pem --host vpn.test
 if [ $rc = 4 ] && grep -q 'Hostname in TLS extension: "vpn.test"' server.out; then
     ok "SNI is the host name vpn.test"
 else not_ok "SNI with a host name"; fi
+stop_server
+
+# sstpc's --uuid is the SSTP correlation id of the HTTP request.
+start_server good
+run_tunnel --ca-cert ca.pem --host vpn.test --uuid 0f2c6a1e-93b4-4c3a-8e1d-2b7f90a1c4d5
+if [ $rc = 4 ] && grep -q "SSTPCORRELATIONID: {0F2C6A1E-93B4-4C3A-8E1D-2B7F90A1C4D5}" server.out; then
+    ok "--uuid (sstpc's) is sent as the correlation id"
+else not_ok "--uuid as correlation id"; fi
 stop_server
 
 start_server good $(sni_log good)
