@@ -1,20 +1,41 @@
 #!/bin/sh
-# Install everything the build and the tests need on Debian 12 (as root).
-# One list, used by README's commands and by CI.
+# Install what the build needs (--build) or what the build and the tests need (default) on
+# Debian 12, as root. Two lists, one file: README's commands and CI use them.
+#
+#   tests/install-deps.sh --build   compilers, autotools, gettext and the -dev packages only:
+#                                   no SoftEther, NetworkManager daemon, User-Mode Linux,
+#                                   sstp-client or anything else that starts a service
+#   tests/install-deps.sh           the above and what the tests run (tests/run-all.sh)
 set -eu
-packages="
+
+# Building from a git checkout (autogen.sh) or from the tarball.
+build_packages="
   build-essential autoconf automake libtool autopoint gettext pkg-config
   libglib2.0-dev libnm-dev libssl-dev ppp-dev libseccomp-dev
   libnma-dev libnma-gtk4-dev libgtk-3-dev libgtk-4-dev libsecret-1-dev
+  libgtk-4-bin
+"
+# Running the tests: pppd, NetworkManager and SoftEther VPN Server inside User-Mode Linux,
+# sstp-client to compare with, the fuzzers (clang), the editors under Xvfb, the metainfo
+# check (appstream), the Debian 13 root (debootstrap).
+test_packages="
   clang libclang-rt-14-dev
   ppp user-mode-linux kmod iproute2 iputils-ping procps psmisc openssl
   util-linux coreutils hostname systemd-sysv
   network-manager dbus dbus-daemon dbus-bin udev
   softether-vpnserver softether-vpncmd sstp-client iperf3 dnsmasq-base
   xvfb xauth imagemagick gnome-keyring libsecret-tools
-  libgtk-4-bin appstream
+  appstream
   debootstrap
 "
+case "${1:-}" in
+    --build) packages=$build_packages ;;
+    "") packages="$build_packages $test_packages" ;;
+    --list-build) echo $build_packages; exit 0 ;;
+    --list) echo $build_packages $test_packages; exit 0 ;;
+    *) echo "usage: $0 [--build | --list-build | --list]" >&2; exit 2 ;;
+esac
+
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing="$missing $p"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Build from scratch and run every test: unit tests, end-to-end tests in
-# User-Mode Linux (make check) on Debian 12, a bounded run of every fuzz target, and the
+# User-Mode Linux (make check) on Debian 12, make distcheck (the release tarball built and
+# tested out of tree), a bounded run of every fuzz target, and the
 # same tests on Debian 13 (tests/platform/run-debian13.sh: its own root, built once and
 # cached, the project built inside it).
 # Usage (as root on Debian 12): tests/run-all.sh
@@ -30,6 +31,19 @@ done
 sed -n '/^=\{10,\}$/,/^=\{10,\}$/p' check.out | grep -E '^# ' || true
 echo "debian12 (pppd $(pppd --version 2>&1 | awk '{print $NF}'), NetworkManager $(NetworkManager --version)): make check $(($(date +%s) - debian12_start)) s"
 
+# The release tarball: make distcheck builds it, then configures, builds, tests (make check:
+# the UML tests are skipped there, they just ran from this tree), installs and uninstalls it
+# out of tree with a read-only source. About 5 minutes on 2 cores.
+distcheck_start=$(date +%s)
+if SSTP_TESTS_SKIP_UML=1 make -j"$jobs" distcheck >distcheck.out 2>&1; then
+    distcheck_pass=1 distcheck_fail=0
+else
+    distcheck_pass=0 distcheck_fail=1
+    grep -E '^(FAIL|ERROR|XPASS):' distcheck.out; tail -40 distcheck.out
+fi
+echo "distcheck: $([ $distcheck_fail = 0 ] && echo passed || echo FAILED)," \
+    "$(($(date +%s) - distcheck_start)) s ($(grep -h '^# PASS:' distcheck.out | awk '{print $3}') tests passed from the tarball)"
+
 # Fuzzing: a separate instrumented build of the parsers only.
 mkdir -p "$fuzzbuild" && cd "$fuzzbuild" || exit 1
 fuzz_status=0
@@ -57,13 +71,13 @@ d13_skip=$(echo "$d13_line" | awk '{print $6}')
 [ $d13_status -eq 0 ] || [ "${d13_fail:-0}" -gt 0 ] || d13_fail=1
 echo "debian13: $(($(date +%s) - platform_start)) s"
 
-# One closing line over everything: make check's TAP results (Debian 12), the fuzzers and
-# the Debian 13 platform.
+# One closing line over everything: make check's TAP results (Debian 12), make distcheck
+# (one result), the fuzzers and the Debian 13 platform.
 cd "$build" || exit 1
 sum() { grep -h "^# $1:" check.out | awk '{s+=$3} END {print s+0}'; }
-pass=$(( $(sum PASS) + $(sum XFAIL) + ${fuzz_pass:-0} + ${d13_pass:-0} ))
-fail=$(( $(sum FAIL) + $(sum XPASS) + $(sum ERROR) + ${fuzz_fail:-0} + ${d13_fail:-0} ))
+pass=$(( $(sum PASS) + $(sum XFAIL) + distcheck_pass + ${fuzz_pass:-0} + ${d13_pass:-0} ))
+fail=$(( $(sum FAIL) + $(sum XPASS) + $(sum ERROR) + distcheck_fail + ${fuzz_fail:-0} + ${d13_fail:-0} ))
 skip=$(( $(sum SKIP) + ${d13_skip:-0} ))
 [ $check_status -eq 0 ] || [ "$fail" -gt 0 ] || fail=1
 echo "$pass passed, $fail failed, $skip skipped"
-[ $check_status -eq 0 ] && [ $fuzz_status -eq 0 ] && [ "${d13_fail:-1}" -eq 0 ]
+[ $check_status -eq 0 ] && [ $distcheck_fail -eq 0 ] && [ $fuzz_status -eq 0 ] && [ "${d13_fail:-1}" -eq 0 ]

@@ -133,9 +133,9 @@ man_key(const NMSstpKey *key)
 	man_text(key->name, 1);
 	fputs("\n", stdout);
 	man_key_facts(key);
+	/* The description says it all; the summary (for tooltips) would say the
+	 * same words twice. */
 	fputs(".br\n", stdout);
-	man_text(key->summary, 0);
-	fputs(".\n", stdout);
 	man_text(key->description, 0);
 	fputs("\n", stdout);
 	if (key->flags & NM_SSTP_KEY_FLAG_TLS_ONLY)
@@ -245,10 +245,23 @@ main(void)
 
 	man_files_section(keys, n);
 	fputs(".SH EXAMPLE\n"
+	      "A profile whose password the user's keyring keeps (password\\-flags 1): the\n"
+	      "desktop, or nmcli with \\-\\-ask, asks for it when the connection starts.\n"
+	      ".PP\n"
 	      ".nf\n"
 	      "nmcli connection add type vpn vpn\\-type sstp con\\-name work \\e\n"
 	      "    vpn.data \\(dqgateway = vpn.example.com, user = alice, domain = CORP, \\e\n"
-	      "    ca\\-cert = /etc/ssl/corp\\-ca.pem\\(dq\n"
+	      "    ca\\-cert = /etc/ssl/corp\\-ca.pem, password\\-flags = 1\\(dq\n"
+	      "nmcli \\-\\-ask connection up work\n"
+	      ".fi\n"
+	      ".PP\n"
+	      "Or give the password from a file when connecting, so that it never appears on a\n"
+	      "command line (a line\n"
+	      ".B vpn.secrets.password:\\fISECRET\\fR\n"
+	      "in a file of mode 0600):\n"
+	      ".PP\n"
+	      ".nf\n"
+	      "nmcli connection up work passwd\\-file ~/.work\\-vpn\\-password\n"
 	      ".fi\n"
 	      ".SH SEE ALSO\n"
 	      ".BR nm\\-sstp\\-tunnel (8),\n"

@@ -8,8 +8,9 @@
 
 #include "nm-sstp-settings.h"
 
-#include <arpa/inet.h>
 #include <string.h>
+
+#include "sstp-validate.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -65,7 +66,7 @@ static const NMSstpKey settings_table[] = {
 		.type = NM_SSTP_KEY_HOSTPORT,
 		.summary = N_("SSTP server: host name, IPv4 address or [IPv6 address], optional :port"),
 		.description = N_("The SSTP server to connect to, as HOST or HOST:PORT. HOST is a DNS "
-		                  "name (ASCII; use the xn-- form of international names), an IPv4 "
+		                  "name (an international name is turned into its xn-- form), an IPv4 "
 		                  "address, or an IPv6 address in brackets. The port defaults to 443. "
 		                  "The name is also what the server certificate is checked against and "
 		                  "what is sent as TLS server name (SNI)."),
@@ -149,9 +150,9 @@ static const NMSstpKey settings_table[] = {
 	{
 		.name = NM_SSTP_KEY_HELLO_INTERVAL,
 		.type = NM_SSTP_KEY_UINT,
-		.default_value = "60",
-		.min = 10,
-		.max = 3600,
+		.default_value = G_STRINGIFY(SSTP_HELLO_DEFAULT),
+		.min = SSTP_HELLO_MIN,
+		.max = SSTP_HELLO_MAX,
 		.summary = N_("Seconds of silence before an SSTP echo request is sent"),
 		.description = N_("SSTP hello timer in seconds. When nothing arrives from the server "
 		                  "for this long an Echo Request is sent; when nothing arrives for "
@@ -749,24 +750,11 @@ settings_has_control(const char *s)
 	return FALSE;
 }
 
-/* Parse a plain decimal number: digits only (no sign, no spaces, no 0x). */
+/* Plain decimal, any size a guint holds (ranges: the sanitizer). */
 static gboolean
 settings_parse_uint(const char *s, guint *out)
 {
-	guint64 v = 0;
-	const char *p;
-
-	if (!s || !*s)
-		return FALSE;
-	for (p = s; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return FALSE;
-		v = v * 10 + (guint64) (*p - '0');
-		if (v > G_MAXUINT)
-			return FALSE;
-	}
-	*out = (guint) v;
-	return TRUE;
+	return sstp_validate_uint(s, 0, G_MAXUINT, out);
 }
 
 static gboolean
@@ -824,126 +812,6 @@ nm_sstp_settings_escape_for_display(const char *value)
 		shown++;
 	}
 	return g_string_free(out, FALSE);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Host names and addresses                                                  */
-
-/* A DNS name in ASCII: labels of letters, digits, '-' and '_' (seen in
- * internal names), 1..63 characters, 253 in all; one trailing dot allowed. */
-static gboolean
-settings_host_name_check(const char *s, gsize len, GError **error)
-{
-	gsize i, label = 0;
-
-	if (len > 0 && s[len - 1] == '.')
-		len--;
-	if (len == 0) {
-		settings_set_reason(error, _("the host name is empty"));
-		return FALSE;
-	}
-	if (len > 253) {
-		settings_set_reason(error, _("the host name is longer than 253 characters"));
-		return FALSE;
-	}
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char) s[i];
-
-		if (c == '.') {
-			if (label == 0) {
-				settings_set_reason(error, _("the host name has an empty label (“..”)"));
-				return FALSE;
-			}
-			label = 0;
-			continue;
-		}
-		if (c >= 0x80) {
-			settings_set_reason(error, _("the host name must be ASCII (write an international "
-			                             "name in its xn-- form)"));
-			return FALSE;
-		}
-		if (!g_ascii_isalnum(c) && c != '-' && c != '_') {
-			settings_set_reason(error, _("a host name may only hold letters, digits, '-', '_' "
-			                             "and '.'"));
-			return FALSE;
-		}
-		if (c == '-' && label == 0) {
-			settings_set_reason(error, _("a label of the host name may not start with '-'"));
-			return FALSE;
-		}
-		if (++label > 63) {
-			settings_set_reason(error, _("a label of the host name is longer than 63 characters"));
-			return FALSE;
-		}
-	}
-	if (label == 0) {
-		settings_set_reason(error, _("the host name has an empty label (“..”)"));
-		return FALSE;
-	}
-	return TRUE;
-}
-
-static gboolean
-settings_is_ipv4_like(const char *s, gsize len)
-{
-	gsize i;
-
-	for (i = 0; i < len; i++) {
-		if (!g_ascii_isdigit(s[i]) && s[i] != '.')
-			return FALSE;
-	}
-	return TRUE;
-}
-
-/* Check a host (no brackets, no port). *is_ipv6 tells whether it is an IPv6
- * address (so that callers can bracket it). */
-static gboolean
-settings_host_check(const char *s, gsize len, gboolean *is_ipv6, GError **error)
-{
-	char buf[256];
-	unsigned char addr[16];
-
-	*is_ipv6 = FALSE;
-	if (len == 0) {
-		settings_set_reason(error, _("the host is empty"));
-		return FALSE;
-	}
-	if (len >= sizeof(buf)) {
-		settings_set_reason(error, _("the host name is longer than 253 characters"));
-		return FALSE;
-	}
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-
-	if (strchr(buf, ':')) {
-		if (inet_pton(AF_INET6, buf, addr) != 1) {
-			settings_set_reason(error, _("not a valid IPv6 address"));
-			return FALSE;
-		}
-		*is_ipv6 = TRUE;
-		return TRUE;
-	}
-	if (settings_is_ipv4_like(buf, len)) {
-		if (inet_pton(AF_INET, buf, addr) != 1) {
-			settings_set_reason(error, _("not a valid IPv4 address"));
-			return FALSE;
-		}
-		return TRUE;
-	}
-	return settings_host_name_check(buf, len, error);
-}
-
-static gboolean
-settings_port_parse(const char *s, guint *out, GError **error)
-{
-	guint port;
-
-	if (!settings_parse_uint(s, &port) || port < 1 || port > 65535) {
-		settings_set_reason(error, _("the port must be a number from 1 to 65535"));
-		return FALSE;
-	}
-	*out = port;
-	return TRUE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1058,45 +926,44 @@ settings_sanitize_enum(const NMSstpKey *key, const char *value, char **out, GErr
 	return FALSE;
 }
 
-/* The old editor stored file names with NetworkManager's "utf8safe" escaping:
- * a backslash followed by 1-3 octal digits is that byte, one followed by
- * b f n r t v is that control character, one followed by anything else is
- * that character. File names without a backslash are unchanged. */
+/* The old editor stored file names with NetworkManager's "utf8safe" escaping,
+ * which g_strcompress() undoes: a backslash and 1-3 octal digits is that
+ * byte, one before b f n r t v that control character, one before anything
+ * else that character. Two cases it would get wrong are settled first: a
+ * lone trailing backslash (g_strcompress() warns and drops it) stays, and
+ * an escaped NUL byte (it would cut the name short) becomes a control
+ * character, which the caller refuses. */
 static char *
 settings_path_unescape(const char *s)
 {
-	GString *out = g_string_sized_new(strlen(s));
-	const char *p = s;
+	GString *in = g_string_sized_new(strlen(s));
+	const char *p;
+	char *out;
 
-	while (*p) {
-		if (*p != '\\' || p[1] == '\0') {
-			g_string_append_c(out, *p);
-			p++;
-			continue;
-		}
-		p++;
-		if (*p >= '0' && *p <= '7') {
+	for (p = s; *p; p++) {
+		if (*p != '\\') {
+			g_string_append_c(in, *p);
+		} else if (p[1] == '\0') {
+			g_string_append(in, "\\\\");
+		} else if (p[1] >= '0' && p[1] <= '7') {
 			guint v = 0;
 			int n;
 
-			for (n = 0; n < 3 && *p >= '0' && *p <= '7'; n++, p++)
-				v = v * 8 + (guint) (*p - '0');
-			/* A NUL byte cannot be carried: mark it as a control character. */
-			g_string_append_c(out, v == 0 ? '\x01' : (char) (v & 0xff));
-			continue;
+			for (n = 1; n <= 3 && p[n] >= '0' && p[n] <= '7'; n++)
+				v = v * 8 + (guint) (p[n] - '0');
+			if ((v & 0xff) == 0)
+				g_string_append(in, "\\001");
+			else
+				g_string_append_len(in, p, n);
+			p += n - 1;
+		} else {
+			g_string_append_c(in, *p);
+			g_string_append_c(in, *++p);
 		}
-		switch (*p) {
-		case 'b': g_string_append_c(out, '\b'); break;
-		case 'f': g_string_append_c(out, '\f'); break;
-		case 'n': g_string_append_c(out, '\n'); break;
-		case 'r': g_string_append_c(out, '\r'); break;
-		case 't': g_string_append_c(out, '\t'); break;
-		case 'v': g_string_append_c(out, '\v'); break;
-		default: g_string_append_c(out, *p); break;
-		}
-		p++;
 	}
-	return g_string_free(out, FALSE);
+	out = g_strcompress(in->str);
+	g_string_free(in, TRUE);
+	return out;
 }
 
 static gboolean
@@ -1148,68 +1015,25 @@ settings_sanitize_secret(const NMSstpKey *key, const char *value, char **out, GE
 	return TRUE;
 }
 
+/* The gateway: sstp_validate_host_port() (the worker's own check), stored
+ * with brackets around an IPv6 address and the port only when given. */
 static gboolean
 settings_sanitize_hostport(const NMSstpKey *key, const char *value, char **out, GError **error)
 {
-	const char *host, *port_str = NULL, *colon;
-	gsize host_len;
-	gboolean is_ipv6;
+	SstpHostKind kind;
+	char *host = NULL;
 	guint port = 0;
 
-	if (value[0] == '[') {
-		const char *end = strchr(value, ']');
-
-		if (!end) {
-			settings_set_reason(error, _("missing ']' after the IPv6 address"));
-			return FALSE;
-		}
-		host = value + 1;
-		host_len = (gsize) (end - host);
-		if (end[1] == ':')
-			port_str = end + 2;
-		else if (end[1] != '\0') {
-			settings_set_reason(error, _("only :PORT may follow the ']'"));
-			return FALSE;
-		}
-		if (memchr(host, ':', host_len) == NULL) {
-			settings_set_reason(error, _("brackets are only for IPv6 addresses"));
-			return FALSE;
-		}
-	} else {
-		colon = strchr(value, ':');
-		if (colon && strchr(colon + 1, ':')) {
-			/* Two or more colons: a bare IPv6 address (the old plugin took
-			 * these); no port possible. */
-			host = value;
-			host_len = strlen(value);
-		} else {
-			host = value;
-			host_len = colon ? (gsize) (colon - value) : strlen(value);
-			if (colon)
-				port_str = colon + 1;
-		}
-	}
-
-	if (!settings_host_check(host, host_len, &is_ipv6, error))
+	if (!sstp_validate_host_port(value, out ? &host : NULL, &kind, &port, error))
 		return FALSE;
-	if (port_str && !settings_port_parse(port_str, &port, error))
-		return FALSE;
-	/* "example.com." is the same name; TLS SNI must not carry the dot. */
-	if (!is_ipv6 && host[host_len - 1] == '.')
-		host_len--;
-
 	if (out) {
 		GString *s = g_string_new(NULL);
 
-		if (is_ipv6) {
-			g_string_append_c(s, '[');
-			g_string_append_len(s, host, (gssize) host_len);
-			g_string_append_c(s, ']');
-		} else
-			g_string_append_len(s, host, (gssize) host_len);
-		if (port_str)
+		g_string_append_printf(s, kind == SSTP_HOST_IPV6 ? "[%s]" : "%s", host);
+		if (port)
 			g_string_append_printf(s, ":%u", port);
 		*out = g_string_free(s, FALSE);
+		g_free(host);
 	}
 	return TRUE;
 }
@@ -1219,7 +1043,6 @@ settings_sanitize_host(const NMSstpKey *key, const char *value, char **out, GErr
 {
 	const char *host = value;
 	gsize len = strlen(value);
-	gboolean is_ipv6;
 
 	/* Accept "[v6]" too, and store the bare address. */
 	if (len >= 2 && value[0] == '[' && value[len - 1] == ']') {
@@ -1234,39 +1057,25 @@ settings_sanitize_host(const NMSstpKey *key, const char *value, char **out, GErr
 		settings_set_reason(error, _("give only the host, without http:// or user@"));
 		return FALSE;
 	}
-	if (!settings_host_check(host, len, &is_ipv6, error))
-		return FALSE;
-	if (!is_ipv6 && host[len - 1] == '.')
-		len--;
-	if (out)
-		*out = g_strndup(host, len);
-	return TRUE;
+	return sstp_validate_host(host, (gssize) len, out, NULL, error);
 }
 
+/* Stored as 64 lower-case hex digits, as the worker's --pin-sha256 takes it. */
 static gboolean
 settings_sanitize_sha256(const NMSstpKey *key, const char *value, char **out, GError **error)
 {
-	char hex[65];
-	gsize n = 0;
-	const char *p;
+	guint8 pin[SSTP_PIN_SHA256_LEN];
+	GString *hex;
+	gsize i;
 
-	for (p = value; *p; p++) {
-		if (*p == ':')
-			continue;
-		if (!g_ascii_isxdigit(*p) || n == 64) {
-			n = 65;
-			break;
-		}
-		hex[n++] = g_ascii_tolower(*p);
-	}
-	if (n != 64) {
-		settings_set_reason(error, _("must be 64 hexadecimal digits (a SHA-256 fingerprint, "
-		                             "colons allowed)"));
+	if (!sstp_validate_pin_sha256(value, pin, error))
 		return FALSE;
+	if (out) {
+		hex = g_string_sized_new(2 * sizeof(pin) + 1);
+		for (i = 0; i < sizeof(pin); i++)
+			g_string_append_printf(hex, "%02x", pin[i]);
+		*out = g_string_free(hex, FALSE);
 	}
-	hex[64] = '\0';
-	if (out)
-		*out = g_strdup(hex);
 	return TRUE;
 }
 

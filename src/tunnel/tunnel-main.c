@@ -19,6 +19,7 @@
 
 #include "sstp-exit.h"
 #include "sstp-harden.h"
+#include "sstp-validate.h"
 #include "tunnel-log.h"
 #include "tunnel-loop.h"
 #include "tunnel-options.h"
@@ -54,7 +55,8 @@ print_usage(FILE *f)
 	        "  --user USER             user name (DOMAIN\\user allowed)\n"
 	        "  --password-file FILE    file whose first line is the password (- = stdin)\n"
 	        "Other:\n"
-	        "  --hello SECONDS         SSTP hello (keep-alive) interval, 5-3600 (default 60)\n"
+	        "  --hello SECONDS         SSTP hello (keep-alive) interval, " G_STRINGIFY(SSTP_HELLO_MIN)
+	        "-" G_STRINGIFY(SSTP_HELLO_MAX) " (default " G_STRINGIFY(SSTP_HELLO_DEFAULT) ")\n"
 	        "  --pppd PATH             pppd to run (default " PPPD_PATH ")\n"
 	        "  --pppd-plugin PATH      pppd plugin (default " NM_SSTP_PPPD_PLUGIN ")\n"
 	        "  --no-dhcp-inform        do not ask the server for split routes and the DNS\n"
@@ -63,8 +65,12 @@ print_usage(FILE *f)
 	        "  --options-fd N          read more options, NUL-separated, from fd N\n"
 	        "  --status-fd N           write status messages to fd N\n"
 	        "  --version, --help\n"
+	        "sstpc's spellings: --cert-warn (= --no-verify), --ca-path/--ca-dir DIR\n"
+	        "(= --ca-cert), --tls-ext (SNI, on by default), --log-level N (3 and up =\n"
+	        "--debug), --log-stderr, --uuid UUID (the SSTP correlation id).\n"
 	        "\n"
-	        "Words after -- are passed to pppd unchanged.\n"
+	        "Words after -- (or, as with sstpc, after SERVER) are passed to pppd unchanged.\n"
+	        "Needs root: pppd takes its plugin only from root.\n"
 	        "Exit status: 0 disconnected, 1 usage, 2 connection, 3 TLS/certificate, 4 HTTP,\n"
 	        "5 SSTP negotiation, 6 PPP authentication, 7 server disconnect/abort, 8 dead server,\n"
 	        "9 pppd failure, 10 internal error. See nm-sstp-tunnel(8).\n");
@@ -197,6 +203,13 @@ main(int argc, char **argv)
 	}
 	if (tunnel_options_finish(&o, PPPD_PATH, NM_SSTP_PPPD_PLUGIN, err, sizeof(err)) != 0)
 		return finish(&o, tunnel_fail(SSTP_EXIT_USAGE, "%s (see --help)", err));
+	/* pppd takes "plugin" and the other options the worker gives it only from
+	 * root: say so now, not after the server has been reached. A --pppd
+	 * stand-in (tests, wrappers) is the caller's business. */
+	if (geteuid() != 0 && strcmp(o.pppd_path, PPPD_PATH) == 0)
+		return finish(&o, tunnel_fail(SSTP_EXIT_USAGE, "nm-sstp-tunnel must run as root: the "
+		                              "pppd it starts accepts its plugin only from root (run it "
+		                              "with sudo, or let NetworkManager start it)"));
 
 	if (o.password_file) {
 		o.password = tunnel_read_secret_file(o.password_file, err, sizeof(err));

@@ -21,12 +21,17 @@
 #include <openssl/crypto.h>
 
 #include "sstp-ipc.h"
+#include "sstp-validate.h"
 
 enum opt_id {
 	OPT_CA_CERT, OPT_PIN, OPT_NO_VERIFY, OPT_HOST, OPT_NO_SNI, OPT_TLS_MIN,
 	OPT_PROXY, OPT_PROXY_USER, OPT_PROXY_PASSWORD_FILE, OPT_PROXY_PASSWORD,
 	OPT_USER, OPT_PASSWORD_FILE, OPT_PASSWORD, OPT_HELLO, OPT_PPPD, OPT_PPPD_PLUGIN,
 	OPT_DEBUG, OPT_NO_DHCP_INFORM, OPT_VERSION, OPT_HELP, OPT_OPTIONS_FD, OPT_STATUS_FD,
+	/* sstpc's spellings (sstpc(8)) where the meaning is ours too */
+	OPT_TLS_EXT, OPT_LOG_LEVEL, OPT_UUID,
+	/* sstpc options with no counterpart here: refused with the reason */
+	OPT_SSTPC_ONLY,
 };
 
 struct opt_def {
@@ -35,6 +40,7 @@ struct opt_def {
 	bool has_arg;
 	bool stream_only;     /* carries a secret: only in the options stream */
 	bool argv_only;       /* meaningless inside the stream */
+	const char *why_not;  /* OPT_SSTPC_ONLY: why there is no such option here */
 };
 
 static const struct opt_def opt_defs[] = {
@@ -60,6 +66,28 @@ static const struct opt_def opt_defs[] = {
 	{ "help",                OPT_HELP,                false, false, true },
 	{ "options-fd",          OPT_OPTIONS_FD,          true,  false, true },
 	{ "status-fd",           OPT_STATUS_FD,           true,  false, false },
+	/* sstpc's names: scripts written for sstpc keep working. */
+	{ "cert-warn",           OPT_NO_VERIFY,           false, false, false },
+	{ "ca-path",             OPT_CA_CERT,             true,  false, false },
+	{ "ca-dir",              OPT_CA_CERT,             true,  false, false },
+	{ "tls-ext",             OPT_TLS_EXT,             false, false, false },
+	{ "log-level",           OPT_LOG_LEVEL,           true,  false, false },
+	{ "uuid",                OPT_UUID,                true,  false, false },
+	{ "log-stderr",          OPT_TLS_EXT,             false, false, false },
+	{ "log-syslog",          OPT_SSTPC_ONLY,          false, false, false,
+	  "the log goes to standard error (NetworkManager's service forwards it to the journal)" },
+	{ "nolaunchpppd",        OPT_SSTPC_ONLY,          false, false, false,
+	  "nm-sstp-tunnel always starts pppd itself (it cannot run as pppd's pty program)" },
+	{ "ipparam",             OPT_SSTPC_ONLY,          true,  false, false,
+	  "the pppd plugin talks to nm-sstp-tunnel over an inherited socket, no name is needed" },
+	{ "save-server-route",   OPT_SSTPC_ONLY,          false, false, false,
+	  "routes are NetworkManager's to set (nmcli); by hand, add the host route yourself" },
+	{ "priv-user",           OPT_SSTPC_ONLY,          true,  false, false,
+	  "nm-sstp-tunnel drops to its own system user once pppd runs (configure --with-tunnel-user)" },
+	{ "priv-group",          OPT_SSTPC_ONLY,          true,  false, false,
+	  "nm-sstp-tunnel drops to its own system user once pppd runs (configure --with-tunnel-user)" },
+	{ "priv-dir",            OPT_SSTPC_ONLY,          true,  false, false,
+	  "nm-sstp-tunnel restricts itself with a seccomp filter, not a chroot" },
 };
 
 static int
@@ -114,6 +142,7 @@ tunnel_options_clear(struct tunnel_options *o)
 	free(o->password_file);
 	free(o->pppd_path);
 	free(o->pppd_plugin);
+	free(o->correlation_id);
 	for (size_t i = 0; i < o->n_pppd_args; i++)
 		free(o->pppd_args[i]);
 	free(o->pppd_args);
@@ -121,151 +150,59 @@ tunnel_options_clear(struct tunnel_options *o)
 	tunnel_options_init(o);
 }
 
-/* A DNS name (RFC 1123 labels; '_' tolerated as some internal names use it). */
-bool
-tunnel_hostname_valid(const char *name)
-{
-	size_t len = strlen(name), label = 0;
-
-	if (len == 0 || len > 253)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = name[i];
-		if (c == '.') {
-			if (label == 0)
-				return false;
-			label = 0;
-			continue;
-		}
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-		      || c == '-' || c == '_'))
-			return false;
-		if (c == '-' && label == 0)
-			return false;
-		if (++label > 63)
-			return false;
-	}
-	return true;
-}
-
-static bool
-is_ipv4(const char *s)
-{
-	struct in_addr a;
-	return inet_pton(AF_INET, s, &a) == 1;
-}
-
-static bool
-is_ipv6(const char *s)
-{
-	struct in6_addr a;
-	return inet_pton(AF_INET6, s, &a) == 1;
-}
-
 static int
 parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
-	char *end;
-	unsigned long v;
+	guint v;
 
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < min || v > max)
+	if (!sstp_validate_uint(s, (guint) min, (guint) max, &v))
 		return -1;
 	*out = v;
 	return 0;
 }
 
+bool
+tunnel_hostname_valid(const char *name)
+{
+	return sstp_validate_host(name, -1, NULL, NULL, NULL);
+}
+
+/* The settings table checks the gateway with the same function
+ * (src/common/sstp-validate.h), so the service never hands on a server this
+ * refuses. An international name becomes its xn-- form. */
 int
 tunnel_parse_host_port(const char *s, uint16_t default_port, char **host, uint16_t *port,
                        bool *is_ip, char *err, size_t err_len)
 {
-	char buf[300];
-	const char *port_str = NULL;
-	char *h;
-	size_t len = strlen(s);
+	GError *error = NULL;
+	SstpHostKind kind;
+	char *h = NULL;
+	guint p = 0;
 
-	if (len == 0 || len >= sizeof(buf))
-		return set_err(err, err_len, "invalid server \"%s\": empty or too long", s);
-	memcpy(buf, s, len + 1);
-	h = buf;
-
-	if (buf[0] == '[') {
-		char *close = strchr(buf, ']');
-		if (!close)
-			return set_err(err, err_len, "invalid server \"%s\": missing ']'", s);
-		*close = '\0';
-		h = buf + 1;
-		if (close[1] == ':')
-			port_str = close + 2;
-		else if (close[1] != '\0')
-			return set_err(err, err_len, "invalid server \"%s\": junk after ']'", s);
-		if (!is_ipv6(h))
-			return set_err(err, err_len, "invalid server \"%s\": not an IPv6 address", s);
-		*is_ip = true;
-	} else if (is_ipv6(buf)) {
-		/* a bare IPv6 address: no port possible */
-		*is_ip = true;
-	} else {
-		char *colon = strchr(buf, ':');
-		if (colon) {
-			if (strchr(colon + 1, ':'))
-				return set_err(err, err_len,
-				               "invalid server \"%s\": write IPv6 addresses as [ADDRESS]:PORT", s);
-			*colon = '\0';
-			port_str = colon + 1;
-		}
-		if (is_ipv4(h))
-			*is_ip = true;
-		else if (tunnel_hostname_valid(h))
-			*is_ip = false;
-		else
-			return set_err(err, err_len, "invalid server \"%s\": not a host name or address", s);
-	}
-
-	*port = default_port;
-	if (port_str) {
-		unsigned long p;
-		if (parse_uint(port_str, 1, 65535, &p) != 0)
-			return set_err(err, err_len, "invalid port in \"%s\" (1-65535)", s);
-		*port = (uint16_t) p;
+	if (!sstp_validate_host_port(s, &h, &kind, &p, &error)) {
+		set_err(err, err_len, "invalid server \"%s\": %s", s, error->message);
+		g_error_free(error);
+		return -1;
 	}
 	*host = strdup(h);
-	return *host ? 0 : set_err(err, err_len, "out of memory");
+	g_free(h);
+	if (!*host)
+		return set_err(err, err_len, "out of memory");
+	*is_ip = kind != SSTP_HOST_NAME;
+	*port = p ? (uint16_t) p : default_port;
+	return 0;
 }
 
 static int
 parse_pin(const char *s, uint8_t out[32], char *err, size_t err_len)
 {
-	size_t n = 0;
-	int hi = -1;
+	GError *error = NULL;
 
-	for (const char *p = s; *p; p++) {
-		int v;
-		char c = *p;
-		if (c == ':')
-			continue;
-		if (c >= '0' && c <= '9')
-			v = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v = c - 'A' + 10;
-		else
-			return set_err(err, err_len, "--pin-sha256: '%c' is not a hex digit", c);
-		if (hi < 0) {
-			hi = v;
-		} else {
-			if (n >= 32)
-				return set_err(err, err_len, "--pin-sha256: more than 32 bytes (64 hex digits)");
-			out[n++] = (uint8_t) (hi << 4 | v);
-			hi = -1;
-		}
+	if (!sstp_validate_pin_sha256(s, out, &error)) {
+		set_err(err, err_len, "--pin-sha256: %s", error->message);
+		g_error_free(error);
+		return -1;
 	}
-	if (n != 32 || hi >= 0)
-		return set_err(err, err_len, "--pin-sha256 needs a SHA-256 (64 hex digits, colons allowed)");
 	return 0;
 }
 
@@ -351,10 +288,20 @@ apply_option(struct tunnel_options *o, const struct opt_def *d, const char *v,
 	case OPT_NO_VERIFY:
 		o->no_verify = true;
 		return 0;
-	case OPT_HOST:
-		if (!tunnel_hostname_valid(v) && !is_ipv4(v) && !is_ipv6(v))
-			return set_err(err, err_len, "--host \"%s\" is not a valid host name", v);
-		return replace_str(&o->host, v, err, err_len);
+	case OPT_HOST: {
+		GError *error = NULL;
+		char *h = NULL;
+		int r;
+
+		if (!sstp_validate_host(v, -1, &h, NULL, &error)) {
+			set_err(err, err_len, "--host \"%s\" is not a valid host name: %s", v, error->message);
+			g_error_free(error);
+			return -1;
+		}
+		r = replace_str(&o->host, h, err, err_len);
+		g_free(h);
+		return r;
+	}
 	case OPT_NO_SNI:
 		o->no_sni = true;
 		return 0;
@@ -395,8 +342,9 @@ apply_option(struct tunnel_options *o, const struct opt_def *d, const char *v,
 		free_secret(&o->password);
 		return replace_str(&o->password, v, err, err_len);
 	case OPT_HELLO:
-		if (parse_uint(v, 5, 3600, &n) != 0)
-			return set_err(err, err_len, "--hello needs a number of seconds from 5 to 3600");
+		if (parse_uint(v, SSTP_HELLO_MIN, SSTP_HELLO_MAX, &n) != 0)
+			return set_err(err, err_len, "--hello needs a number of seconds from %d to %d",
+			               SSTP_HELLO_MIN, SSTP_HELLO_MAX);
 		o->hello_seconds = (unsigned) n;
 		return 0;
 	case OPT_PPPD:
@@ -423,6 +371,45 @@ apply_option(struct tunnel_options *o, const struct opt_def *d, const char *v,
 		return parse_fd(d->name, v, &o->options_fd, err, err_len);
 	case OPT_STATUS_FD:
 		return parse_fd(d->name, v, &o->status_fd, err, err_len);
+	case OPT_TLS_EXT:
+		/* sstpc --tls-ext turns SNI on; it is on here unless --no-sni.
+		 * --log-stderr: the log goes there anyway. */
+		return 0;
+	case OPT_LOG_LEVEL:
+		/* sstpc: 0 errors, 1 warnings, 2 info, 3 debug, 4 and up trace. */
+		if (parse_uint(v, 0, 6, &n) != 0)
+			return set_err(err, err_len, "--log-level needs a level from 0 to 6 (as sstpc's)");
+		o->debug = n >= 3;
+		return 0;
+	case OPT_UUID: {
+		/* sstpc sends it as the SSTP correlation id; so do we, as
+		 * "{GUID}" in capitals like the random ones. It goes into an
+		 * HTTP header: g_uuid_string_is_valid() lets only hex digits
+		 * and dashes through. */
+		char inner[37], *up;
+		size_t len = strlen(v);
+		int r;
+
+		if (len == 38 && v[0] == '{' && v[37] == '}')
+			memcpy(inner, v + 1, 36);
+		else if (len == 36)
+			memcpy(inner, v, 36);
+		else
+			inner[0] = '\0';
+		inner[36] = '\0';
+		if (!g_uuid_string_is_valid(inner))
+			return set_err(err, err_len, "--uuid \"%s\" is not a UUID "
+			               "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", v);
+		up = g_strdup_printf("{%s}", inner);
+		for (char *p = up; *p; p++)
+			*p = g_ascii_toupper(*p);
+		r = replace_str(&o->correlation_id, up, err, err_len);
+		g_free(up);
+		return r;
+	}
+	case OPT_SSTPC_ONLY:
+		return set_err(err, err_len, "--%s is an sstpc option nm-sstp-tunnel does not have: %s",
+		               d->name, d->why_not);
 	}
 	return set_err(err, err_len, "internal error: unhandled option");
 }
@@ -462,10 +449,17 @@ tunnel_options_parse(struct tunnel_options *o, int argc, char *const *argv, bool
 			return add_pppd_args(o, argc - i - 1, argv + i + 1, err, err_len);
 
 		if (a[0] != '-' || a[1] == '\0') {
-			/* the positional SERVER[:PORT] */
-			if (o->server)
-				return set_err(err, err_len, "more than one server given (\"%s\" and \"%s\")",
-				               o->server, a);
+			/* the positional SERVER[:PORT]; after it, as with sstpc,
+			 * bare words are pppd options (as after "--"). */
+			if (o->server) {
+				/* never in the stream: the service ends it with "--" */
+				if (from_stream)
+					return set_err(err, err_len, "more than one server given (\"%s\" and \"%s\")",
+					               o->server, a);
+				if (add_pppd_args(o, 1, argv + i, err, err_len) != 0)
+					return -1;
+				continue;
+			}
 			if (tunnel_parse_host_port(a, 443, &o->server, &o->port, &o->server_is_ip,
 			                           err, err_len) != 0)
 				return -1;

@@ -43,6 +43,7 @@ struct tunnel_options {
 	char    *pppd_path;
 	char    *pppd_plugin;
 	bool     debug;
+	char    *correlation_id;    /* --uuid: "{GUID}" for SSTPCORRELATIONID (NULL: random) */
 	/* --no-dhcp-inform: do not ask the server for split routes and the DNS
 	 * domain with a DHCPINFORM once IPCP is up (docs/dhcp-inform.md). */
 	bool     no_dhcp_inform;

@@ -525,6 +525,12 @@ certificate_check(const struct tunnel_options *o, struct tunnel_conn *c, X509 *l
 		case X509_V_ERR_IP_ADDRESS_MISMATCH:
 			return name_mismatch(leaf, want, err);
 		case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+			/* The certificate is its own authority: no CA file helps,
+			 * a pin of the fingerprint logged above does. */
+			return tunnel_fail(SSTP_EXIT_TLS, "certificate for %s is self-signed: if it is "
+			                   "your server's (compare the fingerprint with the one on the "
+			                   "server), accept exactly it with --pin-sha256 %s "
+			                   "(cert-pin-sha256 in a NetworkManager profile)", who, fp);
 		case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
 		case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
 		case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
@@ -755,9 +761,14 @@ tunnel_http_handshake(const struct tunnel_options *o, int cancel_fd, struct tunn
 	int r;
 
 	tunnel_status_state("http");
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
-		return tunnel_fail(SSTP_EXIT_INTERNAL, "no random bytes for the correlation id");
-	sstp_guid_format(rnd, guid);
+	if (o->correlation_id && strlen(o->correlation_id) == SSTP_GUID_STRLEN) {
+		/* --uuid (sstpc's): the operator's own id, to find the call in the server's logs */
+		memcpy(guid, o->correlation_id, SSTP_GUID_STRLEN + 1);
+	} else {
+		if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+			return tunnel_fail(SSTP_EXIT_INTERNAL, "no random bytes for the correlation id");
+		sstp_guid_format(rnd, guid);
+	}
 	n = sstp_http_build_request(req, sizeof(req), host, o->port, guid);
 	if (n == 0)
 		return tunnel_fail(SSTP_EXIT_INTERNAL, "cannot build the SSTP HTTP request for %s", host);

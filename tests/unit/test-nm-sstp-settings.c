@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "nm-sstp-settings.h"
+#include "sstp-validate.h"
+#include "tunnel-options.h"
 
 #define SERVICE_TYPE "org.freedesktop.NetworkManager.sstp"
 
@@ -230,6 +232,8 @@ test_every_key_sanitizer(void)
 			assert_rejected(k, "ca.pem");
 			assert_rejected(k, "~/ca.pem");
 			assert_rejected(k, "/tmp/a\\012b"); /* escaped newline */
+			assert_rejected(k, "/tmp/a\\000b"); /* escaped NUL: would cut the name short */
+			assert_rejected(k, "/tmp/a\\400b"); /* the same, wrapped to one byte */
 			break;
 		case NM_SSTP_KEY_SECRET:
 			assert_accepted(k, "correct horse battery staple");
@@ -270,6 +274,8 @@ test_gateway(void)
 		"[2001:db8::1]:443", "[2001:db8::1]:443",
 		"2001:db8::1", "[2001:db8::1]", /* bare, as the old plugin allowed */
 		"xn--bcher-kva.example", "xn--bcher-kva.example",
+		"b\xc3\xbc" "cher.example", "xn--bcher-kva.example", /* g_hostname_to_ascii() */
+		"b\xc3\xbc" "cher.example:444", "xn--bcher-kva.example:444",
 		"host_name.corp", "host_name.corp",
 		"vpn.example.com.", "vpn.example.com",
 		"vpn.example.com.:443", "vpn.example.com:443",
@@ -279,7 +285,7 @@ test_gateway(void)
 		" vpn.example.com", "vpn.example.com ", "vpn..example.com", ".vpn.example.com",
 		":443", "vpn.example.com:", "vpn.example.com:65536", "vpn.example.com:-1",
 		"vpn.example.com:https", "[2001:db8::1", "[2001:db8::1]443", "[192.0.2.1]",
-		"2001:db8::zz", "999.1.1.1", "192.0.2", "bücher.example", "https://vpn.example.com",
+		"2001:db8::zz", "999.1.1.1", "192.0.2", "b\xff" "cher.example", "https://vpn.example.com",
 		"user@vpn.example.com", "vpn.example.com/path", "a;rm -rf", "-vpn.example.com",
 		"vpn.-x.example.com", ".", "vpn.example.com..", NULL
 	};
@@ -296,6 +302,40 @@ test_gateway(void)
 		assert_rejected(k, bad[i]);
 }
 
+/* One validator: the worker's command line accepts exactly the gateways the
+ * table does, and the table's hello-interval range is the worker's --hello. */
+static void
+test_same_checks_as_worker(void)
+{
+	static const char *const values[] = {
+		"vpn.example.com", "vpn.example.com:8443", "192.0.2.1", "[2001:db8::1]:443", "2001:db8::1",
+		"b\xc3\xbc" "cher.example", "host_name.corp", "vpn.example.com.",
+		"vpn..example.com", "vpn.example.com:0", "vpn.example.com:65536", "[192.0.2.1]",
+		"999.1.1.1", "192.0.2", "a;b", "-vpn.example.com", "[2001:db8::1", "b\xff" "cher.example",
+		"vpn.example.com:https", ":443", NULL
+	};
+	const NMSstpKey *hello = nm_sstp_settings_lookup("hello-interval");
+	gsize i;
+
+	for (i = 0; values[i]; i++) {
+		char err[256] = "";
+		char *host = NULL;
+		uint16_t port = 0;
+		bool is_ip = false;
+		gboolean table_ok = nm_sstp_settings_validate_value("gateway", values[i], NULL);
+		gboolean worker_ok = tunnel_parse_host_port(values[i], 443, &host, &port, &is_ip, err,
+		                                            sizeof(err)) == 0;
+
+		if (table_ok != worker_ok)
+			g_error("gateway %s: table %s, worker %s (%s)", values[i], table_ok ? "accepts" : "refuses",
+			        worker_ok ? "accepts" : "refuses", err);
+		free(host);
+	}
+	g_assert_cmpuint(hello->min, ==, SSTP_HELLO_MIN);
+	g_assert_cmpuint(hello->max, ==, SSTP_HELLO_MAX);
+	g_assert_cmpstr(hello->default_value, ==, "60");
+}
+
 static void
 test_normalization(void)
 {
@@ -308,6 +348,8 @@ test_normalization(void)
 		"ca-cert", "/home/bob/my\\040ca.pem", "/home/bob/my ca.pem",
 		"ca-cert", "/home/bob/back\\\\slash.pem", "/home/bob/back\\slash.pem",
 		"ca-cert", "/home/bob/caf\\303\\251.pem", "/home/bob/café.pem",
+		"ca-cert", "/home/bob/a\\qb.pem", "/home/bob/aqb.pem", /* \\ before any other character: that character */
+		"ca-cert", "/home/bob/end\\", "/home/bob/end\\", /* a lone trailing backslash stays */
 		"cert-pin-sha256",
 		"01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF",
 		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
@@ -1107,6 +1149,7 @@ main(int argc, char **argv)
 	g_test_add_func("/settings/sanitize/every-key", test_every_key_sanitizer);
 	g_test_add_func("/settings/sanitize/gateway", test_gateway);
 	g_test_add_func("/settings/sanitize/normalization", test_normalization);
+	g_test_add_func("/settings/sanitize/same-as-worker", test_same_checks_as_worker);
 	g_test_add_func("/settings/sanitize/unknown-key", test_unknown_key_value);
 	g_test_add_func("/settings/escape-for-display", test_escape_for_display);
 	g_test_add_func("/settings/profile/old-plugin", test_old_profile);

@@ -103,7 +103,23 @@ test_servers(void)
 	expect_error("[vpn.example.com]", false, "IPv6");
 	expect_error("bad_name!.com", false, "invalid server");
 	expect_error("a..b", false, "invalid server");
-	expect_error("a|b", false, "more than one server");
+	/* International names become their xn-- form, as in the settings table. */
+	g_assert_cmpint(parse(&o, "b\xc3\xbc" "cher.example", false, err, sizeof(err)), ==, 0);
+	g_assert_cmpstr(o.server, ==, "xn--bcher-kva.example");
+	g_assert_false(o.server_is_ip);
+	tunnel_options_clear(&o);
+	g_assert_cmpint(parse(&o, "--host|b\xc3\xbc" "cher.example|192.0.2.7", false, err, sizeof(err)), ==, 0);
+	g_assert_cmpstr(o.host, ==, "xn--bcher-kva.example");
+	tunnel_options_clear(&o);
+
+	/* sstpc's form: bare words after the server are pppd options. */
+	g_assert_cmpint(parse(&o, "a|b|--debug|c", false, err, sizeof(err)), ==, 0);
+	g_assert_cmpstr(o.server, ==, "a");
+	g_assert_cmpuint(o.n_pppd_args, ==, 2);
+	g_assert_cmpstr(o.pppd_args[0], ==, "b");
+	g_assert_cmpstr(o.pppd_args[1], ==, "c");
+	g_assert_true(o.debug);
+	tunnel_options_clear(&o);
 	expect_error("", false, "no server");
 	expect_error("--debug", false, "no server");
 }
@@ -175,7 +191,11 @@ test_bad_values(void)
 	expect_error("--hello|99999|s", false, "--hello");
 	expect_error("--hello|ten|s", false, "--hello");
 	expect_error("--pin-sha256|abcd|s", false, "64 hex");
-	expect_error("--pin-sha256|zz|s", false, "hex digit");
+	expect_error("--pin-sha256|zz|s", false, "64 hex");
+	/* a colon inside a byte is not a fingerprint (OPENSSL_hexstr2buf) */
+	expect_error("--pin-sha256|0:123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0|s",
+	             false, "64 hex");
+	expect_error("--hello|4|s", false, "from 5 to 3600");
 	expect_error("--proxy|proxy:3128|s", false, "http://");
 	expect_error("--proxy|http://proxy|s", false, "port");
 	expect_error("--proxy|http://u:p@proxy:1|s", false, "--proxy-user");
@@ -194,6 +214,48 @@ test_bad_values(void)
 	expect_error("--password-file|/x|s", false, "needs --user");
 	expect_error("--proxy-user|u|s", false, "need --proxy");
 	expect_error("--options-fd|3|--status-fd|3|s", false, "must differ");
+}
+
+/* sstpc's spellings (sstpc(8)) that mean what ours do. */
+static void
+test_sstpc_spellings(void)
+{
+	struct tunnel_options o;
+	char err[256];
+
+	g_assert_cmpint(parse(&o, "--cert-warn|--tls-ext|--log-stderr|s", false, err, sizeof(err)), ==, 0);
+	g_assert_true(o.no_verify);
+	g_assert_false(o.no_sni);
+	tunnel_options_clear(&o);
+
+	g_assert_cmpint(parse(&o, "--ca-path|/etc/ssl/certs|s", false, err, sizeof(err)), ==, 0);
+	g_assert_cmpstr(o.ca_cert, ==, "/etc/ssl/certs");
+	tunnel_options_clear(&o);
+	g_assert_cmpint(parse(&o, "--ca-dir|/etc/ssl/certs|s", false, err, sizeof(err)), ==, 0);
+	g_assert_cmpstr(o.ca_cert, ==, "/etc/ssl/certs");
+	tunnel_options_clear(&o);
+
+	g_assert_cmpint(parse(&o, "--log-level|2|s", false, err, sizeof(err)), ==, 0);
+	g_assert_false(o.debug);
+	tunnel_options_clear(&o);
+	g_assert_cmpint(parse(&o, "--log-level|4|s", false, err, sizeof(err)), ==, 0);
+	g_assert_true(o.debug);
+	tunnel_options_clear(&o);
+	expect_error("--log-level|9|s", false, "--log-level");
+
+	g_assert_cmpint(parse(&o, "--uuid|0f2c6a1e-93b4-4c3a-8e1d-2b7f90a1c4d5|s", false, err, sizeof(err)), ==, 0);
+	g_assert_cmpstr(o.correlation_id, ==, "{0F2C6A1E-93B4-4C3A-8E1D-2B7F90A1C4D5}");
+	tunnel_options_clear(&o);
+	g_assert_cmpint(parse(&o, "--uuid|{0f2c6a1e-93b4-4c3a-8e1d-2b7f90a1c4d5}|s", false, err, sizeof(err)), ==, 0);
+	g_assert_cmpstr(o.correlation_id, ==, "{0F2C6A1E-93B4-4C3A-8E1D-2B7F90A1C4D5}");
+	tunnel_options_clear(&o);
+	expect_error("--uuid|not-a-uuid|s", false, "not a UUID");
+	expect_error("--uuid|{0f2c6a1e-93b4-4c3a-8e1d-2b7f90a1c4d5\r\nX: y}|s", false, "not a UUID");
+
+	/* sstpc options with no counterpart say why, and --password stays refused. */
+	expect_error("--nolaunchpppd|s", false, "sstpc option");
+	expect_error("--priv-user|nobody|s", false, "sstpc option");
+	expect_error("--user|bob|--password|secret|s", false, "use --password-file");
 }
 
 static void
@@ -302,6 +364,7 @@ main(int argc, char **argv)
 	g_test_add_func("/tunnel-options/servers", test_servers);
 	g_test_add_func("/tunnel-options/all", test_all_options);
 	g_test_add_func("/tunnel-options/bad-values", test_bad_values);
+	g_test_add_func("/tunnel-options/sstpc-spellings", test_sstpc_spellings);
 	g_test_add_func("/tunnel-options/secrets-only-in-stream", test_secrets_only_in_stream);
 	g_test_add_func("/tunnel-options/stream", test_stream);
 	g_test_add_func("/tunnel-options/secret-file", test_secret_file);

@@ -121,6 +121,10 @@ mkcert partialwildcard ca partialwildcard
 mkcert cnonly ca cnonly
 mkcert othersan ca othersan
 cn=127.0.0.1 && mkcert cnaddress ca cnonly && cn=vpn.test
+# its own authority, as self-made SSTP servers often have
+q openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout selfsigned.key \
+    -out selfsigned.pem -days 30 -subj /CN=vpn.test -addext subjectAltName=DNS:vpn.test \
+    -addext extendedKeyUsage=serverAuth
 
 pin_of() { openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/.*=//'; }
 
@@ -195,9 +199,13 @@ not_ok() {
     t=$((t + 1)); echo "not ok $t - $1 (exit $rc)"
     sed 's/^/#   tunnel: /' run.err; sed 's/^/#   server: /' server.out
 }
-got_http() { grep -q SSTP_DUPLEX_POST server.out; }
+# s_server may print the request it read after the worker has already exited (under load,
+# make -j): wait for it (wait_for, 5 s at most) rather than race. The worker sending no
+# request is checked at once: it has exited by then, and what it did not send never comes.
+got_http() { wait_for SSTP_DUPLEX_POST server.out; }
+no_http() { ! grep -q SSTP_DUPLEX_POST server.out; }
 
-echo "1..25"
+echo "1..29"
 
 start_server good
 run_tunnel --ca-cert ca.pem --host vpn.test
@@ -209,7 +217,7 @@ stop_server
 
 start_server foreign
 run_tunnel --ca-cert ca.pem --host vpn.test --status-fd 5
-if [ $rc = 3 ] && grep -q "signed by an unknown certificate authority" run.err && ! got_http; then
+if [ $rc = 3 ] && grep -q "signed by an unknown certificate authority" run.err && no_http; then
     ok "unknown CA: exit 3, no HTTP byte sent"
 else not_ok "unknown CA"; fi
 if grep -q '^code=3$' status.out && grep -q '^message=certificate for vpn.test is signed by an unknown' status.out \
@@ -220,21 +228,21 @@ stop_server
 
 start_server good
 run_tunnel --ca-cert ca.pem --host other.test
-if [ $rc = 3 ] && grep -q "name mismatch: certificate is for vpn.test, not other.test" run.err && ! got_http; then
+if [ $rc = 3 ] && grep -q "name mismatch: certificate is for vpn.test, not other.test" run.err && no_http; then
     ok "wrong name: exit 3, message names the certificate's name"
 else not_ok "wrong name"; fi
 stop_server
 
 start_server expired
 run_tunnel --ca-cert ca.pem --host vpn.test
-if [ $rc = 3 ] && grep -q "certificate for vpn.test expired on 2021-01-01 00:00:00 UTC" run.err && ! got_http; then
+if [ $rc = 3 ] && grep -q "certificate for vpn.test expired on 2021-01-01 00:00:00 UTC" run.err && no_http; then
     ok "expired: exit 3 with the expiry date"
 else not_ok "expired"; fi
 stop_server
 
 start_server clientonly
 run_tunnel --ca-cert ca.pem --host vpn.test
-if [ $rc = 3 ] && grep -q "lacks serverAuth" run.err && ! got_http; then
+if [ $rc = 3 ] && grep -q "lacks serverAuth" run.err && no_http; then
     ok "certificate without serverAuth EKU: exit 3"
 else not_ok "EKU clientAuth only"; fi
 stop_server
@@ -248,10 +256,41 @@ stop_server
 
 start_server good
 run_tunnel --ca-cert ca.pem --host vpn.test --pin-sha256 "$(pin_of foreign.pem)"
-if [ $rc = 3 ] && grep -q "certificate pin mismatch" run.err && ! got_http; then
+if [ $rc = 3 ] && grep -q "certificate pin mismatch" run.err && no_http; then
     ok "certificate not matching the pin is refused even though its CA is trusted"
 else not_ok "pin mismatch"; fi
 stop_server
+
+# A self-signed certificate: the message offers the pin of the fingerprint it logged, and
+# that pin, copied from the message, is accepted.
+start_server selfsigned
+run_tunnel --host vpn.test
+suggested=$(sed -n 's/.*accept exactly it with --pin-sha256 \([0-9A-F:]*\).*/\1/p' run.err | head -1)
+if [ $rc = 3 ] && [ "$suggested" = "$(pin_of selfsigned.pem)" ] \
+   && grep -q "server certificate SHA-256 $suggested" run.err && no_http; then
+    ok "self-signed: exit 3, the message suggests --pin-sha256 with the logged fingerprint"
+else not_ok "self-signed certificate message"; fi
+stop_server
+start_server selfsigned
+run_tunnel --host vpn.test --pin-sha256 "${suggested:-none}"
+if [ $rc = 4 ] && grep -q "matches the --pin-sha256 pin" run.err && got_http; then
+    ok "the suggested pin is accepted"
+else not_ok "suggested pin"; fi
+stop_server
+
+# pppd takes the plugin only from root: a user is told so before anything connects.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+    start_server good
+    (cd / && timeout 60 setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+        "$tunnel" --host vpn.test "127.0.0.1:$port") >run.out 2>run.err
+    rc=$?
+    if [ $rc = 1 ] && grep -q "must run as root" run.err && no_http && ! grep -q "connecting to" run.err; then
+        ok "not root: exit 1 with the reason, the server never reached"
+    else not_ok "not root"; fi
+    stop_server
+else
+    t=$((t + 1)); echo "ok $t # SKIP needs root, setpriv and the user nobody"
+fi
 
 start_server foreign
 run_tunnel --host vpn.test --no-verify
@@ -262,7 +301,7 @@ stop_server
 
 start_server good -tls1_2
 run_tunnel --ca-cert ca.pem --host vpn.test --tls-min 1.3
-if [ $rc = 3 ] && grep -q "TLS handshake with vpn.test failed" run.err && ! got_http; then
+if [ $rc = 3 ] && grep -q "TLS handshake with vpn.test failed" run.err && no_http; then
     ok "--tls-min 1.3 refuses a TLS 1.2-only server"
 else not_ok "--tls-min"; fi
 stop_server
@@ -382,7 +421,7 @@ stop_server
 
 start_server otherip
 run_tunnel --ca-cert ca.pem
-if [ $rc = 3 ] && grep -q "name mismatch: certificate is for 127.0.0.2, not 127.0.0.1" run.err && ! got_http; then
+if [ $rc = 3 ] && grep -q "name mismatch: certificate is for 127.0.0.2, not 127.0.0.1" run.err && no_http; then
     ok "gateway 127.0.0.1, certificate with IP SAN 127.0.0.2: refused"
 else not_ok "other IP SAN"; fi
 stop_server
@@ -390,7 +429,7 @@ stop_server
 start_server cnaddress
 run_tunnel --ca-cert ca.pem
 if [ $rc = 3 ] && grep -q "certificate for 127.0.0.1 has no IP address subjectAltName, and a common name never counts" run.err \
-   && ! got_http; then
+   && no_http; then
     ok "gateway 127.0.0.1, certificate with only CN=127.0.0.1: refused, saying the CN does not count"
 else not_ok "CN that is an address"; fi
 stop_server
@@ -405,7 +444,7 @@ stop_server
 start_server wildcard
 run_tunnel --ca-cert ca.pem --host a.b.sstp.test
 if [ $rc = 3 ] && grep -q "name mismatch: certificate is for \*.sstp.test, not a.b.sstp.test" run.err \
-   && ! got_http; then
+   && no_http; then
     ok "*.sstp.test is refused for a.b.sstp.test (one label only)"
 else not_ok "wildcard over two labels"; fi
 stop_server
@@ -413,7 +452,7 @@ stop_server
 start_server partialwildcard
 run_tunnel --ca-cert ca.pem --host vpn.sstp.test
 if [ $rc = 3 ] && grep -q "name mismatch: certificate is for v\*.sstp.test, not vpn.sstp.test" run.err \
-   && ! got_http; then
+   && no_http; then
     ok "partial wildcard v*.sstp.test is refused for vpn.sstp.test"
 else not_ok "partial wildcard"; fi
 stop_server
@@ -427,7 +466,7 @@ stop_server
 
 start_server othersan
 run_tunnel --ca-cert ca.pem --host vpn.test
-if [ $rc = 3 ] && grep -q "name mismatch: certificate is for other.test, not vpn.test" run.err && ! got_http; then
+if [ $rc = 3 ] && grep -q "name mismatch: certificate is for other.test, not vpn.test" run.err && no_http; then
     ok "with a DNS subjectAltName other.test the CN vpn.test does not count: refused"
 else not_ok "CN beside a DNS SAN"; fi
 stop_server
@@ -437,6 +476,14 @@ run_tunnel --ca-cert ca.pem --host vpn.test
 if [ $rc = 4 ] && grep -q 'Hostname in TLS extension: "vpn.test"' server.out; then
     ok "SNI is the host name vpn.test"
 else not_ok "SNI with a host name"; fi
+stop_server
+
+# sstpc's --uuid is the SSTP correlation id of the HTTP request.
+start_server good
+run_tunnel --ca-cert ca.pem --host vpn.test --uuid 0f2c6a1e-93b4-4c3a-8e1d-2b7f90a1c4d5
+if [ $rc = 4 ] && grep -q "SSTPCORRELATIONID: {0F2C6A1E-93B4-4C3A-8E1D-2B7F90A1C4D5}" server.out; then
+    ok "--uuid (sstpc's) is sent as the correlation id"
+else not_ok "--uuid as correlation id"; fi
 stop_server
 
 start_server good $(sni_log good)
