@@ -59,6 +59,8 @@ print_usage(FILE *f)
 	        "  --pppd-plugin PATH      pppd plugin (default " NM_SSTP_PPPD_PLUGIN ")\n"
 	        "  --no-dhcp-inform        do not ask the server for split routes and the DNS\n"
 	        "                          domain (DHCPINFORM through the tunnel)\n"
+	        "  --no-peer-dns           do not ask the server for DNS servers (no usepeerdns)\n"
+	        "  --uuid GUID             correlation id sent to the server (default: random)\n"
 	        "  --debug                 log SSTP/PPP control packets (never secrets)\n"
 	        "  --options-fd N          read more options, NUL-separated, from fd N\n"
 	        "  --status-fd N           write status messages to fd N\n"

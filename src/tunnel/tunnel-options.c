@@ -26,7 +26,7 @@ enum opt_id {
 	OPT_CA_CERT, OPT_PIN, OPT_NO_VERIFY, OPT_HOST, OPT_NO_SNI, OPT_TLS_MIN,
 	OPT_PROXY, OPT_PROXY_USER, OPT_PROXY_PASSWORD_FILE, OPT_PROXY_PASSWORD,
 	OPT_USER, OPT_PASSWORD_FILE, OPT_PASSWORD, OPT_HELLO, OPT_PPPD, OPT_PPPD_PLUGIN,
-	OPT_DEBUG, OPT_NO_DHCP_INFORM, OPT_VERSION, OPT_HELP, OPT_OPTIONS_FD, OPT_STATUS_FD,
+	OPT_DEBUG, OPT_NO_DHCP_INFORM, OPT_UUID, OPT_NO_PEER_DNS, OPT_VERSION, OPT_HELP, OPT_OPTIONS_FD, OPT_STATUS_FD,
 };
 
 struct opt_def {
@@ -56,6 +56,8 @@ static const struct opt_def opt_defs[] = {
 	{ "pppd-plugin",         OPT_PPPD_PLUGIN,         true,  false, false },
 	{ "debug",               OPT_DEBUG,               false, false, false },
 	{ "no-dhcp-inform",      OPT_NO_DHCP_INFORM,      false, false, false },
+	{ "uuid",                OPT_UUID,                true,  false, false },
+	{ "no-peer-dns",         OPT_NO_PEER_DNS,         false, false, false },
 	{ "version",             OPT_VERSION,             false, false, true },
 	{ "help",                OPT_HELP,                false, false, true },
 	{ "options-fd",          OPT_OPTIONS_FD,          true,  false, true },
@@ -104,6 +106,7 @@ tunnel_options_clear(struct tunnel_options *o)
 {
 	free(o->server);
 	free(o->host);
+	free(o->uuid);
 	free(o->ca_cert);
 	free(o->proxy_host);
 	free(o->proxy_user);
@@ -412,6 +415,16 @@ apply_option(struct tunnel_options *o, const struct opt_def *d, const char *v,
 		return 0;
 	case OPT_NO_DHCP_INFORM:
 		o->no_dhcp_inform = true;
+		return 0;
+	case OPT_UUID:
+		/* Any printable value: one that is not a GUID is replaced by a
+		 * random one when the request is built (and the log says so). */
+		if (!*v || strlen(v) > 64 || !sstp_ipc_value_valid(v, strlen(v)))
+			return set_err(err, err_len, "--uuid: empty, longer than 64 bytes, or holds a control "
+			               "character");
+		return replace_str(&o->uuid, v, err, err_len);
+	case OPT_NO_PEER_DNS:
+		o->no_peer_dns = true;
 		return 0;
 	case OPT_VERSION:
 		o->show_version = true;

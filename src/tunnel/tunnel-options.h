@@ -46,6 +46,11 @@ struct tunnel_options {
 	/* --no-dhcp-inform: do not ask the server for split routes and the DNS
 	 * domain with a DHCPINFORM once IPCP is up (docs/dhcp-inform.md). */
 	bool     no_dhcp_inform;
+	/* --uuid: the SSTPCORRELATIONID when it is a GUID (else a random one) */
+	char    *uuid;
+	/* --no-peer-dns: pppd without usepeerdns (the profile ignores the
+	 * server's DNS servers: ipv4.ignore-auto-dns) */
+	bool     no_peer_dns;
 	bool     show_version;
 	bool     show_help;
 	int      options_fd;        /* -1 if none */

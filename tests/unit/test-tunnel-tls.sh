@@ -197,7 +197,7 @@ not_ok() {
 }
 got_http() { grep -q SSTP_DUPLEX_POST server.out; }
 
-echo "1..25"
+echo "1..31"
 
 start_server good
 run_tunnel --ca-cert ca.pem --host vpn.test
@@ -444,4 +444,56 @@ run_tunnel --ca-cert ca.pem --host vpn.test --no-sni
 if [ $rc = 4 ] && ! grep -q "Hostname in TLS extension" server.out; then
     ok "--no-sni: no SNI sent"
 else not_ok "--no-sni"; fi
+stop_server
+
+# ---- servers that cannot be trusted or are too old -----------------------
+# A MikroTik RouterOS SSTP server without a certificate offers only
+# anonymous ciphers (-nocert: s_server ignores its certificate); old servers
+# offer only TLS 1.0 or 1.1. The error says which, not just "handshake
+# failure"; the second look at the server (-naccept 2: a second
+# connection) never completes a handshake.
+start_server good -naccept 2 -nocert -tls1_2 -cipher 'aNULL:@SECLEVEL=0'
+run_tunnel --host vpn.test --no-verify
+if [ $rc = 3 ] && grep -q "TLS handshake with vpn.test failed: the server offers only anonymous TLS (ADH-" run.err \
+   && grep -q "MikroTik RouterOS" run.err && ! got_http; then
+    ok "anonymous-only server (MikroTik without certificate): exit 3, the error says so, even with --no-verify"
+else not_ok "anonymous-only server"; fi
+if ! grep -q "CIPHER is" server.out; then
+    ok "the look at the anonymous server completed no handshake"
+else not_ok "probe handshake completed"; fi
+stop_server
+
+start_server good -naccept 2 -tls1 -cipher 'DEFAULT:@SECLEVEL=0'
+run_tunnel --ca-cert ca.pem --host vpn.test
+if [ $rc = 3 ] && grep -q "the server offers only TLS 1.0, and this client needs TLS 1.2 or later" run.err \
+   && ! got_http; then
+    ok "TLS 1.0-only server: exit 3, the error names TLS 1.0"
+else not_ok "TLS 1.0-only server"; fi
+stop_server
+
+start_server good -naccept 2 -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0'
+run_tunnel --ca-cert ca.pem --host vpn.test
+if [ $rc = 3 ] && grep -q "the server offers only TLS 1.1, and this client needs TLS 1.2 or later" run.err \
+   && ! got_http; then
+    ok "TLS 1.1-only server: exit 3, the error names TLS 1.1"
+else not_ok "TLS 1.1-only server"; fi
+stop_server
+
+# ---- correlation id ------------------------------------------------------
+# The old plugin's uuid key (the connection's UUID) becomes the
+# SSTPCORRELATIONID, braced, upper case; anything else gets a random GUID.
+start_server good
+run_tunnel --ca-cert ca.pem --host vpn.test --uuid 9d5e7c1a-2b4f-4e61-8a3c-6f0d2e9b1c57
+if [ $rc = 4 ] && grep -q 'SSTPCORRELATIONID: {9D5E7C1A-2B4F-4E61-8A3C-6F0D2E9B1C57}' server.out; then
+    ok "--uuid GUID: sent as the SSTPCORRELATIONID"
+else not_ok "--uuid GUID"; fi
+stop_server
+
+start_server good
+run_tunnel --ca-cert ca.pem --host vpn.test --uuid not-a-guid
+if [ $rc = 4 ] && grep -q 'uuid "not-a-guid" is not a GUID; sending a random correlation id' run.err \
+   && grep -Eq 'SSTPCORRELATIONID: \{[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}\}' server.out \
+   && ! grep -q 'not-a-guid' server.out; then
+    ok "--uuid that is not a GUID: a random GUID is sent instead, with a warning"
+else not_ok "--uuid not a GUID"; fi
 stop_server
