@@ -28,17 +28,23 @@ argv_lacks() {
 	esac
 }
 
-# nmcli -g FIELD of the connection (values " | "-separated), colons unescaped
-nm_field() {
-	nmcli -g "$1" connection show "$2" 2>/dev/null | sed 's/\\:/:/g'
+# show CONN: what pppd negotiated (ppp0 as the kernel has it) and what NetworkManager shows
+# (nmcli -g FIELD connection show CONN, kept for nm_field: nmcli is slow in a busy guest)
+declare -A shown
+show() {
+	local f
+	tap_diag "$1: ppp0: $(ip -o addr show dev ppp0 2>/dev/null | awk '{ printf "%s %s%s; ", $3, $4, ($5 == "peer" ? " peer " $6 : "") }')"
+	shown=()
+	for f in GENERAL.STATE IP4.ADDRESS IP4.GATEWAY IP4.ROUTE IP4.DNS IP4.DOMAIN IP4.SEARCHES \
+		IP6.ADDRESS IP6.ROUTE IP6.DNS; do
+		shown[$f]=$(nmcli -g "$f" connection show "$1" 2>&1 | sed 's/\\:/:/g')
+		tap_diag "$1: nmcli -g $f: '${shown[$f]}'"
+	done
 }
 
-# show CONN: what pppd negotiated (ppp0 as the kernel has it) and what NetworkManager shows
-show() {
-	tap_diag "$1: ppp0: $(ip -o addr show dev ppp0 2>/dev/null | awk '{ printf "%s %s%s; ", $3, $4, ($5 == "peer" ? " peer " $6 : "") }')"
-	for f in IP4.ADDRESS IP4.GATEWAY IP4.ROUTE IP4.DNS IP4.DOMAIN IP4.SEARCHES IP6.ADDRESS IP6.ROUTE IP6.DNS; do
-		tap_diag "$1: nmcli -g $f: '$(nm_field "$f" "$1")'"
-	done
+# a field of the last show (values " | "-separated, colons unescaped)
+nm_field() {
+	printf '%s' "${shown[$1]:-}"
 }
 
 # profile CONN UUID IPV4_LINES IPV6_LINES [VPN_LINE...]: a keyfile with the saved password
@@ -160,7 +166,7 @@ dns-search=corp.example;
 route1=203.0.113.0/24
 never-default=true" \
 	"method=disabled" \
-	"gateway=127.0.0.1:$NM_SERVER_PORT" "cert-pin-sha256=$PIN"
+	"gateway=127.0.0.1:$NM_SERVER_PORT" "cert-pin-sha256=$PIN" "dhcp-inform=no"
 nm_guest_up "$conn" "up-$conn" "$conn: nmcli connection up" ||
 	tap_diag "$(grep -a 'nm-sstp' "$UML_OUT/syslog.log" | tail -n 5)"
 argv=$(pppd_argv)
@@ -179,7 +185,6 @@ tap_check "$conn: the profile's route goes through ppp0" \
 tap_check "$conn: never-default: no default route through ppp0" \
 	sh -c "! ip -4 route show default | grep -q 'dev ppp0'"
 tap_is "$conn: NetworkManager: no IPv6 address" "$(nm_field IP6.ADDRESS "$conn")" ""
-guest_check_ping "$conn: ping 10.77.0.1 crosses the tunnel" "ping-$conn" 10.77.0.1 ppp0
 finish "$conn"
 
 tap_check "no password on any process's argv" nm_guest_no_password_on_any_argv
