@@ -179,16 +179,33 @@ static const NMSstpKey settings_table[] = {
 		.section = SECTION_SERVER,
 	},
 	{
+		.name = NM_SSTP_KEY_TLS_SERVER_NAME,
+		.type = NM_SSTP_KEY_HOST,
+		.summary = N_("Server name for TLS when the gateway is an address"),
+		.description = N_("The name the server certificate is checked against, sent as TLS "
+		                  "server name (SNI) and in the HTTP Host header, instead of the host "
+		                  "part of gateway. Set it when gateway is an IP address (or a name "
+		                  "the certificate does not carry) and the certificate names the "
+		                  "server."),
+		.sanitize = settings_sanitize_host,
+		.map = NM_SSTP_MAP_WORKER_VALUE,
+		.option = "--host",
+		.section = SECTION_SERVER,
+	},
+	{
 		.name = NM_SSTP_KEY_UUID,
 		.type = NM_SSTP_KEY_STRING,
 		.max = 64,
-		.summary = N_("Connection UUID (written by the old plugin; ignored)"),
-		.description = N_("The old plugin stored the connection's UUID here to pass it to "
-		                  "sstpc. It is accepted and has no effect."),
+		.summary = N_("Correlation id sent to the server (a GUID)"),
+		.description = N_("Sent as the SSTPCORRELATIONID of the connection request when it is "
+		                  "a GUID (with or without braces), so that the server's administrator "
+		                  "can find this client's sessions in the server's logs; the old plugin "
+		                  "stored the connection's UUID here. When unset or not a GUID, the "
+		                  "connection's own UUID is sent, as the old plugin did."),
 		.sanitize = settings_sanitize_string,
-		.map = NM_SSTP_MAP_NONE,
+		.map = NM_SSTP_MAP_WORKER_VALUE,
+		.option = "--uuid",
 		.section = SECTION_SERVER,
-		.flags = NM_SSTP_KEY_FLAG_NO_EFFECT,
 	},
 
 	/* ---- Authentication -------------------------------------------- */
@@ -449,10 +466,11 @@ static const NMSstpKey settings_table[] = {
 	{
 		.name = NM_SSTP_KEY_PROXY_PORT,
 		.type = NM_SSTP_KEY_UINT,
-		.min = 1,
+		.min = 0,
 		.max = 65535,
 		.summary = N_("HTTP proxy port"),
-		.description = N_("TCP port of the HTTP proxy."),
+		.description = N_("TCP port of the HTTP proxy. 0, like an empty value, means no port "
+		                  "(KDE's editor writes 0 into every profile)."),
 		.sanitize = settings_sanitize_uint,
 		.map = NM_SSTP_MAP_CUSTOM,
 		.option = "part of --proxy",
@@ -475,12 +493,15 @@ static const NMSstpKey settings_table[] = {
 		.type = NM_SSTP_KEY_SECRET,
 		.max = SETTINGS_SECRET_MAX,
 		.summary = N_("HTTP proxy password"),
-		.description = N_("Password for the proxy, a secret (vpn.secrets)."),
+		.description = N_("Password for the proxy, a secret (vpn.secrets). KDE's editor "
+		                  "stores it in vpn.data: it is used from there too, with a warning, "
+		                  "when vpn.secrets has none."),
 		.sanitize = settings_sanitize_secret,
 		.map = NM_SSTP_MAP_CUSTOM,
 		.option = "--proxy-password on the options stream",
 		.flags_key = NM_SSTP_KEY_PROXY_PASSWORD_FLAGS,
 		.section = SECTION_PROXY,
+		.flags = NM_SSTP_KEY_FLAG_ALSO_DATA,
 	},
 	{
 		.name = NM_SSTP_KEY_PROXY_PASSWORD_FLAGS,
@@ -1173,9 +1194,11 @@ settings_get_raw(NMSettingVpn *s_vpn, const NMSstpKey *key)
 {
 	const char *v;
 
-	if (key->type == NM_SSTP_KEY_SECRET)
+	if (key->type == NM_SSTP_KEY_SECRET) {
 		v = nm_setting_vpn_get_secret(s_vpn, key->name);
-	else
+		if ((!v || !*v) && (key->flags & NM_SSTP_KEY_FLAG_ALSO_DATA))
+			v = nm_setting_vpn_get_data_item(s_vpn, key->name);
+	} else
 		v = nm_setting_vpn_get_data_item(s_vpn, key->name);
 	if ((!v || !*v) && key->legacy_alias)
 		v = nm_setting_vpn_get_data_item(s_vpn, key->legacy_alias);
@@ -1308,6 +1331,13 @@ settings_have(NMSettingVpn *s_vpn, const char *name)
 	return k && settings_get_raw(s_vpn, k) != NULL;
 }
 
+/* KDE's editor writes proxy-port=0 into every profile: 0 is "no port". */
+static gboolean
+settings_have_proxy_port(NMSettingVpn *s_vpn)
+{
+	return nm_sstp_settings_get_uint(s_vpn, NM_SSTP_KEY_PROXY_PORT) != 0;
+}
+
 static gboolean
 settings_user_cert_is_pkcs12(const char *path)
 {
@@ -1350,7 +1380,12 @@ nm_sstp_settings_validate(NMSettingVpn *s_vpn, void (*warn)(const char *msg, gpo
 			g_free(shown);
 			continue;
 		}
-		if (k->type == NM_SSTP_KEY_SECRET) {
+		if (k->type == NM_SSTP_KEY_SECRET && (k->flags & NM_SSTP_KEY_FLAG_ALSO_DATA)) {
+			/* Checked like the secret it is: a message never shows it. */
+			settings_warn(warn, user_data,
+			              _("“%s” is a secret but is stored in vpn.data, where every user "
+			                "can read it; it is used, but belongs in vpn.secrets"), k->name);
+		} else if (k->type == NM_SSTP_KEY_SECRET) {
 			/* Never look at (or show) a secret stored in the wrong place. */
 			settings_warn(warn, user_data,
 			              _("“%s” is a secret and is ignored in vpn.data (it belongs in "
@@ -1419,7 +1454,7 @@ nm_sstp_settings_validate(NMSettingVpn *s_vpn, void (*warn)(const char *msg, gpo
 		            NM_SSTP_KEY_TLS_USER_CERT);
 		return FALSE;
 	}
-	if (settings_have(s_vpn, NM_SSTP_KEY_PROXY_SERVER) != settings_have(s_vpn, NM_SSTP_KEY_PROXY_PORT)) {
+	if (settings_have(s_vpn, NM_SSTP_KEY_PROXY_SERVER) != settings_have_proxy_port(s_vpn)) {
 		settings_warn(warn, user_data, _("“%s” and “%s” must both be set to use a proxy; "
 		                                 "connecting without proxy"),
 		              NM_SSTP_KEY_PROXY_SERVER, NM_SSTP_KEY_PROXY_PORT);
@@ -1543,7 +1578,7 @@ settings_emit_custom(const NMSstpKey *key, NMSettingVpn *s_vpn, gboolean tls,
 		char *user;
 
 		v = settings_get_normalized(s_vpn, key);
-		if (v && port) {
+		if (v && port && settings_have_proxy_port(s_vpn)) {
 			settings_add(worker, "--proxy");
 			settings_add_take(worker, g_strdup_printf(strchr(v, ':') ? "http://[%s]:%s"
 			                                                         : "http://%s:%s",
@@ -1593,8 +1628,7 @@ nm_sstp_settings_key_used(NMSettingVpn *s_vpn, const NMSstpKey *key)
 static gboolean
 settings_proxy_used(NMSettingVpn *s_vpn)
 {
-	return settings_have(s_vpn, NM_SSTP_KEY_PROXY_SERVER) &&
-	       settings_have(s_vpn, NM_SSTP_KEY_PROXY_PORT);
+	return settings_have(s_vpn, NM_SSTP_KEY_PROXY_SERVER) && settings_have_proxy_port(s_vpn);
 }
 
 GPtrArray *
@@ -1675,7 +1709,8 @@ nm_sstp_settings_worker_args(NMSettingVpn *s_vpn, gboolean with_secrets, GError 
 			settings_add(args, "--password");
 			settings_add(args, pw);
 		}
-		pw = nm_setting_vpn_get_secret(s_vpn, NM_SSTP_KEY_PROXY_PASSWORD);
+		/* (from vpn.data too: KDE's editor stores it there) */
+		pw = settings_get_raw(s_vpn, nm_sstp_settings_lookup(NM_SSTP_KEY_PROXY_PASSWORD));
 		if (pw && *pw && settings_proxy_used(s_vpn) && settings_have(s_vpn, NM_SSTP_KEY_PROXY_USER)) {
 			settings_add(args, "--proxy-password");
 			settings_add(args, pw);

@@ -37,6 +37,7 @@ G_BEGIN_DECLS
 #define NM_SSTP_KEY_HELLO_INTERVAL            "hello-interval"
 #define NM_SSTP_KEY_DHCP_INFORM               "dhcp-inform"
 #define NM_SSTP_KEY_UUID                      "uuid"
+#define NM_SSTP_KEY_TLS_SERVER_NAME           "tls-server-name"
 
 #define NM_SSTP_KEY_CONNECTION_TYPE           "connection-type"
 #define NM_SSTP_KEY_USER                      "user"
@@ -127,6 +128,8 @@ typedef enum {
 	NM_SSTP_KEY_FLAG_NO_EFFECT     = 1 << 3, /* accepted for compatibility, changes nothing */
 	NM_SSTP_KEY_FLAG_ALSO_SECRET   = 1 << 4, /* may also appear in vpn.secrets (no-secret) */
 	NM_SSTP_KEY_FLAG_PPPD_2_5      = 1 << 5, /* its pppd option needs pppd >= 2.5 */
+	NM_SSTP_KEY_FLAG_ALSO_DATA     = 1 << 6, /* SECRET also read from vpn.data, with a warning
+	                                          * (KDE's editor stores it there) */
 } NMSstpKeyFlags;
 
 typedef struct _NMSstpKey NMSstpKey;

@@ -42,6 +42,43 @@ sstp_guid_format(const uint8_t random16[16], char out[SSTP_GUID_STRLEN + 1])
 	out[o] = '\0';
 }
 
+bool
+sstp_guid_normalize(const char *in, char out[SSTP_GUID_STRLEN + 1])
+{
+	size_t len, i, o = 0;
+	bool braced;
+
+	if (in == NULL)
+		return false;
+	len = strlen(in);
+	braced = len > 0 && in[0] == '{';
+	if (len != (braced ? SSTP_GUID_STRLEN : SSTP_GUID_STRLEN - 2))
+		return false;
+	if (braced) {
+		if (in[len - 1] != '}')
+			return false;
+		in++;
+		len -= 2;
+	}
+	out[o++] = '{';
+	for (i = 0; i < len; i++) {
+		char c = in[i];
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (c != '-')
+				return false;
+		} else if (c >= 'a' && c <= 'f') {
+			c = (char) (c - 'a' + 'A');
+		} else if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))) {
+			return false;
+		}
+		out[o++] = c;
+	}
+	out[o++] = '}';
+	out[o] = '\0';
+	return true;
+}
+
 /* A value that goes into a request header verbatim: non-empty, visible
  * ASCII only (no space, no CR/LF or other control, no 8-bit bytes), so it
  * can neither split the request nor inject a header. */

@@ -19,6 +19,11 @@
  * ("{XXXXXXXX-XXXX-4XXX-YXXX-XXXXXXXXXXXX}", upper case) into out[39]. */
 void sstp_guid_format(const uint8_t random16[16], char out[SSTP_GUID_STRLEN + 1]);
 
+/* Whether `in` is a GUID: 8-4-4-4-12 hexadecimal digits, braces around it
+ * optional (the connection UUID the old plugin stored is written without).
+ * If so, writes it braced and upper case into out[39] and returns true. */
+bool sstp_guid_normalize(const char *in, char out[SSTP_GUID_STRLEN + 1]);
+
 /* Build the request. host is the Host header value (a name, an IPv4
  * address or a bracketed IPv6 address; a port is added only if not 443).
  * Returns the length written (no NUL counted), or 0 if cap is too small or

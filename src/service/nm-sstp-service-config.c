@@ -382,3 +382,55 @@ sstp_config_build_ip6(const struct sstp_ipc_msg *ip6, gboolean never_default, GE
 	                      g_variant_new_boolean(never_default));
 	return g_variant_builder_end(&dict);
 }
+
+/* Before the NULL that ends words (the pppd words are the last ones). */
+static void
+sstp_config_add_pppd_word(GPtrArray *words, char *word)
+{
+	g_ptr_array_insert(words, (gint) words->len - 1, word);
+}
+
+gboolean
+sstp_config_ip_args(NMConnection *connection, GPtrArray *words, gboolean *out_no_ip4,
+                    gboolean *out_no_ip6, GError **error)
+{
+	NMSettingIPConfig *s_ip4 = nm_connection_get_setting_ip4_config(connection);
+	NMSettingIPConfig *s_ip6 = nm_connection_get_setting_ip6_config(connection);
+	const char *m4 = s_ip4 ? nm_setting_ip_config_get_method(s_ip4) : NULL;
+	const char *m6 = s_ip6 ? nm_setting_ip_config_get_method(s_ip6) : NULL;
+	gboolean no_ip4 = g_strcmp0(m4, NM_SETTING_IP4_CONFIG_METHOD_DISABLED) == 0;
+	gboolean no_ip6 = g_strcmp0(m6, NM_SETTING_IP6_CONFIG_METHOD_IGNORE) == 0
+	                  || g_strcmp0(m6, NM_SETTING_IP6_CONFIG_METHOD_DISABLED) == 0;
+
+	g_return_val_if_fail(words && words->len > 0 && !words->pdata[words->len - 1], FALSE);
+	if (no_ip4 && no_ip6) {
+		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+		            "ipv4.method is “%s” and ipv6.method “%s”: the tunnel would carry neither "
+		            "IPv4 nor IPv6", m4, m6);
+		return FALSE;
+	}
+	if (no_ip4)
+		sstp_config_add_pppd_word(words, g_strdup("noip"));
+	else if (g_strcmp0(m4, NM_SETTING_IP4_CONFIG_METHOD_MANUAL) == 0
+	         && nm_setting_ip_config_get_num_addresses(s_ip4) > 0) {
+		NMIPAddress *a = nm_setting_ip_config_get_address(s_ip4, 0);
+		const char *gw = nm_setting_ip_config_get_gateway(s_ip4);
+
+		/* Addresses and gateway are validated by libnm: plain IPv4. */
+		sstp_config_add_pppd_word(words, g_strdup_printf("%s:%s", nm_ip_address_get_address(a),
+		                                                 gw ? gw : ""));
+		/* The address is a wish: a server that assigns another wins,
+		 * as with the old plugin, rather than IPCP failing. */
+		sstp_config_add_pppd_word(words, g_strdup("ipcp-accept-local"));
+		sstp_config_add_pppd_word(words, g_strdup("ipcp-accept-remote"));
+	}
+	if (!no_ip4 && s_ip4 && nm_setting_ip_config_get_ignore_auto_dns(s_ip4))
+		g_ptr_array_insert(words, 0, g_strdup("--no-peer-dns"));
+	if (no_ip6)
+		sstp_config_add_pppd_word(words, g_strdup("noipv6"));
+	if (out_no_ip4)
+		*out_no_ip4 = no_ip4;
+	if (out_no_ip6)
+		*out_no_ip6 = no_ip6;
+	return TRUE;
+}

@@ -17,6 +17,7 @@
 #define NM_SSTP_SERVICE_CONFIG_H
 
 #include <glib.h>
+#include <NetworkManager.h>
 
 #include "sstp-ipc.h"
 
@@ -42,5 +43,19 @@ gboolean sstp_config_domain_valid(const char *name);
 
 /* "xxxx:xxxx:xxxx:xxxx" → 8 bytes. FALSE if malformed or all zero. */
 gboolean sstp_config_parse_iid(const char *text, guint8 out_iid[8]);
+
+/* What the connection's own IP settings (ipv4.*, ipv6.*) ask of pppd and
+ * the worker, as the old plugin turned them into pppd options: ipv4.method
+ * disabled gives "noip"; manual with an address "LOCAL:[GATEWAY]" plus
+ * ipcp-accept-local and ipcp-accept-remote (the server may still choose);
+ * ipv4.ignore-auto-dns the worker's --no-peer-dns (no usepeerdns);
+ * ipv6.method ignore or disabled "noipv6". Routes, DNS search domains and
+ * never-default are NetworkManager's to apply and need no word here.
+ * `words` is nm_sstp_settings_worker_args()' NULL-terminated array: pppd
+ * words are appended after its "--", worker options go first. *out_no_ip4
+ * and *out_no_ip6 say which family the tunnel will not have. Fails when
+ * both are off: the tunnel would carry nothing. */
+gboolean sstp_config_ip_args(NMConnection *connection, GPtrArray *words, gboolean *out_no_ip4,
+                             gboolean *out_no_ip6, GError **error);
 
 #endif

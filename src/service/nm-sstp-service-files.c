@@ -736,6 +736,41 @@ files_replace_paths(SstpFiles *files, NMSettingVpn *s_vpn, NMSettingVpn *out, GE
 	return TRUE;
 }
 
+static gboolean
+files_is_guid(const char *v)
+{
+	char inner[37];
+	size_t len = strlen(v);
+
+	if (len == 38 && v[0] == '{' && v[37] == '}')
+		v++;
+	else if (len != 36)
+		return FALSE;
+	memcpy(inner, v, 36);
+	inner[36] = '\0';
+	return g_uuid_string_is_valid(inner);
+}
+
+/* The old plugin sent the connection's UUID as the SSTP correlation id, and a
+ * stable id lets the server's administrator find this user's sessions: a
+ * uuid key that holds a GUID is sent, else the connection's UUID. */
+static void
+files_set_correlation_id(NMConnection *connection, NMSettingVpn *copied)
+{
+	const char *v = nm_setting_vpn_get_data_item(copied, NM_SSTP_KEY_UUID);
+	const char *uuid = nm_connection_get_uuid(connection);
+
+	if (v && files_is_guid(v))
+		return;
+	if (v && *v)
+		sstp_log(LOG_WARNING, "the uuid setting is not a GUID; the connection's UUID is sent "
+		         "as the correlation id instead");
+	if (uuid && files_is_guid(uuid))
+		nm_setting_vpn_add_data_item(copied, NM_SSTP_KEY_UUID, uuid);
+	else
+		nm_setting_vpn_remove_data_item(copied, NM_SSTP_KEY_UUID);
+}
+
 GPtrArray *
 sstp_files_worker_args(NMConnection *connection, SstpFiles **files, GError **error)
 {
@@ -756,6 +791,7 @@ sstp_files_worker_args(NMConnection *connection, SstpFiles **files, GError **err
 	*files = sstp_files_new(connection, &local);
 	if (*files) {
 		copied = NM_SETTING_VPN(nm_setting_duplicate(NM_SETTING(s_vpn)));
+		files_set_correlation_id(connection, copied);
 		if (files_replace_paths(*files, s_vpn, copied, &local))
 			words = nm_sstp_settings_worker_args(copied, TRUE, &local);
 		g_object_unref(copied);

@@ -9,12 +9,17 @@ static gboolean
 sstp_secret_wanted(NMSettingVpn *s_vpn, const char *name)
 {
 	NMSettingSecretFlags flags = NM_SETTING_SECRET_FLAG_NONE;
+	const NMSstpKey *key;
 	const char *value;
 
 	nm_setting_get_secret_flags(NM_SETTING(s_vpn), name, &flags, NULL);
 	if (flags & NM_SETTING_SECRET_FLAG_NOT_REQUIRED)
 		return FALSE;
 	value = nm_setting_vpn_get_secret(s_vpn, name);
+	/* A proxy password in vpn.data counts: KDE's editor stores it there. */
+	key = nm_sstp_settings_lookup(name);
+	if (!value && key && (key->flags & NM_SSTP_KEY_FLAG_ALSO_DATA))
+		value = nm_setting_vpn_get_data_item(s_vpn, name);
 	return value == NULL;
 }
 
@@ -83,6 +88,7 @@ sstp_secrets_missing(NMConnection *connection)
 		return NM_SSTP_KEY_PASSWORD;
 
 	if (sstp_secrets_nonempty(s_vpn, NM_SSTP_KEY_PROXY_SERVER)
+	    && nm_sstp_settings_get_uint(s_vpn, NM_SSTP_KEY_PROXY_PORT) != 0
 	    && sstp_secrets_nonempty(s_vpn, NM_SSTP_KEY_PROXY_USER)
 	    && sstp_secret_wanted(s_vpn, NM_SSTP_KEY_PROXY_PASSWORD))
 		return NM_SSTP_KEY_PROXY_PASSWORD;

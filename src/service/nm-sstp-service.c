@@ -60,6 +60,8 @@ typedef struct {
 	gboolean interactive;
 	guint attempts;
 
+	gboolean no_ip4;          /* ipv4.method disabled: pppd has noip */
+	gboolean no_ip6;          /* ipv6.method ignore or disabled: pppd has noipv6 */
 	gboolean got_config;      /* config + ip4 sent to NetworkManager */
 	gboolean has_ip6;
 	gboolean got_ip6;
@@ -263,7 +265,7 @@ sstp_plugin_handle_ip4(NMSstpPlugin *self, const struct sstp_ipc_msg *msg)
 
 	/* IPv6CP may have finished before IPCP: then the worker says
 	 * ipv6=no, but an ip6 message is already here. */
-	self->has_ip6 = ip6_pending || self->early_ip6 != NULL;
+	self->has_ip6 = !self->no_ip6 && (ip6_pending || self->early_ip6 != NULL);
 	if (self->has_ip6 != ip6_pending) {
 		/* Rebuild with has-ip6 set: a GVariant is immutable. */
 		GVariantDict dict;
@@ -299,12 +301,46 @@ sstp_plugin_handle_ip4(NMSstpPlugin *self, const struct sstp_ipc_msg *msg)
 		                                              sstp_plugin_ip6_wait_cb, self);
 }
 
+/* ipv4.method disabled: IPv6 alone brings the tunnel up. */
+static void
+sstp_plugin_ip6_only(NMSstpPlugin *self, const struct sstp_ipc_msg *msg, GVariant *ip6)
+{
+	GError *error = NULL;
+	GVariant *config = sstp_config_build_generic(msg, NULL, &error);
+	GVariantDict dict;
+
+	if (!config) {
+		sstp_log(LOG_WARNING, "bad IP configuration from nm-sstp-tunnel: %s", error->message);
+		g_error_free(error);
+		g_variant_unref(g_variant_ref_sink(ip6));
+		sstp_plugin_fail(self, NM_VPN_PLUGIN_FAILURE_BAD_IP_CONFIG);
+		return;
+	}
+	g_variant_dict_init(&dict, config);
+	g_variant_dict_insert(&dict, NM_VPN_PLUGIN_CONFIG_HAS_IP4, "b", FALSE);
+	g_variant_dict_insert(&dict, NM_VPN_PLUGIN_CONFIG_HAS_IP6, "b", TRUE);
+	g_variant_unref(g_variant_ref_sink(config));
+	config = g_variant_ref_sink(g_variant_dict_end(&dict));
+	sstp_log(LOG_NOTICE, "tunnel up: interface %s, IPv6 only (ipv4.method disabled): local %s, "
+	         "peer %s", sstp_ipc_get(msg, "ifname"), sstp_ipc_get(msg, "local-iid"),
+	         sstp_ipc_get(msg, "peer-iid") ? sstp_ipc_get(msg, "peer-iid") : "-");
+	self->got_config = TRUE;
+	self->has_ip6 = TRUE;
+	nm_vpn_service_plugin_set_config(NM_VPN_SERVICE_PLUGIN(self), config);
+	g_variant_unref(config);
+	sstp_plugin_send_ip6(self, ip6);
+}
+
 static void
 sstp_plugin_handle_ip6(NMSstpPlugin *self, const struct sstp_ipc_msg *msg)
 {
 	GError *error = NULL;
 	GVariant *ip6;
 
+	if (self->no_ip6) {
+		sstp_log(LOG_INFO, "ignoring an IPv6 configuration: ipv6.method turns IPv6 off");
+		return;
+	}
 	ip6 = sstp_config_build_ip6(msg, sstp_plugin_never_default(self, AF_INET6), &error);
 	if (!ip6) {
 		/* IPv4 is still good: go on without IPv6. */
@@ -316,6 +352,10 @@ sstp_plugin_handle_ip6(NMSstpPlugin *self, const struct sstp_ipc_msg *msg)
 		return;
 	}
 
+	if (!self->got_config && self->no_ip4) {
+		sstp_plugin_ip6_only(self, msg, ip6);
+		return;
+	}
 	if (!self->got_config) {
 		/* IPV6CP finished before IPCP: sent along with IPv4. */
 		sstp_log(LOG_NOTICE, "IPv6 up: local %s, peer %s (before IPv4)",
@@ -377,6 +417,14 @@ sstp_plugin_launch(NMSstpPlugin *self, GError **error)
 
 	words = sstp_files_worker_args(self->connection, &self->files, &local);
 	if (!words) {
+		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS, "%s",
+		            local->message);
+		g_error_free(local);
+		return FALSE;
+	}
+	if (!sstp_config_ip_args(self->connection, words, &self->no_ip4, &self->no_ip6, &local)) {
+		sstp_worker_wipe_words(words);
+		g_ptr_array_unref(words);
 		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS, "%s",
 		            local->message);
 		g_error_free(local);

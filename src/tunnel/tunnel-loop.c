@@ -679,7 +679,8 @@ handle_plugin_message(struct tunnel *t, const struct sstp_ipc_msg *m)
 	} else if (strcmp(m->type, "ip-up") == 0) {
 		handle_ip_up(t, m);
 	} else if (strcmp(m->type, "ip6-up") == 0) {
-		relay_status(m, "ip6", ip6_keys, sizeof(ip6_keys) / sizeof(ip6_keys[0]), NULL);
+		/* (with the gateway: without IPv4 this is the tunnel's only config) */
+		relay_status(m, "ip6", ip6_keys, sizeof(ip6_keys) / sizeof(ip6_keys[0]), t->conn->peer_ip);
 		tlog_info("IPv6 up on %s: local %s, peer %s",
 		          sstp_ipc_get(m, "ifname") ? sstp_ipc_get(m, "ifname") : "?",
 		          sstp_ipc_get(m, "local-iid") ? sstp_ipc_get(m, "local-iid") : "?",

@@ -20,6 +20,7 @@
 
 #include <openssl/crypto.h>
 
+#include "sstp-http.h"
 #include "sstp-ipc.h"
 #include "sstp-validate.h"
 
@@ -27,7 +28,8 @@ enum opt_id {
 	OPT_CA_CERT, OPT_PIN, OPT_NO_VERIFY, OPT_HOST, OPT_NO_SNI, OPT_TLS_MIN,
 	OPT_PROXY, OPT_PROXY_USER, OPT_PROXY_PASSWORD_FILE, OPT_PROXY_PASSWORD,
 	OPT_USER, OPT_PASSWORD_FILE, OPT_PASSWORD, OPT_HELLO, OPT_PPPD, OPT_PPPD_PLUGIN,
-	OPT_DEBUG, OPT_NO_DHCP_INFORM, OPT_VERSION, OPT_HELP, OPT_OPTIONS_FD, OPT_STATUS_FD,
+	OPT_DEBUG, OPT_NO_DHCP_INFORM, OPT_NO_PEER_DNS, OPT_VERSION, OPT_HELP, OPT_OPTIONS_FD,
+	OPT_STATUS_FD,
 	/* sstpc's spellings (sstpc(8)) where the meaning is ours too */
 	OPT_TLS_EXT, OPT_LOG_LEVEL, OPT_UUID,
 	/* sstpc options with no counterpart here: refused with the reason */
@@ -62,6 +64,7 @@ static const struct opt_def opt_defs[] = {
 	{ "pppd-plugin",         OPT_PPPD_PLUGIN,         true,  false, false },
 	{ "debug",               OPT_DEBUG,               false, false, false },
 	{ "no-dhcp-inform",      OPT_NO_DHCP_INFORM,      false, false, false },
+	{ "no-peer-dns",         OPT_NO_PEER_DNS,         false, false, false },
 	{ "version",             OPT_VERSION,             false, false, true },
 	{ "help",                OPT_HELP,                false, false, true },
 	{ "options-fd",          OPT_OPTIONS_FD,          true,  false, true },
@@ -361,6 +364,9 @@ apply_option(struct tunnel_options *o, const struct opt_def *d, const char *v,
 	case OPT_NO_DHCP_INFORM:
 		o->no_dhcp_inform = true;
 		return 0;
+	case OPT_NO_PEER_DNS:
+		o->no_peer_dns = true;
+		return 0;
 	case OPT_VERSION:
 		o->show_version = true;
 		return 0;
@@ -384,28 +390,13 @@ apply_option(struct tunnel_options *o, const struct opt_def *d, const char *v,
 	case OPT_UUID: {
 		/* sstpc sends it as the SSTP correlation id; so do we, as
 		 * "{GUID}" in capitals like the random ones. It goes into an
-		 * HTTP header: g_uuid_string_is_valid() lets only hex digits
-		 * and dashes through. */
-		char inner[37], *up;
-		size_t len = strlen(v);
-		int r;
+		 * HTTP header: only hex digits, dashes and braces get through. */
+		char guid[SSTP_GUID_STRLEN + 1];
 
-		if (len == 38 && v[0] == '{' && v[37] == '}')
-			memcpy(inner, v + 1, 36);
-		else if (len == 36)
-			memcpy(inner, v, 36);
-		else
-			inner[0] = '\0';
-		inner[36] = '\0';
-		if (!g_uuid_string_is_valid(inner))
+		if (!sstp_guid_normalize(v, guid))
 			return set_err(err, err_len, "--uuid \"%s\" is not a UUID "
 			               "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", v);
-		up = g_strdup_printf("{%s}", inner);
-		for (char *p = up; *p; p++)
-			*p = g_ascii_toupper(*p);
-		r = replace_str(&o->correlation_id, up, err, err_len);
-		g_free(up);
-		return r;
+		return replace_str(&o->correlation_id, guid, err, err_len);
 	}
 	case OPT_SSTPC_ONLY:
 		return set_err(err, err_len, "--%s is an sstpc option nm-sstp-tunnel does not have: %s",

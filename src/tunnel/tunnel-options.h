@@ -47,6 +47,9 @@ struct tunnel_options {
 	/* --no-dhcp-inform: do not ask the server for split routes and the DNS
 	 * domain with a DHCPINFORM once IPCP is up (docs/dhcp-inform.md). */
 	bool     no_dhcp_inform;
+	/* --no-peer-dns: pppd without usepeerdns (the profile ignores the
+	 * server's DNS servers: ipv4.ignore-auto-dns) */
+	bool     no_peer_dns;
 	bool     show_version;
 	bool     show_help;
 	int      options_fd;        /* -1 if none */

@@ -130,8 +130,10 @@ build_argv(const struct tunnel_options *o, const struct tunnel_pppd *p, const ch
 	argv[n++] = "nolock";
 	argv[n++] = "nocrtscts";
 	argv[n++] = "noipdefault";
-	/* Ask the server for DNS servers (reported in the ip4 message). */
-	argv[n++] = "usepeerdns";
+	/* Ask the server for DNS servers (reported in the ip4 message),
+	 * unless the profile ignores them; pppd has no option to undo it. */
+	if (!o->no_peer_dns)
+		argv[n++] = "usepeerdns";
 	/* [MS-SSTP] caps a PPP frame at 4091 bytes; 1400 is the safe MTU for
 	 * this TCP-in-TLS tunnel (Windows uses the same). */
 	argv[n++] = "mtu";

@@ -36,6 +36,7 @@
 #define PROXY_TIMEOUT_MS        30000
 #define TLS_TIMEOUT_MS          30000
 #define HTTP_TIMEOUT_MS         60000   /* [MS-SSTP]: client waits at most 60 s */
+#define PROBE_TIMEOUT_MS        5000    /* the second look after a failed handshake */
 
 int64_t
 tunnel_now_ms(void)
@@ -611,6 +612,178 @@ load_trust(const struct tunnel_options *o, SSL_CTX *ctx)
 	return 0;
 }
 
+/* ---- why a handshake failed ------------------------------------------ */
+
+/* Two kinds of server fail our handshake in ways OpenSSL only calls a
+ * handshake failure or a protocol version alert: a MikroTik RouterOS SSTP
+ * server without a certificate offers only anonymous ciphers, and old
+ * servers offer only TLS 1.0 or 1.1. After a failed handshake the worker
+ * takes a second look with a ClientHello that offers those too (any version
+ * up to 1.2, every cipher, anonymous ones included) and reads the server's
+ * choice from its ServerHello. The probe goes no further: the socket is
+ * shut down as soon as the ServerHello is seen, so nothing is ever
+ * negotiated with what the probe offers. */
+struct tls_probe {
+	bool     hello;        /* a ServerHello arrived */
+	unsigned version;      /* its version field, e.g. 0x0301 for TLS 1.0 */
+	uint8_t  cipher[2];    /* its cipher suite */
+};
+
+static void
+probe_msg_cb(int write_p, int version, int content_type, const void *buf, size_t len, SSL *ssl,
+             void *arg)
+{
+	const uint8_t *b = buf;
+	struct tls_probe *seen = arg;
+	size_t sid;
+
+	(void) version;
+	if (write_p || content_type != SSL3_RT_HANDSHAKE || seen->hello)
+		return;
+	/* type (1), length (3), version (2), random (32), session id (1 + n),
+	 * cipher suite (2) */
+	if (len < 39 || b[0] != SSL3_MT_SERVER_HELLO)
+		return;
+	sid = b[38];
+	if (len < 39 + sid + 2)
+		return;
+	seen->version = (unsigned) b[4] << 8 | b[5];
+	memcpy(seen->cipher, b + 39 + sid, 2);
+	seen->hello = true;
+	shutdown(SSL_get_fd(ssl), SHUT_RDWR);
+}
+
+/* A plain TCP connection to the address the failed handshake used: quiet
+ * (the first failure is the one reported) and short. */
+static int
+probe_connect(const struct tunnel_conn *c, uint16_t port, int64_t deadline, int cancel_fd)
+{
+	struct sockaddr_storage sa;
+	socklen_t sa_len;
+	int fd, soerr = 0;
+	socklen_t slen = sizeof(soerr);
+
+	memset(&sa, 0, sizeof(sa));
+	if (inet_pton(AF_INET, c->peer_ip, &((struct sockaddr_in *) &sa)->sin_addr) == 1) {
+		((struct sockaddr_in *) &sa)->sin_family = AF_INET;
+		((struct sockaddr_in *) &sa)->sin_port = htons(port);
+		sa_len = sizeof(struct sockaddr_in);
+	} else if (inet_pton(AF_INET6, c->peer_ip, &((struct sockaddr_in6 *) &sa)->sin6_addr) == 1) {
+		((struct sockaddr_in6 *) &sa)->sin6_family = AF_INET6;
+		((struct sockaddr_in6 *) &sa)->sin6_port = htons(port);
+		sa_len = sizeof(struct sockaddr_in6);
+	} else
+		return -1;
+	fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *) &sa, sa_len) != 0
+	    && (errno != EINPROGRESS || tunnel_wait_fd(fd, POLLOUT, deadline, cancel_fd) != 1
+	        || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &slen) != 0 || soerr != 0)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Fills *seen from a second handshake with the server of c (not through a
+ * proxy: then the server's address is not ours to dial). */
+static void
+tls_probe_server(const struct tunnel_options *o, const struct tunnel_conn *c, int cancel_fd,
+                 struct tls_probe *seen, char *cipher_name, size_t cap)
+{
+	int64_t deadline = tunnel_now_ms() + PROBE_TIMEOUT_MS;
+	SSL_CTX *ctx = NULL;
+	SSL *ssl = NULL;
+	int fd;
+
+	memset(seen, 0, sizeof(*seen));
+	snprintf(cipher_name, cap, "?");
+	if (o->proxy_host || (fd = probe_connect(c, o->port, deadline, cancel_fd)) < 0)
+		return;
+	ctx = SSL_CTX_new(TLS_client_method());
+	if (ctx && (ssl = SSL_new(ctx)) != NULL) {
+		/* Security level 0: anything the server might pick is offered. */
+		SSL_set_min_proto_version(ssl, 0);
+		SSL_set_max_proto_version(ssl, TLS1_2_VERSION);
+		SSL_set_cipher_list(ssl, "ALL:aNULL:eNULL:@SECLEVEL=0");
+		SSL_set_msg_callback(ssl, probe_msg_cb);
+		SSL_set_msg_callback_arg(ssl, seen);
+		SSL_set_fd(ssl, fd);
+		for (;;) {
+			int ret = SSL_connect(ssl), err;
+
+			if (ret == 1 || seen->hello)
+				break;
+			err = SSL_get_error(ssl, ret);
+			if ((err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
+			    || tunnel_wait_fd(fd, err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline,
+			                      cancel_fd) != 1)
+				break;
+		}
+		if (seen->hello) {
+			const SSL_CIPHER *cipher = SSL_CIPHER_find(ssl, seen->cipher);
+
+			if (cipher)
+				snprintf(cipher_name, cap, "%s", SSL_CIPHER_get_name(cipher));
+			else
+				snprintf(cipher_name, cap, "0x%02X%02X", seen->cipher[0], seen->cipher[1]);
+			/* (an unknown suite is not called anonymous) */
+			if (!cipher || SSL_CIPHER_get_auth_nid(cipher) != NID_auth_null)
+				seen->cipher[0] = seen->cipher[1] = 0xff;
+		}
+	}
+	ERR_clear_error();
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	close(fd);
+}
+
+static const char *
+tls_version_name(unsigned v)
+{
+	switch (v) {
+	case 0x0300: return "SSL 3.0";
+	case 0x0301: return "TLS 1.0";
+	case 0x0302: return "TLS 1.1";
+	case 0x0303: return "TLS 1.2";
+	default: return NULL;
+	}
+}
+
+/* The error for a failed handshake: what the probe saw when it explains
+ * the failure, else OpenSSL's reason (why). */
+static int
+tls_handshake_fail(const struct tunnel_options *o, const struct tunnel_conn *c, int cancel_fd,
+                   const char *want, const char *why)
+{
+	struct tls_probe seen;
+	char cipher[64], version[32];
+	bool anonymous, old;
+	const char *name;
+
+	tls_probe_server(o, c, cancel_fd, &seen, cipher, sizeof(cipher));
+	anonymous = seen.hello && !(seen.cipher[0] == 0xff && seen.cipher[1] == 0xff);
+	old = seen.hello && seen.version < 0x0303;
+	name = tls_version_name(seen.version);
+	if (name)
+		snprintf(version, sizeof(version), "%s", name);
+	else
+		snprintf(version, sizeof(version), "version 0x%04x", seen.version);
+	if (anonymous)
+		return tunnel_fail(SSTP_EXIT_TLS, "TLS handshake with %s failed: the server offers only "
+		                   "anonymous TLS (%s%s%s), without a certificate, so nothing proves who it "
+		                   "is and this client refuses it. A MikroTik RouterOS SSTP server does this "
+		                   "when no certificate is set: give the server a certificate", want,
+		                   old ? version : "", old ? ", " : "", cipher);
+	if (old)
+		return tunnel_fail(SSTP_EXIT_TLS, "TLS handshake with %s failed: the server offers only "
+		                   "%s, and this client needs TLS 1.2 or later (RFC 8996 retired TLS 1.0 "
+		                   "and 1.1): the server's administrator must enable TLS 1.2", want,
+		                   version);
+	return tunnel_fail(SSTP_EXIT_TLS, "TLS handshake with %s failed: %s", want, why);
+}
+
 static bool
 is_ip_literal(const char *s)
 {
@@ -699,7 +872,7 @@ tunnel_tls_connect(const struct tunnel_options *o, int cancel_fd, struct tunnel_
 			snprintf(why, sizeof(why), "the server closed the connection");
 		else
 			openssl_error_text(why, sizeof(why));
-		return tunnel_fail(SSTP_EXIT_TLS, "TLS handshake with %s failed: %s", want, why);
+		return tls_handshake_fail(o, c, cancel_fd, want, why);
 	}
 	tlog_info("TLS: %s, %s", SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl));
 

@@ -494,6 +494,7 @@ test_update_connection(Fixture *f, gconstpointer data)
 	                            "1.3");
 	entry_set(must_find(dialog, NM_SSTP_KEY_PROXY_SERVER), "proxy.example.com");
 	entry_set(must_find(dialog, NM_SSTP_KEY_PROXY_PORT), "3128");
+	entry_set(must_find(dialog, NM_SSTP_KEY_TLS_SERVER_NAME), "vpn.example.com");
 	gtk_dialog_response(GTK_DIALOG(dialog), GTK_RESPONSE_OK);
 	g_assert_null(find_toplevel_named("sstp-advanced-dialog"));
 
@@ -513,6 +514,8 @@ test_update_connection(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_PROXY_SERVER), ==,
 	                "proxy.example.com");
 	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_PROXY_PORT), ==, "3128");
+	g_assert_cmpstr(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_TLS_SERVER_NAME), ==,
+	                "vpn.example.com");
 	/* defaults are not written; unknown keys are kept */
 	g_assert_null(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_IGN_CERT_WARN));
 	g_assert_null(nm_setting_vpn_get_data_item(s_vpn, NM_SSTP_KEY_TLS_SNI));

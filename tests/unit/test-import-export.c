@@ -176,6 +176,7 @@ test_roundtrip_file(void)
 	g_assert_cmpstr(nm_connection_get_id(imported), ==, "Example Corp");
 	g_assert_cmpstr(vpn_item(imported, NM_SSTP_KEY_GATEWAY), ==, "vpn.example.com:8443");
 	g_assert_cmpstr(vpn_item(imported, NM_SSTP_KEY_MTU), ==, "1350");
+	g_assert_cmpstr(vpn_item(imported, NM_SSTP_KEY_TLS_SERVER_NAME), ==, "vpn.example.com");
 
 	path = g_build_filename(dir, "out.sstp", NULL);
 	g_assert_true(nm_sstp_export_file(path, imported, &error));

@@ -445,6 +445,7 @@ test_old_profile(void)
 		"--no-verify",
 		"--tls-min", "1.2",
 		"--hello", "60",
+		"--uuid", "6d2a6ad6-3c06-4d4c-8a9a-0d1b7b0c6a11",
 		"--user", "CORP\\bob",
 		"--password", "s3cret",
 		"vpn.example.com",
@@ -506,6 +507,169 @@ test_legacy_alias(void)
 	g_assert_true(nm_sstp_settings_get_bool(s, "tls-sni"));
 	g_object_unref(s);
 	g_ptr_array_unref(warnings);
+}
+
+/* A profile exactly as KDE Plasma's SSTP editor (plasma-nm, vpn/sstp) has
+ * NetworkManager save it, read with libnm's keyfile reader, the @NAME@
+ * placeholders filled in (the UML test fills them in the same way). */
+static NMConnection *
+plasma_profile(const char *file, const char *const *fill)
+{
+	char *path = g_build_filename(SSTP_FIXTURES_DIR, file, NULL);
+	char *text = NULL;
+	GKeyFile *kf = g_key_file_new();
+	GError *error = NULL;
+	NMConnection *conn;
+	gsize i;
+
+	if (!g_file_get_contents(path, &text, NULL, &error))
+		g_error("%s: %s", path, error->message);
+	for (i = 0; fill[i]; i += 2) {
+		char **parts = g_strsplit(text, fill[i], -1);
+
+		g_free(text);
+		text = g_strjoinv(fill[i + 1], parts);
+		g_strfreev(parts);
+	}
+	g_assert_null(strchr(text, '@'));
+	if (!g_key_file_load_from_data(kf, text, (gsize) -1, G_KEY_FILE_NONE, &error))
+		g_error("%s: %s", path, error->message);
+	conn = nm_keyfile_read(kf, SSTP_FIXTURES_DIR, NM_KEYFILE_HANDLER_FLAGS_NONE, NULL, NULL, &error);
+	if (!conn)
+		g_error("%s: %s", path, error->message);
+	g_key_file_unref(kf);
+	g_free(text);
+	g_free(path);
+	return conn;
+}
+
+/* KDE writes proxy-port=0 into every profile (its spin box's default) and
+ * keeps proxy-password in vpn.data: the profile connects, without a proxy
+ * for port 0, and with the password from vpn.data, which is checked like a
+ * secret and never shown. */
+static void
+test_plasma_nm_profiles(void)
+{
+	static const char *const fill[] = {
+		"@GATEWAY@", "vpn.example.com", "@USER@", "alice", "@PASSWORD@", "s3cret",
+		"@CA_CERT@", "/etc/ssl/certs/corp.pem", "@PROXY_PORT@", "3128",
+		"@PROXY_PASSWORD@", "pr0xy-pw", NULL
+	};
+	static const char *const minimal_expected[] = {
+		"--no-verify", "--tls-min", "1.2", "--hello", "60", "--user", "alice",
+		"--password", "s3cret", "vpn.example.com", "--",
+		"noauth", "refuse-eap", "mtu", "1400", "mru", "1400", "lcp-echo-failure", "0",
+		"lcp-echo-interval", "0", NULL
+	};
+	static const char *const full_expected[] = {
+		"--ca-cert", "/etc/ssl/certs/corp.pem", "--no-verify", "--tls-min", "1.2",
+		"--hello", "60", "--user", "CORP\\alice", "--proxy", "http://127.0.0.1:3128",
+		"--proxy-user", "kde-proxy-user", "--password", "s3cret", "--proxy-password", "pr0xy-pw",
+		"vpn.example.com", "--",
+		"noauth", "refuse-eap", "refuse-pap", "refuse-chap", "refuse-mschap", "require-mppe-128",
+		"mppe-stateful", "nobsdcomp", "nodeflate", "novj", "mtu", "1400", "mru", "1400",
+		"lcp-echo-failure", "5", "lcp-echo-interval", "30", "unit", "7", NULL
+	};
+	GPtrArray *warnings = g_ptr_array_new_with_free_func(g_free);
+	GError *error = NULL;
+	NMConnection *conn;
+	NMSettingVpn *s;
+	GPtrArray *args;
+	guint i;
+
+	conn = plasma_profile("plasma-nm-minimal.nmconnection", fill);
+	s = nm_connection_get_setting_vpn(conn);
+	g_assert_true(nm_sstp_settings_validate(s, collect_warning, warnings, &error));
+	g_assert_no_error(error);
+	/* proxy-port=0 without a proxy server: nothing to warn about */
+	g_assert_cmpuint(warnings->len, ==, 0);
+	args = nm_sstp_settings_worker_args(s, TRUE, &error);
+	g_assert_no_error(error);
+	assert_words(args, minimal_expected);
+	g_ptr_array_unref(args);
+	g_object_unref(conn);
+
+	conn = plasma_profile("plasma-nm-full.nmconnection", fill);
+	s = nm_connection_get_setting_vpn(conn);
+	g_assert_true(nm_sstp_settings_validate(s, collect_warning, warnings, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(warnings->len, ==, 1);
+	g_assert_nonnull(strstr(warnings->pdata[0], "“proxy-password” is a secret but is stored in "
+	                                           "vpn.data"));
+	g_assert_null(strstr(warnings->pdata[0], "pr0xy-pw"));
+	args = nm_sstp_settings_worker_args(s, TRUE, &error);
+	g_assert_no_error(error);
+	assert_words(args, full_expected);
+	g_ptr_array_unref(args);
+	/* Without secrets (what may be logged): no proxy password either. */
+	args = nm_sstp_settings_worker_args(s, FALSE, &error);
+	g_assert_no_error(error);
+	for (i = 0; i + 1 < args->len; i++)
+		g_assert_cmpstr(args->pdata[i], !=, "pr0xy-pw");
+	g_ptr_array_unref(args);
+	/* The secret wins over the copy in vpn.data. */
+	nm_setting_vpn_add_secret(s, "proxy-password", "from-secrets");
+	args = nm_sstp_settings_worker_args(s, TRUE, &error);
+	g_assert_no_error(error);
+	for (i = 0; i + 1 < args->len; i++)
+		g_assert_cmpstr(args->pdata[i], !=, "pr0xy-pw");
+	g_ptr_array_unref(args);
+	/* A bad one in vpn.data fails like a bad secret: key named, value not shown. */
+	nm_setting_vpn_remove_secret(s, "proxy-password");
+	nm_setting_vpn_add_data_item(s, "proxy-password", "bad\nvalue-shown");
+	g_assert_false(nm_sstp_settings_validate(s, NULL, NULL, &error));
+	g_assert_nonnull(strstr(error->message, "proxy-password"));
+	g_assert_null(strstr(error->message, "value-shown"));
+	g_clear_error(&error);
+	/* proxy-port 0 or empty with a proxy server: no proxy, with a warning. */
+	nm_setting_vpn_add_data_item(s, "proxy-password", "pr0xy-pw");
+	for (i = 0; i < 2; i++) {
+		guint j;
+
+		nm_setting_vpn_add_data_item(s, "proxy-port", i == 0 ? "0" : "");
+		g_ptr_array_set_size(warnings, 0);
+		g_assert_true(nm_sstp_settings_validate(s, collect_warning, warnings, &error));
+		g_assert_no_error(error);
+		g_assert_cmpuint(warnings->len, ==, 2);
+		g_assert_nonnull(strstr(warnings->pdata[1], "connecting without proxy"));
+		args = nm_sstp_settings_worker_args(s, TRUE, &error);
+		g_assert_no_error(error);
+		for (j = 0; j + 1 < args->len; j++) {
+			g_assert_cmpstr(args->pdata[j], !=, "--proxy");
+			g_assert_cmpstr(args->pdata[j], !=, "pr0xy-pw");
+		}
+		g_ptr_array_unref(args);
+	}
+	g_object_unref(conn);
+	g_ptr_array_unref(warnings);
+}
+
+/* tls-server-name names the server for the TLS checks when the gateway is an
+ * address; uuid reaches the worker whatever it holds (the worker sends it
+ * only when it is a GUID). */
+static void
+test_tls_server_name_and_uuid(void)
+{
+	static const char *const data[] = {
+		"gateway", "192.0.2.7:4443", "tls-server-name", "VPN.Example.com.", "uuid", "not-a-guid",
+		NULL
+	};
+	static const char *const expected[] = {
+		"--tls-min", "1.2", "--hello", "60", "--host", "VPN.Example.com", "--uuid", "not-a-guid",
+		"192.0.2.7:4443", "--", "noauth", "refuse-eap", "mtu", "1400", "mru", "1400",
+		"lcp-echo-failure", "0", "lcp-echo-interval", "0", NULL
+	};
+	NMSettingVpn *s = profile_new(data, NULL);
+	GError *error = NULL;
+	GPtrArray *args;
+
+	args = nm_sstp_settings_worker_args(s, FALSE, &error);
+	g_assert_no_error(error);
+	assert_words(args, expected);
+	g_ptr_array_unref(args);
+	assert_rejected(nm_sstp_settings_lookup("tls-server-name"), "vpn.example.com:443");
+	assert_rejected(nm_sstp_settings_lookup("tls-server-name"), "https://vpn.example.com");
+	g_object_unref(s);
 }
 
 /* Unknown keys are reported and ignored, never fatal. */
@@ -916,7 +1080,7 @@ test_specific_rejections(void)
 	assert_rejected(nm_sstp_settings_lookup("mtu"), "575");
 	assert_rejected(nm_sstp_settings_lookup("mru"), "4092");
 	assert_rejected(nm_sstp_settings_lookup("hello-interval"), "0");
-	assert_rejected(nm_sstp_settings_lookup("proxy-port"), "0");
+	/* (0 is KDE's "no port": see test_plasma_nm_profiles) */
 	assert_rejected(nm_sstp_settings_lookup("tls-min-version"), "1.1");
 	assert_rejected(nm_sstp_settings_lookup("connection-type"), "cert");
 	g_free(long_secret);
@@ -1154,6 +1318,8 @@ main(int argc, char **argv)
 	g_test_add_func("/settings/escape-for-display", test_escape_for_display);
 	g_test_add_func("/settings/profile/old-plugin", test_old_profile);
 	g_test_add_func("/settings/profile/legacy-alias", test_legacy_alias);
+	g_test_add_func("/settings/profile/plasma-nm", test_plasma_nm_profiles);
+	g_test_add_func("/settings/args/tls-server-name-and-uuid", test_tls_server_name_and_uuid);
 	g_test_add_func("/settings/profile/unknown-keys-warned", test_unknown_keys_warned);
 	g_test_add_func("/settings/profile/bad-values-fail", test_bad_values_fail);
 	g_test_add_func("/settings/profile/required", test_required);

@@ -456,14 +456,25 @@ static void
 test_secrets_proxy(void)
 {
 	assert_missing(make_vpn("secret:password", "x", NM_SSTP_KEY_PROXY_SERVER, "proxy.example",
-	                        NM_SSTP_KEY_PROXY_USER, "alice", NULL),
+	                        NM_SSTP_KEY_PROXY_PORT, "3128", NM_SSTP_KEY_PROXY_USER, "alice", NULL),
 	               NM_SSTP_KEY_PROXY_PASSWORD);
 	assert_missing(make_vpn("secret:password", "x", NM_SSTP_KEY_PROXY_SERVER, "proxy.example",
-	                        NM_SSTP_KEY_PROXY_USER, "alice", "secret:proxy-password", "y", NULL),
+	                        NM_SSTP_KEY_PROXY_PORT, "3128", NM_SSTP_KEY_PROXY_USER, "alice",
+	                        "secret:proxy-password", "y", NULL),
 	               NULL);
 	assert_missing(make_vpn("secret:password", "x", NM_SSTP_KEY_PROXY_SERVER, "proxy.example",
-	                        NM_SSTP_KEY_PROXY_USER, "alice", NM_SSTP_KEY_PROXY_PASSWORD_FLAGS, "4",
+	                        NM_SSTP_KEY_PROXY_PORT, "3128", NM_SSTP_KEY_PROXY_USER, "alice",
+	                        NM_SSTP_KEY_PROXY_PASSWORD_FLAGS, "4", NULL),
+	               NULL);
+	/* KDE's editor keeps the proxy password in vpn.data: nothing to ask */
+	assert_missing(make_vpn("secret:password", "x", NM_SSTP_KEY_PROXY_SERVER, "proxy.example",
+	                        NM_SSTP_KEY_PROXY_PORT, "3128", NM_SSTP_KEY_PROXY_USER, "alice",
+	                        NM_SSTP_KEY_PROXY_PASSWORD, "y", NM_SSTP_KEY_PROXY_PASSWORD_FLAGS, "1",
 	                        NULL),
+	               NULL);
+	/* ... and writes proxy-port=0 into every profile: no proxy, nothing to ask */
+	assert_missing(make_vpn("secret:password", "x", NM_SSTP_KEY_PROXY_SERVER, "proxy.example",
+	                        NM_SSTP_KEY_PROXY_PORT, "0", NM_SSTP_KEY_PROXY_USER, "alice", NULL),
 	               NULL);
 	/* no proxy user: no proxy password */
 	assert_missing(make_vpn("secret:password", "x", NM_SSTP_KEY_PROXY_SERVER, "proxy.example",
@@ -473,6 +484,90 @@ test_secrets_proxy(void)
 	assert_missing(make_vpn(NM_SSTP_KEY_PROXY_SERVER, "proxy.example", NM_SSTP_KEY_PROXY_USER,
 	                        "alice", NULL),
 	               NM_SSTP_KEY_PASSWORD);
+}
+
+/*****************************************************************************/
+/* The connection's own IP settings as pppd and worker words */
+
+/* words: what sstp_config_ip_args() adds to a minimal options stream for
+ * a connection whose ipv4/ipv6 settings get the given properties
+ * ("method", "manual" etc.; "address" and "gateway" for ipv4). */
+static char *
+ip_words(const char *m4, const char *address, const char *gateway, gboolean ignore_auto_dns,
+         const char *m6, gboolean *out_no_ip4, gboolean *out_no_ip6, GError **error)
+{
+	NMConnection *conn = nm_simple_connection_new();
+	NMSettingIPConfig *s4 = NM_SETTING_IP_CONFIG(nm_setting_ip4_config_new());
+	NMSettingIPConfig *s6 = NM_SETTING_IP_CONFIG(nm_setting_ip6_config_new());
+	GPtrArray *words = g_ptr_array_new_with_free_func(g_free);
+	char *joined = NULL;
+
+	g_object_set(s4, NM_SETTING_IP_CONFIG_METHOD, m4, NM_SETTING_IP_CONFIG_IGNORE_AUTO_DNS,
+	             ignore_auto_dns, NM_SETTING_IP_CONFIG_GATEWAY, gateway, NULL);
+	if (address) {
+		NMIPAddress *a = nm_ip_address_new(AF_INET, address, 32, NULL);
+
+		nm_setting_ip_config_add_address(s4, a);
+		nm_ip_address_unref(a);
+	}
+	g_object_set(s6, NM_SETTING_IP_CONFIG_METHOD, m6, NULL);
+	nm_connection_add_setting(conn, NM_SETTING(s4));
+	nm_connection_add_setting(conn, NM_SETTING(s6));
+	g_ptr_array_add(words, g_strdup("vpn.example.com"));
+	g_ptr_array_add(words, g_strdup("--"));
+	g_ptr_array_add(words, g_strdup("noauth"));
+	g_ptr_array_add(words, NULL);
+	if (sstp_config_ip_args(conn, words, out_no_ip4, out_no_ip6, error)) {
+		g_assert_null(words->pdata[words->len - 1]);
+		joined = g_strjoinv(" ", (char **) words->pdata);
+	}
+	g_ptr_array_unref(words);
+	g_object_unref(conn);
+	return joined;
+}
+
+static void
+test_ip_args(void)
+{
+	gboolean no4 = TRUE, no6 = TRUE;
+	GError *error = NULL;
+	char *w;
+
+	/* NetworkManager's defaults: nothing to add */
+	w = ip_words("auto", NULL, NULL, FALSE, "auto", &no4, &no6, &error);
+	g_assert_cmpstr(w, ==, "vpn.example.com -- noauth");
+	g_assert_false(no4);
+	g_assert_false(no6);
+	g_free(w);
+	w = ip_words("disabled", NULL, NULL, FALSE, "auto", &no4, &no6, &error);
+	g_assert_cmpstr(w, ==, "vpn.example.com -- noauth noip");
+	g_assert_true(no4);
+	g_assert_false(no6);
+	g_free(w);
+	w = ip_words("manual", "10.77.0.50", "10.77.0.1", FALSE, "ignore", &no4, &no6, &error);
+	g_assert_cmpstr(w, ==, "vpn.example.com -- noauth 10.77.0.50:10.77.0.1 ipcp-accept-local "
+	                       "ipcp-accept-remote noipv6");
+	g_assert_false(no4);
+	g_assert_true(no6);
+	g_free(w);
+	w = ip_words("manual", "10.77.0.50", NULL, FALSE, "auto", NULL, NULL, &error);
+	g_assert_cmpstr(w, ==, "vpn.example.com -- noauth 10.77.0.50: ipcp-accept-local "
+	                       "ipcp-accept-remote");
+	g_free(w);
+	w = ip_words("auto", NULL, NULL, TRUE, "disabled", NULL, NULL, &error);
+	g_assert_cmpstr(w, ==, "--no-peer-dns vpn.example.com -- noauth noipv6");
+	g_free(w);
+	/* no IPv4 DNS to ignore when there is no IPv4 */
+	w = ip_words("disabled", NULL, NULL, TRUE, "auto", NULL, NULL, &error);
+	g_assert_cmpstr(w, ==, "vpn.example.com -- noauth noip");
+	g_free(w);
+	g_assert_no_error(error);
+	/* a tunnel for nothing */
+	w = ip_words("disabled", NULL, NULL, FALSE, "ignore", NULL, NULL, &error);
+	g_assert_null(w);
+	g_assert_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS);
+	g_assert_nonnull(strstr(error->message, "neither IPv4 nor IPv6"));
+	g_clear_error(&error);
 }
 
 static char *
@@ -624,6 +719,7 @@ main(int argc, char **argv)
 	g_test_add_func("/service/config/parse-iid", test_parse_iid);
 	g_test_add_func("/service/secrets/password", test_secrets_password);
 	g_test_add_func("/service/secrets/proxy", test_secrets_proxy);
+	g_test_add_func("/service/config/ip-args", test_ip_args);
 	g_test_add_func("/service/secrets/tls-key", test_secrets_tls_key);
 	g_test_add_func("/service/secrets/tls-key-as-user", test_secrets_tls_key_as_user);
 	g_test_add_func("/service/secrets/tls-key-fifo", test_secrets_tls_key_fifo);

@@ -524,6 +524,43 @@ test_worker_args(void)
 	g_free(crl);
 }
 
+/* The correlation id: the uuid key when it is a GUID, else the connection's
+ * UUID (what the old plugin sent); never a value that is not a GUID. */
+static void
+test_correlation_id(void)
+{
+	static const char conn_uuid[] = "2b0e6c4a-7d1f-4a8e-9c3b-5f6a7d8e9f01";
+	static const struct {
+		const char *key_value;   /* NULL: no uuid key */
+		const char *sent;
+	} cases[] = {
+		{ NULL, conn_uuid },
+		{ "not-a-guid", conn_uuid },
+		{ "{9D5E7C1A-2B4F-4E61-8A3C-6F0D2E9B1C57}", "{9D5E7C1A-2B4F-4E61-8A3C-6F0D2E9B1C57}" },
+		{ "9d5e7c1a-2b4f-4e61-8a3c-6f0d2e9b1c57", "9d5e7c1a-2b4f-4e61-8a3c-6f0d2e9b1c57" },
+	};
+	guint i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		NMConnection *conn = make_connection(NULL, NM_SSTP_KEY_USER, "bob",
+		                                     "secret:" NM_SSTP_KEY_PASSWORD, "x",
+		                                     cases[i].key_value ? NM_SSTP_KEY_UUID : NULL,
+		                                     cases[i].key_value, NULL);
+		SstpFiles *files = NULL;
+		GError *error = NULL;
+		GPtrArray *words;
+
+		g_object_set(nm_connection_get_setting_connection(conn), NM_SETTING_CONNECTION_UUID,
+		             conn_uuid, NULL);
+		words = sstp_files_worker_args(conn, &files, &error);
+		g_assert_no_error(error);
+		g_assert_cmpstr(word_after(words, "--uuid"), ==, cases[i].sent);
+		g_ptr_array_unref(words);
+		sstp_files_free(files);
+		g_object_unref(conn);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -546,6 +583,7 @@ main(int argc, char **argv)
 	g_test_add_func("/service/files/unknown-user", test_unknown_user);
 	g_test_add_func("/service/files/too-big", test_too_big);
 	g_test_add_func("/service/files/worker-args", test_worker_args);
+	g_test_add_func("/service/files/correlation-id", test_correlation_id);
 	ret = g_test_run();
 
 	/* Both folders must be empty again: no copy was left behind. */

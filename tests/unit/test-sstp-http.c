@@ -32,6 +32,28 @@ test_guid_known(void)
 	g_assert_cmpstr(out, ==, "{00112233-4455-4677-8899-AABBCCDDEEFF}");
 }
 
+/* The old plugin's uuid key holds the connection UUID, without braces. */
+static void
+test_guid_normalize(void)
+{
+	static const char *const bad[] = {
+		"", "not-a-guid", "9d5e7c1a2b4f4e618a3c6f0d2e9b1c57", "{9d5e7c1a-2b4f-4e61-8a3c-6f0d2e9b1c57",
+		"9d5e7c1a-2b4f-4e61-8a3c-6f0d2e9b1c57}", "9d5e7c1a-2b4f-4e61-8a3c-6f0d2e9b1c5g",
+		"9d5e7c1a-2b4f-4e61-8a3c-6f0d2e9b1c57x", "9d5e7c1a+2b4f-4e61-8a3c-6f0d2e9b1c57",
+		"{9d5e7c1a-2b4f-4e61-8a3c-6f0d2e9b1c57}\r\nX: y", NULL
+	};
+	char out[SSTP_GUID_STRLEN + 1];
+	unsigned i;
+
+	g_assert_true(sstp_guid_normalize("9d5e7c1a-2b4f-4e61-8a3c-6f0d2e9b1c57", out));
+	g_assert_cmpstr(out, ==, "{9D5E7C1A-2B4F-4E61-8A3C-6F0D2E9B1C57}");
+	g_assert_true(sstp_guid_normalize("{00112233-4455-6677-8899-aabbccddeeff}", out));
+	g_assert_cmpstr(out, ==, "{00112233-4455-6677-8899-AABBCCDDEEFF}");
+	for (i = 0; bad[i]; i++)
+		g_assert_false(sstp_guid_normalize(bad[i], out));
+	g_assert_false(sstp_guid_normalize(NULL, out));
+}
+
 static void
 test_guid_random(void)
 {
@@ -478,6 +500,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/sstp-http/guid/known", test_guid_known);
 	g_test_add_func("/sstp-http/guid/random", test_guid_random);
+	g_test_add_func("/sstp-http/guid/normalize", test_guid_normalize);
 	g_test_add_func("/sstp-http/request/exact", test_request_exact);
 	g_test_add_func("/sstp-http/request/host-forms", test_request_host_forms);
 	g_test_add_func("/sstp-http/request/bad-host", test_request_rejects_bad_host);

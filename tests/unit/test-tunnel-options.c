@@ -139,6 +139,7 @@ test_all_options(void)
 	                      "|--proxy|http://proxy.lan:3128|--proxy-user|pu|--proxy-password-file|/p"
 	                      "|--user|DOM\\bob|--password-file|-|--hello|30|--pppd|/opt/pppd"
 	                      "|--pppd-plugin|/opt/p.so|--debug|--status-fd|4|--no-dhcp-inform"
+	                      "|--no-peer-dns|--uuid|9d5e7c1a-2b4f-4e61-8a3c-6f0d2e9b1c57"
 	                      "|--pin-sha256|AB:CD:EF:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:"
 	                      "abcdef0123456789abcdef0123456789"
 	                      "|vpn.example.com|--|refuse-eap|+ipv6|--|x",
@@ -159,6 +160,8 @@ test_all_options(void)
 	g_assert_true(o.debug);
 	g_assert_cmpint(o.status_fd, ==, 4);
 	g_assert_true(o.no_dhcp_inform);
+	g_assert_true(o.no_peer_dns);
+	g_assert_cmpstr(o.correlation_id, ==, "{9D5E7C1A-2B4F-4E61-8A3C-6F0D2E9B1C57}");
 	g_assert_true(o.has_pin);
 	g_assert_cmpmem(o.pin_sha256, 32, pin, 32);
 	/* everything after the first "--" goes to pppd untouched, even "--" */
@@ -188,6 +191,8 @@ test_bad_values(void)
 {
 	expect_error("--tls-min|1.1|s", false, "--tls-min");
 	expect_error("--hello|0|s", false, "--hello");
+	expect_error("--uuid||s", false, "--uuid");
+	expect_error("--uuid|a\nb|s", false, "--uuid");
 	expect_error("--hello|99999|s", false, "--hello");
 	expect_error("--hello|ten|s", false, "--hello");
 	expect_error("--pin-sha256|abcd|s", false, "64 hex");

@@ -205,7 +205,7 @@ not_ok() {
 got_http() { wait_for SSTP_DUPLEX_POST server.out; }
 no_http() { ! grep -q SSTP_DUPLEX_POST server.out; }
 
-echo "1..29"
+echo "1..33"
 
 start_server good
 run_tunnel --ca-cert ca.pem --host vpn.test
@@ -492,3 +492,37 @@ if [ $rc = 4 ] && ! grep -q "Hostname in TLS extension" server.out; then
     ok "--no-sni: no SNI sent"
 else not_ok "--no-sni"; fi
 stop_server
+
+# ---- servers that cannot be trusted or are too old -----------------------
+# A MikroTik RouterOS SSTP server without a certificate offers only
+# anonymous ciphers (-nocert: s_server ignores its certificate); old servers
+# offer only TLS 1.0 or 1.1. The error says which, not just "handshake
+# failure"; the second look at the server (-naccept 2: a second
+# connection) never completes a handshake.
+start_server good -naccept 2 -nocert -tls1_2 -cipher 'aNULL:@SECLEVEL=0'
+run_tunnel --host vpn.test --no-verify
+if [ $rc = 3 ] && grep -q "TLS handshake with vpn.test failed: the server offers only anonymous TLS (ADH-" run.err \
+   && grep -q "MikroTik RouterOS" run.err && ! got_http; then
+    ok "anonymous-only server (MikroTik without certificate): exit 3, the error says so, even with --no-verify"
+else not_ok "anonymous-only server"; fi
+if ! grep -q "CIPHER is" server.out; then
+    ok "the look at the anonymous server completed no handshake"
+else not_ok "probe handshake completed"; fi
+stop_server
+
+start_server good -naccept 2 -tls1 -cipher 'DEFAULT:@SECLEVEL=0'
+run_tunnel --ca-cert ca.pem --host vpn.test
+if [ $rc = 3 ] && grep -q "the server offers only TLS 1.0, and this client needs TLS 1.2 or later" run.err \
+   && ! got_http; then
+    ok "TLS 1.0-only server: exit 3, the error names TLS 1.0"
+else not_ok "TLS 1.0-only server"; fi
+stop_server
+
+start_server good -naccept 2 -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0'
+run_tunnel --ca-cert ca.pem --host vpn.test
+if [ $rc = 3 ] && grep -q "the server offers only TLS 1.1, and this client needs TLS 1.2 or later" run.err \
+   && ! got_http; then
+    ok "TLS 1.1-only server: exit 3, the error names TLS 1.1"
+else not_ok "TLS 1.1-only server"; fi
+stop_server
+
