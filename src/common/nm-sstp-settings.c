@@ -1610,6 +1610,23 @@ nm_sstp_settings_validate(NMSettingVpn *s_vpn, void (*warn)(const char *msg, gpo
 		            NM_SSTP_KEY_TLS_USER_CERT);
 		return FALSE;
 	}
+	if (tls && !settings_have_pppd_2_5()) {
+		char *cert = settings_get_normalized(s_vpn,
+		                                     nm_sstp_settings_lookup(NM_SSTP_KEY_TLS_USER_CERT));
+		gboolean p12 = settings_user_cert_is_pkcs12(cert);
+
+		g_free(cert);
+		if (p12) {
+			g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+			            _("“%s” is a PKCS#12 file (.p12/.pfx), which needs pppd 2.5 or later "
+			              "(this is pppd %s): convert it to PEM (openssl pkcs12 -in FILE "
+			              "-clcerts -nokeys -out cert.pem; openssl pkcs12 -in FILE -nocerts "
+			              "-out key.pem) and set “%s” and “%s”"),
+			            NM_SSTP_KEY_TLS_USER_CERT, PPPD_VERSION_STRING,
+			            NM_SSTP_KEY_TLS_USER_CERT, NM_SSTP_KEY_TLS_USER_KEY);
+			return FALSE;
+		}
+	}
 	if (settings_have(s_vpn, NM_SSTP_KEY_PROXY_SERVER) != settings_have(s_vpn, NM_SSTP_KEY_PROXY_PORT)) {
 		settings_warn(warn, user_data, _("“%s” and “%s” must both be set to use a proxy; "
 		                                 "connecting without proxy"),
@@ -1703,6 +1720,13 @@ settings_emit_custom(const NMSstpKey *key, NMSettingVpn *s_vpn, gboolean tls,
 		if (v) {
 			gboolean p12 = settings_have_pppd_2_5() && settings_user_cert_is_pkcs12(v);
 
+			/* pppd takes its files from the options only when cert and key
+			 * are both given (or pkcs12); otherwise it reads root's
+			 * /etc/ppp/eaptls-client. A PEM file may hold the key too. */
+			if (!p12 && !settings_have(s_vpn, NM_SSTP_KEY_TLS_USER_KEY)) {
+				settings_add(pppd, "key");
+				settings_add(pppd, v);
+			}
 			settings_add(pppd, p12 ? "pkcs12" : "cert");
 			settings_add_take(pppd, v);
 		}
