@@ -321,7 +321,10 @@ static const NMSstpKey settings_table[] = {
 		.summary = N_("User certificate file"),
 		.description = N_("The user's certificate (PEM). Required with connection-type tls. "
 		                  "With pppd 2.5 or later a PKCS#12 file (.p12 or .pfx) is accepted "
-		                  "too and then holds the key as well."),
+		                  "too and then holds the key as well; with pppd 2.4.9 such a file is "
+		                  "refused with the openssl commands that convert it to PEM. Before "
+		                  "connecting, an expired or not yet valid certificate is refused "
+		                  "with a message (login-failed)."),
 		.sanitize = settings_sanitize_path,
 		.map = NM_SSTP_MAP_CUSTOM,
 		.option = "pppd cert FILE (pkcs12 FILE for .p12/.pfx with pppd 2.5)",
@@ -333,7 +336,9 @@ static const NMSstpKey settings_table[] = {
 		.type = NM_SSTP_KEY_PATH,
 		.summary = N_("Private key file of the user certificate"),
 		.description = N_("The private key of the user certificate (PEM), possibly encrypted "
-		                  "with tls-user-key-secret."),
+		                  "with tls-user-key-secret. When unset, tls-user-cert is used as the "
+		                  "key file too (it must then hold the key); pppd's "
+		                  "/etc/ppp/eaptls-client is never used."),
 		.sanitize = settings_sanitize_path,
 		.map = NM_SSTP_MAP_CUSTOM,
 		.option = "pppd key FILE",
@@ -345,8 +350,11 @@ static const NMSstpKey settings_table[] = {
 		.type = NM_SSTP_KEY_SECRET,
 		.max = SETTINGS_SECRET_MAX,
 		.summary = N_("Passphrase of the private key"),
-		.description = N_("The passphrase of tls-user-key, a secret (vpn.secrets). Handed to "
-		                  "pppd by its plugin, never on a command line."),
+		.description = N_("The passphrase of tls-user-key (or of the PKCS#12 file), a secret "
+		                  "(vpn.secrets). Handed to pppd by its plugin, never on a command "
+		                  "line. Before connecting the key is opened with it: a missing or "
+		                  "wrong passphrase ends with a message naming this key "
+		                  "(login-failed)."),
 		.sanitize = settings_sanitize_secret,
 		.map = NM_SSTP_MAP_CUSTOM,
 		.option = "--password on the options stream",
