@@ -84,19 +84,21 @@ check_validity(X509 *cert, const char *what, char *err, size_t cap)
 	return 0;
 }
 
+/* An encrypted PEM key says so in its header lines ("BEGIN ENCRYPTED PRIVATE
+ * KEY", "Proc-Type: 4,ENCRYPTED"), wherever it is in the file. */
 static bool
 file_holds(const char *path, const char *needle)
 {
-	char buf[8192];
+	char line[512];
 	FILE *f = fopen(path, "re");
-	size_t n;
+	bool found = false;
 
 	if (!f)
 		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, needle) != NULL;
 	fclose(f);
-	buf[n] = '\0';
-	return strstr(buf, needle) != NULL;
+	return found;
 }
 
 static int

@@ -60,6 +60,17 @@ passphrase_line() {
 	echo "tls-user-key-secret=$p"
 }
 
+# Read from its file (grep -f): a check with the passphrase on its own argv would find itself.
+passphrase_nowhere() {
+	local f
+	for f in /proc/[0-9]*/cmdline /proc/[0-9]*/environ; do
+		if grep -qaF -f "$D/passphrase" "$f" 2>/dev/null; then
+			echo "found in $f: $(tr '\0' ' ' <"${f%/*}/cmdline")" >&2
+			return 1
+		fi
+	done
+}
+
 failed_count() {
 	nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s' | wc -l
 }
@@ -90,6 +101,8 @@ up_ok() {
 	if nm_guest_up "$conn" "nmcli-up-$name" "$name: nmcli connection up (EAP-TLS)"; then
 		[ "${5:-}" != ping ] ||
 			guest_check_ping "$name: ping 10.77.0.1 crosses the tunnel" ping 10.77.0.1 ppp0
+		[ -z "$4" ] || tap_check "$name: the passphrase is on no process's argv or environment" \
+			passphrase_nowhere
 		nm_guest_down "$conn" "nmcli-down-$name" "$name: nmcli connection down"
 	fi
 	nm_guest_check_nothing_left "$name: nothing left after the connection" 30
