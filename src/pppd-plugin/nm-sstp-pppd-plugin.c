@@ -372,7 +372,9 @@ send_auth_up(void)
 		send_len = recv_len = MPPE_MAX_KEY_LEN;
 	}
 #ifdef SSTP_EAPTLS_FULL_KEYS
-	if (mppe_keys_set && lcp_hisoptions[0].neg_eap) {
+	/* Only after EAP-TLS (a TLS session was watched): other EAP methods'
+	 * keys are what pppd holds. */
+	if (mppe_keys_set && eaptls_watched) {
 		send_len = recv_len = eaptls_full_keys(send_key, recv_key);
 		if (send_len == 0) {
 			warn("nm-sstp: EAP-TLS keys: only the 16 bytes pppd %s keeps are known; a "
