@@ -339,7 +339,10 @@ static const NMSstpKey settings_table[] = {
 		.summary = N_("User certificate file"),
 		.description = N_("The user's certificate (PEM). Required with connection-type tls. "
 		                  "With pppd 2.5 or later a PKCS#12 file (.p12 or .pfx) is accepted "
-		                  "too and then holds the key as well."),
+		                  "too and then holds the key as well; with pppd 2.4.9 such a file is "
+		                  "refused with the openssl commands that convert it to PEM. Before "
+		                  "connecting, an expired or not yet valid certificate is refused "
+		                  "with a message (login-failed)."),
 		.sanitize = settings_sanitize_path,
 		.map = NM_SSTP_MAP_CUSTOM,
 		.option = "pppd cert FILE (pkcs12 FILE for .p12/.pfx with pppd 2.5)",
@@ -351,7 +354,9 @@ static const NMSstpKey settings_table[] = {
 		.type = NM_SSTP_KEY_PATH,
 		.summary = N_("Private key file of the user certificate"),
 		.description = N_("The private key of the user certificate (PEM), possibly encrypted "
-		                  "with tls-user-key-secret."),
+		                  "with tls-user-key-secret. When unset, tls-user-cert is used as the "
+		                  "key file too (it must then hold the key); pppd's "
+		                  "/etc/ppp/eaptls-client is never used."),
 		.sanitize = settings_sanitize_path,
 		.map = NM_SSTP_MAP_CUSTOM,
 		.option = "pppd key FILE",
@@ -363,8 +368,11 @@ static const NMSstpKey settings_table[] = {
 		.type = NM_SSTP_KEY_SECRET,
 		.max = SETTINGS_SECRET_MAX,
 		.summary = N_("Passphrase of the private key"),
-		.description = N_("The passphrase of tls-user-key, a secret (vpn.secrets). Handed to "
-		                  "pppd by its plugin, never on a command line."),
+		.description = N_("The passphrase of tls-user-key (or of the PKCS#12 file), a secret "
+		                  "(vpn.secrets). Handed to pppd by its plugin, never on a command "
+		                  "line. Before connecting the key is opened with it: a missing or "
+		                  "wrong passphrase ends with a message naming this key "
+		                  "(login-failed)."),
 		.sanitize = settings_sanitize_secret,
 		.map = NM_SSTP_MAP_CUSTOM,
 		.option = "--password on the options stream",
@@ -1454,6 +1462,23 @@ nm_sstp_settings_validate(NMSettingVpn *s_vpn, void (*warn)(const char *msg, gpo
 		            NM_SSTP_KEY_TLS_USER_CERT);
 		return FALSE;
 	}
+	if (tls && !settings_have_pppd_2_5()) {
+		char *cert = settings_get_normalized(s_vpn,
+		                                     nm_sstp_settings_lookup(NM_SSTP_KEY_TLS_USER_CERT));
+		gboolean p12 = settings_user_cert_is_pkcs12(cert);
+
+		g_free(cert);
+		if (p12) {
+			g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+			            _("“%s” is a PKCS#12 file (.p12/.pfx), which needs pppd 2.5 or later "
+			              "(this is pppd %s): convert it to PEM (openssl pkcs12 -in FILE "
+			              "-clcerts -nokeys -out cert.pem; openssl pkcs12 -in FILE -nocerts "
+			              "-out key.pem) and set “%s” and “%s”"),
+			            NM_SSTP_KEY_TLS_USER_CERT, PPPD_VERSION_STRING,
+			            NM_SSTP_KEY_TLS_USER_CERT, NM_SSTP_KEY_TLS_USER_KEY);
+			return FALSE;
+		}
+	}
 	if (settings_have(s_vpn, NM_SSTP_KEY_PROXY_SERVER) != settings_have_proxy_port(s_vpn)) {
 		settings_warn(warn, user_data, _("“%s” and “%s” must both be set to use a proxy; "
 		                                 "connecting without proxy"),
@@ -1547,6 +1572,13 @@ settings_emit_custom(const NMSstpKey *key, NMSettingVpn *s_vpn, gboolean tls,
 		if (v) {
 			gboolean p12 = settings_have_pppd_2_5() && settings_user_cert_is_pkcs12(v);
 
+			/* pppd takes its files from the options only when cert and key
+			 * are both given (or pkcs12); otherwise it reads root's
+			 * /etc/ppp/eaptls-client. A PEM file may hold the key too. */
+			if (!p12 && !settings_have(s_vpn, NM_SSTP_KEY_TLS_USER_KEY)) {
+				settings_add(pppd, "key");
+				settings_add(pppd, v);
+			}
 			settings_add(pppd, p12 ? "pkcs12" : "cert");
 			settings_add_take(pppd, v);
 		}

@@ -40,6 +40,18 @@
 #include <pppd/ipv6cp.h>
 #include <pppd/chap-new.h>
 #include <pppd/chap_ms.h>
+#if __has_include(<pppd/eap-tls.h>)
+/* pppd 2.4.9 keeps 16 of the 32 bytes of each EAP-TLS key: see
+ * eaptls_keys_watch() below. */
+#define SSTP_EAPTLS_FULL_KEYS 1
+/* struct eap_auth depends on how pppd was built: eap-tls.h is installed only
+ * by an EAP-TLS build, and 2.4.9 builds with MS-CHAP by default (Debian:
+ * both). */
+#define USE_EAPTLS 1
+#define CHAPMS 1
+#include <pppd/eap.h>
+#include <pppd/eap-tls.h>
+#endif
 #endif
 
 #include <arpa/inet.h>
@@ -129,15 +141,16 @@ sstp_chap_passwd_hook(char *user_out, char *passwd_out)
 }
 
 /* EAP-TLS asks for its private key's passphrase with the key file's path as the
- * first argument: that buffer is pppd's and must not be written. */
+ * first argument: that buffer is pppd's and must not be written. pppd calls this
+ * for every key, encrypted or not, and gives up on EAP-TLS when it returns < 0:
+ * without a passphrase the answer is an empty one, which loads a key that is not
+ * encrypted and fails (pppd: "Cannot use private key") on one that is. */
 static int
 sstp_eaptls_passwd_hook(char *key_file, char *passwd_out)
 {
 	(void) key_file;
-	if (!have_password)
-		return -1;
 	if (passwd_out)
-		strlcpy(passwd_out, cred_password, MAXSECRETLEN);
+		strlcpy(passwd_out, have_password ? cred_password : "", MAXSECRETLEN);
 	return 0;
 }
 
@@ -255,6 +268,72 @@ static option_t sstp_options[] = {
 	{ NULL }
 };
 
+/* ---- EAP-TLS keys with pppd 2.4.9 ----------------------------------------- */
+
+#ifdef SSTP_EAPTLS_FULL_KEYS
+/* MS-SSTP 3.2.5.2 binds EAP-TLS with the client's 32-byte MasterSendKey, but
+ * pppd 2.4.9 copies only the first 16 bytes of each key into mppe_send_key
+ * and mppe_recv_key (MPPE_MAX_KEY_LEN) and frees the TLS session right
+ * after. So the plugin asks the session for the same key material itself,
+ * at the moment OpenSSL reports the handshake done: the TLS session is
+ * watched from the first EAP-TLS packet pppd sends, and the result is used
+ * only if its first 16 bytes of each key are the ones pppd derived. */
+#define EAPTLS_KEY_MATERIAL 128 /* RFC 5216 2.3: MSK and EMSK */
+#define EAPTLS_KEY_LEN 32
+
+static unsigned char eaptls_km[2 * EAPTLS_KEY_LEN];
+static int eaptls_km_set;
+static const SSL *eaptls_watched;
+static void (*eaptls_prev_snoop_send)(unsigned char *, int);
+
+static void
+eaptls_info_callback(const SSL *ssl, int where, int ret)
+{
+	struct eaptls_session *ets;
+	unsigned char out[EAPTLS_KEY_MATERIAL];
+	/* The arguments of pppd's own eaptls_gen_mppe_keys(). */
+	static const unsigned char tls13_context[] = { EAPT_TLS };
+	const char *label;
+
+	(void) ret;
+	if (!(where & SSL_CB_HANDSHAKE_DONE))
+		return;
+	ets = SSL_get_ex_data(ssl, 0);
+	label = ets && ets->tls_v13 ? "EXPORTER_EAP_TLS_Key_Material" : "client EAP encryption";
+	if (SSL_export_keying_material((SSL *) ssl, out, sizeof(out), label, strlen(label),
+	                               tls13_context, ets && ets->tls_v13 ? 1 : 0, 0) == 1) {
+		memcpy(eaptls_km, out, sizeof(eaptls_km));
+		eaptls_km_set = 1;
+	}
+	wipe(out, sizeof(out));
+}
+
+static void
+eaptls_keys_watch(unsigned char *p, int len)
+{
+	const struct eaptls_session *ets = eap_states[0].es_client.ea_session;
+
+	if (eap_states[0].es_client.ea_using_eaptls && ets && ets->ssl && ets->ssl != eaptls_watched) {
+		eaptls_watched = ets->ssl;
+		SSL_set_info_callback(ets->ssl, eaptls_info_callback);
+	}
+	if (eaptls_prev_snoop_send)
+		eaptls_prev_snoop_send(p, len);
+}
+
+/* The full 32-byte keys when they match what pppd kept; else 0. */
+static int
+eaptls_full_keys(unsigned char send_key[32], unsigned char recv_key[32])
+{
+	if (!eaptls_km_set || memcmp(eaptls_km, mppe_send_key, MPPE_MAX_KEY_LEN) != 0 ||
+	    memcmp(eaptls_km + EAPTLS_KEY_LEN, mppe_recv_key, MPPE_MAX_KEY_LEN) != 0)
+		return 0;
+	memcpy(send_key, eaptls_km, EAPTLS_KEY_LEN);
+	memcpy(recv_key, eaptls_km + EAPTLS_KEY_LEN, EAPTLS_KEY_LEN);
+	return EAPTLS_KEY_LEN;
+}
+#endif
+
 /* ---- notifications ---------------------------------------------------- */
 
 static const char *
@@ -292,6 +371,20 @@ send_auth_up(void)
 		memcpy(recv_key, mppe_recv_key, MPPE_MAX_KEY_LEN);
 		send_len = recv_len = MPPE_MAX_KEY_LEN;
 	}
+#ifdef SSTP_EAPTLS_FULL_KEYS
+	/* Only after EAP-TLS (a TLS session was watched): other EAP methods'
+	 * keys are what pppd holds. */
+	if (mppe_keys_set && eaptls_watched) {
+		send_len = recv_len = eaptls_full_keys(send_key, recv_key);
+		if (send_len == 0) {
+			warn("nm-sstp: EAP-TLS keys: only the 16 bytes pppd %s keeps are known; a "
+			     "server that checks the SSTP crypto binding will refuse them", VERSION);
+			send_len = recv_len = MPPE_MAX_KEY_LEN;
+		}
+	}
+	wipe(eaptls_km, sizeof(eaptls_km));
+	eaptls_km_set = 0;
+#endif
 #endif
 	sstp_ipc_writer_init(&w, buf, sizeof(buf), "auth-up");
 	sstp_ipc_writer_add(&w, "method", auth_method());
@@ -302,8 +395,8 @@ send_auth_up(void)
 	n = sstp_ipc_writer_finish(&w);
 	wipe(send_key, sizeof(send_key));
 	wipe(recv_key, sizeof(recv_key));
-	dbglog("nm-sstp: authentication done (%s, %s): telling nm-sstp-tunnel", auth_method(),
-	       send_len > 0 ? "with MPPE keys" : "no MPPE keys");
+	dbglog("nm-sstp: authentication done (%s, %s, %d bytes each): telling nm-sstp-tunnel",
+	       auth_method(), send_len > 0 ? "with MPPE keys" : "no MPPE keys", send_len);
 	sstp_send(buf, n);
 	wipe(buf, sizeof(buf));
 	/* The password is not needed any more (no re-authentication in SSTP). */
@@ -442,6 +535,10 @@ plugin_init(void)
 	add_notifier(&ip_up_notifier, ip_up, NULL);
 	add_notifier(&ipv6_up_notifier, ip6_up, NULL);
 	add_notifier(&exitnotify, on_exit_notify, NULL);
+#ifdef SSTP_EAPTLS_FULL_KEYS
+	eaptls_prev_snoop_send = snoop_send_hook;
+	snoop_send_hook = eaptls_keys_watch;
+#endif
 #endif
 	info("nm-sstp: plugin %s loaded", PACKAGE_VERSION);
 	return 0;

@@ -42,6 +42,7 @@
 #include "sstp-state.h"
 #include "tunnel-buf.h"
 #include "tunnel-dhcp.h"
+#include "tunnel-eaptls.h"
 #include "tunnel-log.h"
 #include "tunnel-pppd.h"
 #include "tunnel-sandbox.h"
@@ -807,6 +808,15 @@ exit_code(struct tunnel *t)
 		tlog_info("disconnected on request");
 		return SSTP_EXIT_OK;
 	}
+	/* With EAP-TLS the worker checked the certificate and key before it
+	 * connected (tunnel-eaptls.h): a refusal now is the server's verdict on
+	 * the certificate, so name what the server checks. */
+	if ((pcode == SSTP_EXIT_AUTH || (t->ppp_auth_refused && !t->ppp_auth_done)) &&
+	    tunnel_eaptls_in_use(t->o))
+		return tunnel_fail(SSTP_EXIT_AUTH, "PPP authentication failed: the server refused the "
+		                   "client certificate (EAP-TLS): it must be issued by a CA the server "
+		                   "trusts, for a name it accepts (tls-identity); pppd's log above may "
+		                   "name the TLS alert");
 	/* A server that drops the call after a failed login is still a login
 	 * failure for the user. */
 	if (pcode == SSTP_EXIT_AUTH)

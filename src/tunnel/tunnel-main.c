@@ -20,6 +20,7 @@
 #include "sstp-exit.h"
 #include "sstp-harden.h"
 #include "sstp-validate.h"
+#include "tunnel-eaptls.h"
 #include "tunnel-log.h"
 #include "tunnel-loop.h"
 #include "tunnel-options.h"
@@ -223,6 +224,11 @@ main(int argc, char **argv)
 		if (!o.proxy_password)
 			return finish(&o, tunnel_fail(SSTP_EXIT_USAGE, "%s", err));
 	}
+	/* connection-type tls: say what is wrong with the certificate or key
+	 * before the server sees it (tunnel-eaptls.h). */
+	code = tunnel_eaptls_check(&o, err, sizeof(err));
+	if (code != 0)
+		return finish(&o, tunnel_fail(code, "%s", err));
 	if (access(o.pppd_path, X_OK) != 0)
 		return finish(&o, tunnel_fail(SSTP_EXIT_USAGE, "pppd %s cannot be executed: %s", o.pppd_path,
 		                              strerror(errno)));

@@ -20,6 +20,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "server-eaptls.h"
 #include "server-log.h"
 
 /* Write a whole file with the given mode (created fresh, never followed
@@ -142,8 +143,11 @@ int server_pppd_write_files(const struct server_pppd_config *cfg)
 	if (write_file(dir, "sstp-server.options", opts, 0600) < 0)
 		return -1;
 
-	/* client server secret addresses */
+	/* client server secret addresses. With EAP-TLS none: pppd's EAP server
+	 * picks EAP-TLS only for a peer it has no CHAP secret for. */
 	n = snprintf(secrets, sizeof(secrets), "\"%s\" * \"%s\" *\n", cfg->user, cfg->password);
+	if (cfg->eaptls_dir != NULL)
+		n = snprintf(secrets, sizeof(secrets), "# EAP-TLS only\n");
 	if (n < 0 || (size_t) n >= sizeof(secrets)) {
 		server_log("error: user or password too long");
 		return -1;
@@ -154,6 +158,10 @@ int server_pppd_write_files(const struct server_pppd_config *cfg)
 		return -1;
 	}
 	explicit_bzero(secrets, sizeof(secrets));
+	if (cfg->eaptls_dir != NULL &&
+	    (server_eaptls_secrets_line(cfg->eaptls_dir, secrets, sizeof(secrets)) < 0 ||
+	     write_file(dir, "eaptls-server", secrets, 0600) < 0))
+		return -1;
 	return 0;
 }
 
@@ -262,6 +270,14 @@ static void child_exec_pppd(const struct server_pppd_config *cfg, const struct s
 	/* Everything else (TLS socket, listening socket, pty master) must not
 	 * leak into pppd. */
 	syscall(SYS_close_range, 3U, ~0U, 0U);
+
+	/* --eap-tls: the shim hands us the key material pppd derives. */
+	if (cfg->eaptls_shim != NULL &&
+	    (setenv("LD_PRELOAD", cfg->eaptls_shim, 1) < 0 ||
+	     setenv("SSTP_TEST_EAPTLS_KEYS", cfg->eaptls_keys, 1) < 0)) {
+		server_log("error: cannot set pppd's environment");
+		_exit(127);
+	}
 
 	char *argv[] = { (char *) cfg->pppd_path, (char *) p->device,
 	                 (char *) "file", (char *) "/etc/ppp/sstp-server.options", NULL };

@@ -37,6 +37,9 @@ struct server_pppd_config {
 	unsigned mtu;              /* mtu and mru */
 	const char *netns;         /* "new", "same" or a name in /run/netns */
 	const char *pppd_path;     /* "pppd" unless overridden */
+	const char *eaptls_dir;    /* --eap-tls: writes eaptls-server for its files, NULL: none */
+	const char *eaptls_shim;   /* preloaded into pppd with eaptls_dir (eaptls-keys-shim.so) */
+	const char *eaptls_keys;   /* where the shim writes the key material */
 };
 
 struct server_pppd {
@@ -47,7 +50,8 @@ struct server_pppd {
 	char device[64];
 };
 
-/* Write <workdir>/etc-ppp/{options,sstp-server.options,chap-secrets,pap-secrets}.
+/* Write <workdir>/etc-ppp/{options,sstp-server.options,chap-secrets,pap-secrets}
+ * (and eaptls-server with eaptls_dir).
  * Returns 0, or -1 after logging why. */
 int server_pppd_write_files(const struct server_pppd_config *cfg);
 

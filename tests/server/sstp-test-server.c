@@ -38,6 +38,7 @@
 
 #include "hdlc.h"
 #include "server-auth.h"
+#include "server-eaptls.h"
 #include "server-http.h"
 #include "server-log.h"
 #include "server-pppd.h"
@@ -89,6 +90,7 @@ struct options {
 	char password[MSCHAPV2_MAX_PASSWORD + 1];
 	char workdir[PATH_MAX];
 	bool own_workdir;
+	char eaptls_keys[PATH_MAX + 16]; /* --eap-tls: <workdir>/eaptls-keys */
 };
 
 /* ---- one call ----------------------------------------------------------- */
@@ -126,6 +128,7 @@ struct call {
 	size_t held_len;
 
 	struct server_auth auth;
+	struct server_eaptls eaptls;
 	bool call_connected_deferred;
 	uint8_t call_connected[SSTP_CALL_CONNECTED_LEN];
 	bool verified;
@@ -350,6 +353,15 @@ static void verify_call_connected(struct call *c)
 	}
 	server_log("binding FAILED: %s (hash=%s method=%s)", why ? why : "unknown", hash,
 	           c->auth.method);
+	/* Name the one wrong HLAK a client is known to use: 16 bytes of the
+	 * EAP-TLS MasterSendKey and 16 zero bytes (pppd 2.4.9 keeps no more). */
+	if (c->eaptls.have_short &&
+	    sstp_crypto_verify_call_connected(c->call_connected, c->opt->hash_bitmask,
+	                                      c->eaptls.hlak_short, c->nonce, c->cert_der,
+	                                      c->cert_der_len, &why) == 0)
+		server_log("binding check: the client's MAC matches an HLAK of the first 16 bytes of "
+		           "the EAP-TLS MasterSendKey and 16 zero bytes, not the 32-byte "
+		           "MasterSendKey MS-SSTP asks for");
 	c->binding_failed = true;
 	call_abort(c, SSTP_ATTR_CRYPTO_BINDING, SSTP_STATUS_VALUE_NOT_SUPPORTED,
 	           "crypto binding mismatch");
@@ -391,6 +403,8 @@ static bool on_pppd_frame(void *ctx, const uint8_t *frame, size_t len)
 		server_log("pppd wrote its first frame: relaying");
 	}
 	server_auth_from_pppd(&c->auth, frame, len);
+	if (c->opt->ppp.eaptls_dir)
+		server_eaptls_from_pppd(&c->eaptls, &c->auth, frame, len);
 	if (c->call_connected_deferred && c->auth.state == SERVER_AUTH_DONE &&
 	    c->state == CALL_CONNECTED_PENDING) {
 		c->call_connected_deferred = false;
@@ -592,6 +606,8 @@ static void on_data(struct call *c, const uint8_t *frame, size_t len)
 			break;
 		}
 		server_auth_from_client(&c->auth, frame, len);
+		if (c->opt->ppp.eaptls_dir)
+			server_eaptls_from_client(&c->auth, frame, len);
 		pty_queue_frame(c, frame, len);
 		break;
 	case CALL_CONNECTED:
@@ -937,6 +953,7 @@ static int serve_one(const struct options *o, SSL_CTX *ctx, int lfd, const uint8
 	hdlc_decoder_init(&c->dec);
 	server_auth_init(&c->auth, o->password);
 	c->auth.record_fd = o->auth_record_fd;
+	c->eaptls.keys_path = o->eaptls_keys;
 	c->ssl = SSL_new(ctx);
 	if (c->ssl == NULL || SSL_set_fd(c->ssl, fd) != 1) {
 		log_openssl_errors("tls");
@@ -973,6 +990,7 @@ static int serve_one(const struct options *o, SSL_CTX *ctx, int lfd, const uint8
 	SSL_free(c->ssl);
 	close(fd);
 	OPENSSL_cleanse(c->auth.hlak, sizeof(c->auth.hlak));
+	OPENSSL_cleanse(&c->eaptls, sizeof(c->eaptls));
 	free(c);
 	return ret;
 }
@@ -999,6 +1017,9 @@ static void usage(FILE *out)
 	"  --pppd-debug           pppd debug logging\n"
 	"  --auth-record FILE     write the CHAP challenges and responses seen on the wire to\n"
 	"                         FILE (0600), so a test can check that no client log holds them\n"
+	"  --eap-tls DIR          pppd requires EAP-TLS (its eaptls-server: DIR/server-cert.pem,\n"
+	"                         DIR/server-key.pem, DIR/ca.pem); needs --eap-tls-shim\n"
+	"  --eap-tls-shim SO      eaptls-keys-shim.so, preloaded into pppd for the key material\n"
 	"  --workdir DIR          private folder for pppd's files (default: a new 0700 one)\n"
 	"  --hello S              echo interval in seconds (default 60)\n"
 	"  --negotiation-timeout S  HTTP answer to request, and ACK to verified\n"
@@ -1080,7 +1101,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	enum { O_CERT = 256, O_KEY, O_LISTEN, O_PORT, O_PORT_FILE, O_LOG, O_HASH, O_AUTH,
 	       O_LOCAL, O_REMOTE, O_DNS, O_MTU, O_IPV6, O_MPPE, O_NETNS, O_PPPD, O_PPPD_DEBUG,
 	       O_WORKDIR, O_HELLO, O_NEG, O_EXPECT_HOST, O_FAULT, O_LOOP, O_USER, O_PASSWORD_FILE,
-	       O_AUTH_RECORD, O_HELP };
+	       O_AUTH_RECORD, O_EAPTLS, O_EAPTLS_SHIM, O_HELP };
 	static const struct option longopts[] = {
 		{ "cert", required_argument, NULL, O_CERT },
 		{ "key", required_argument, NULL, O_KEY },
@@ -1108,6 +1129,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "loop", no_argument, NULL, O_LOOP },
 		{ "user", required_argument, NULL, O_USER },
 		{ "password-file", required_argument, NULL, O_PASSWORD_FILE },
+		{ "eap-tls", required_argument, NULL, O_EAPTLS },
+		{ "eap-tls-shim", required_argument, NULL, O_EAPTLS_SHIM },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1198,6 +1221,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 				goto bad;
 			break;
 		case O_EXPECT_HOST: o->expect_host = optarg; break;
+		case O_EAPTLS: o->ppp.eaptls_dir = optarg; break;
+		case O_EAPTLS_SHIM: o->ppp.eaptls_shim = optarg; break;
 		case O_FAULT:
 			if (!parse_fault(optarg, &o->faults))
 				goto bad;
@@ -1305,7 +1330,7 @@ static int listen_socket(const struct options *o)
 static void remove_workdir(const struct options *o)
 {
 	static const char *const files[] = { "options", "sstp-server.options", "chap-secrets",
-	                                     "pap-secrets" };
+	                                     "pap-secrets", "eaptls-server" };
 	char path[PATH_MAX];
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -1316,6 +1341,8 @@ static void remove_workdir(const struct options *o)
 	int n = snprintf(path, sizeof(path), "%s/etc-ppp", o->workdir);
 	if (n > 0 && (size_t) n < sizeof(path))
 		rmdir(path);
+	if (o->eaptls_keys[0])
+		unlink(o->eaptls_keys);
 	if (o->own_workdir)
 		rmdir(o->workdir);
 }
@@ -1355,6 +1382,17 @@ int main(int argc, char **argv)
 		o.own_workdir = true;
 	}
 	o.ppp.workdir = o.workdir;
+	if (o.ppp.eaptls_dir) {
+		if (!o.ppp.eaptls_shim) {
+			server_log("error: --eap-tls needs --eap-tls-shim");
+			remove_workdir(&o);
+			return EXIT_USAGE;
+		}
+		/* EAP-TLS must be the only way in (pppd's server: require-eap). */
+		o.ppp.auth = "require-eap";
+		snprintf(o.eaptls_keys, sizeof(o.eaptls_keys), "%s/eaptls-keys", o.workdir);
+		o.ppp.eaptls_keys = o.eaptls_keys;
+	}
 	if (server_pppd_write_files(&o.ppp) < 0) {
 		remove_workdir(&o);
 		return EXIT_USAGE;

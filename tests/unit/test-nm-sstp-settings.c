@@ -964,6 +964,62 @@ test_tls_profile_args(void)
 	g_object_unref(s);
 }
 
+/* pppd reads root's /etc/ppp/eaptls-client unless cert and key (or pkcs12)
+ * are both options: a PEM certificate without tls-user-key is named as the
+ * key too. A PKCS#12 file needs pppd 2.5: refused with a way out before. */
+static void
+test_tls_never_eaptls_client(void)
+{
+	static const char *const pem[] = {
+		"gateway", "vpn.example.com", "connection-type", "tls", "tls-identity", "alice",
+		"tls-user-cert", "/home/alice/both.pem", NULL
+	};
+	static const char *const p12[] = {
+		"gateway", "vpn.example.com", "connection-type", "tls", "tls-identity", "alice",
+		"tls-user-cert", "/home/alice/alice.p12", "tls-user-key", "/home/alice/unused.key", NULL
+	};
+	NMSettingVpn *s;
+	GPtrArray *args;
+	GError *error = NULL;
+	gboolean key = FALSE, cert = FALSE;
+	guint i;
+
+	s = profile_new(pem, NULL);
+	args = nm_sstp_settings_worker_args(s, TRUE, &error);
+	g_assert_no_error(error);
+	for (i = 0; i + 1 < args->len; i++) {
+		if (!g_strcmp0(args->pdata[i], "key"))
+			key = !g_strcmp0(args->pdata[i + 1], "/home/alice/both.pem");
+		if (!g_strcmp0(args->pdata[i], "cert"))
+			cert = !g_strcmp0(args->pdata[i + 1], "/home/alice/both.pem");
+	}
+	g_assert_true(key);
+	g_assert_true(cert);
+	g_ptr_array_unref(args);
+	g_object_unref(s);
+
+	s = profile_new(p12, NULL);
+	args = nm_sstp_settings_worker_args(s, TRUE, &error);
+#ifdef PPPD_API_2_5
+	g_assert_no_error(error);
+	for (i = 0; i + 1 < args->len; i++) {
+		g_assert_cmpstr(args->pdata[i], !=, "key");
+		g_assert_cmpstr(args->pdata[i], !=, "cert");
+		if (!g_strcmp0(args->pdata[i], "pkcs12"))
+			g_assert_cmpstr(args->pdata[i + 1], ==, "/home/alice/alice.p12");
+	}
+	g_ptr_array_unref(args);
+#else
+	g_assert_null(args);
+	g_assert_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS);
+	g_assert_nonnull(strstr(error->message, "PKCS#12"));
+	g_assert_nonnull(strstr(error->message, "needs pppd 2.5"));
+	g_assert_nonnull(strstr(error->message, "openssl pkcs12"));
+	g_clear_error(&error);
+#endif
+	g_object_unref(s);
+}
+
 /* The proxy needs both server and port (as with the old plugin); an IPv6
  * proxy is bracketed in the URL; a proxy password without proxy stays out. */
 static void
@@ -1326,6 +1382,7 @@ main(int argc, char **argv)
 	g_test_add_func("/settings/profile/secrets-never-echoed", test_secrets_never_echoed);
 	g_test_add_func("/settings/args/full-profile", test_full_profile_args);
 	g_test_add_func("/settings/args/tls-profile", test_tls_profile_args);
+	g_test_add_func("/settings/args/tls-never-eaptls-client", test_tls_never_eaptls_client);
 	g_test_add_func("/settings/args/proxy", test_proxy);
 	g_test_add_func("/settings/args/pin-beats-ignore-cert-warn", test_pin_beats_ignore_cert_warn);
 	g_test_add_func("/settings/args/password-needs-user", test_password_needs_user);
