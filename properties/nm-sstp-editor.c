@@ -109,16 +109,6 @@ sstp_ui_mark_error(GtkWidget *widget, gboolean error)
 #endif
 }
 
-static void
-sstp_ui_label_wrap(GtkWidget *label)
-{
-#if SSTP_GTK4
-	gtk_label_set_wrap(GTK_LABEL(label), TRUE);
-#else
-	gtk_label_set_line_wrap(GTK_LABEL(label), TRUE);
-#endif
-}
-
 /* GTK3 widgets start hidden, GTK4 ones visible. */
 static void
 sstp_ui_show(GtkWidget *widget)
@@ -886,9 +876,6 @@ sstp_field_label_new(const NMSstpKey *key, GtkWidget *widget)
 
 	gtk_label_set_mnemonic_widget(GTK_LABEL(label), widget);
 	gtk_label_set_xalign(GTK_LABEL(label), 1.0);
-	sstp_ui_label_wrap(label);
-	gtk_label_set_max_width_chars(GTK_LABEL(label), 36);
-	gtk_label_set_justify(GTK_LABEL(label), GTK_JUSTIFY_RIGHT);
 	return label;
 }
 
@@ -1028,6 +1015,16 @@ sstp_spin_new(const NMSstpKey *key)
 	g_signal_connect(spin, "input", G_CALLBACK(sstp_on_spin_input), (gpointer) key);
 	g_signal_connect(spin, "output", G_CALLBACK(sstp_on_spin_output), (gpointer) key);
 	gtk_widget_set_halign(spin, GTK_ALIGN_START);
+	if (!key->default_value) {
+#if SSTP_GTK4
+		GtkEditable *text = gtk_editable_get_delegate(GTK_EDITABLE(spin));
+
+		if (GTK_IS_TEXT(text))
+			gtk_text_set_placeholder_text(GTK_TEXT(text), _("Not set"));
+#else
+		gtk_entry_set_placeholder_text(GTK_ENTRY(spin), _("Not set"));
+#endif
+	}
 	return spin;
 }
 
@@ -1150,7 +1147,8 @@ sstp_page_attach(SstpPage *page, const NMSstpKey *key, GtkWidget *label, GtkWidg
 		gtk_grid_attach(GTK_GRID(page->grid), widget, 1, page->rows++, 1, 1);
 		sstp_ui_show(label);
 	} else if (checks_only) {
-		gtk_widget_set_margin_start(widget, key->group ? 12 : 0);
+		if (!gtk_widget_get_margin_start(widget))
+			gtk_widget_set_margin_start(widget, key->group ? 12 : 0);
 		gtk_grid_attach(GTK_GRID(page->grid), widget, 0, page->rows++, 2, 1);
 	} else {
 		gtk_grid_attach(GTK_GRID(page->grid), widget, 1, page->rows++, 1, 1);
@@ -1251,7 +1249,7 @@ sstp_editor_user_chooser(SstpEditor *self, NMSettingVpn *s_vpn)
 static void
 sstp_page_add_mppe_bits(SstpEditor *self, SstpPage *page, const NMSstpKey *key)
 {
-	GtkWidget *label;
+	GtkWidget *label, *row;
 
 	self->mppe_bits = gtk_combo_box_text_new();
 	gtk_combo_box_text_append(GTK_COMBO_BOX_TEXT(self->mppe_bits), "any", _("Any"));
@@ -1261,9 +1259,19 @@ sstp_page_add_mppe_bits(SstpEditor *self, SstpPage *page, const NMSstpKey *key)
 	gtk_widget_set_halign(self->mppe_bits, GTK_ALIGN_START);
 	label = gtk_label_new_with_mnemonic(_("_Key length:"));
 	gtk_label_set_mnemonic_widget(GTK_LABEL(label), self->mppe_bits);
-	gtk_label_set_xalign(GTK_LABEL(label), 1.0);
-	gtk_widget_set_margin_start(label, 24);
-	sstp_page_attach(page, key, label, self->mppe_bits, FALSE);
+	/* under the MPPE check box, indented: it depends on it */
+	row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
+#if SSTP_GTK4
+	gtk_box_append(GTK_BOX(row), label);
+	gtk_box_append(GTK_BOX(row), self->mppe_bits);
+#else
+	gtk_box_pack_start(GTK_BOX(row), label, FALSE, FALSE, 0);
+	gtk_box_pack_start(GTK_BOX(row), self->mppe_bits, FALSE, FALSE, 0);
+#endif
+	sstp_ui_show(label);
+	sstp_ui_show(self->mppe_bits);
+	gtk_widget_set_margin_start(row, 36);
+	sstp_page_attach(page, key, NULL, row, TRUE);
 	g_signal_connect(self->mppe_bits, "changed", G_CALLBACK(sstp_on_mppe_bits_changed), self);
 }
 
@@ -1335,6 +1343,9 @@ sstp_editor_build_fields(SstpEditor *self, NMSettingVpn *s_vpn)
 			field->advanced = TRUE;
 			field->page = g_intern_string(page->title);
 			field->widget = sstp_make_advanced_widget(key, field->kind, &field->label);
+			/* stateful MPPE depends on MPPE: indented under it */
+			if (sstp_key_is(key, NM_SSTP_KEY_MPPE_STATEFUL))
+				gtk_widget_set_margin_start(field->widget, 36);
 			if (!mppe_bits)
 				sstp_page_attach(page, key, field->label, field->widget,
 				                 sstp_group_checks_only(keys, n_keys, key));

@@ -57,6 +57,7 @@ static const char *const settings_verify_values[] = { "none", "subject", "name",
 #define SECTION_EAP_TLS N_("Certificate authentication (connection-type tls, EAP-TLS in pppd)")
 #define SECTION_PROXY N_("HTTP proxy")
 #define SECTION_PPP N_("PPP")
+#define SECTION_LINK N_("Link (PPP packet sizes and link checks)")
 
 static const NMSstpKey settings_table[] = {
 	/* ---- Server ---------------------------------------------------- */
@@ -741,7 +742,6 @@ static const NMSstpKey settings_table[] = {
 		.name = NM_SSTP_KEY_MTU,
 		.label = N_("Largest packet _sent (bytes)"),
 		.tooltip = N_("MTU; 1400 suits most networks"),
-		.group = N_("Link"),
 		.type = NM_SSTP_KEY_UINT,
 		.default_value = "1400",
 		.min = 576,
@@ -753,13 +753,12 @@ static const NMSstpKey settings_table[] = {
 		.sanitize = settings_sanitize_uint,
 		.map = NM_SSTP_MAP_PPPD_VALUE,
 		.option = "mtu",
-		.section = SECTION_PPP,
+		.section = SECTION_LINK,
 	},
 	{
 		.name = NM_SSTP_KEY_MRU,
 		.label = N_("Largest packet _received (bytes)"),
 		.tooltip = N_("MRU"),
-		.group = N_("Link"),
 		.type = NM_SSTP_KEY_UINT,
 		.default_value = "1400",
 		.min = 576,
@@ -770,13 +769,12 @@ static const NMSstpKey settings_table[] = {
 		.sanitize = settings_sanitize_uint,
 		.map = NM_SSTP_MAP_PPPD_VALUE,
 		.option = "mru",
-		.section = SECTION_PPP,
+		.section = SECTION_LINK,
 	},
 	{
 		.name = NM_SSTP_KEY_LCP_ECHO_FAILURE,
 		.label = N_("_Give up after unanswered checks"),
 		.tooltip = N_("0: never; the keepalive already notices a silent server"),
-		.group = N_("Link"),
 		.type = NM_SSTP_KEY_UINT,
 		.default_value = "0",
 		.min = 0,
@@ -788,13 +786,12 @@ static const NMSstpKey settings_table[] = {
 		.sanitize = settings_sanitize_uint,
 		.map = NM_SSTP_MAP_PPPD_VALUE,
 		.option = "lcp-echo-failure",
-		.section = SECTION_PPP,
+		.section = SECTION_LINK,
 	},
 	{
 		.name = NM_SSTP_KEY_LCP_ECHO_INTERVAL,
 		.label = N_("Link check _interval (seconds)"),
 		.tooltip = N_("0: no link checks"),
-		.group = N_("Link"),
 		.type = NM_SSTP_KEY_UINT,
 		.default_value = "0",
 		.min = 0,
@@ -804,13 +801,12 @@ static const NMSstpKey settings_table[] = {
 		.sanitize = settings_sanitize_uint,
 		.map = NM_SSTP_MAP_PPPD_VALUE,
 		.option = "lcp-echo-interval",
-		.section = SECTION_PPP,
+		.section = SECTION_LINK,
 	},
 	{
 		.name = NM_SSTP_KEY_UNIT_NUM,
 		.label = N_("Interface _number (pppN)"),
 		.tooltip = N_("Empty: the first free one"),
-		.group = N_("Link"),
 		.type = NM_SSTP_KEY_UINT,
 		.min = 0,
 		.max = 65535,
@@ -819,7 +815,7 @@ static const NMSstpKey settings_table[] = {
 		.sanitize = settings_sanitize_uint,
 		.map = NM_SSTP_MAP_PPPD_VALUE,
 		.option = "unit",
-		.section = SECTION_PPP,
+		.section = SECTION_LINK,
 	},
 };
 
