@@ -243,6 +243,8 @@ struct _SstpEditor {
 	gboolean updating;      /* dependencies are being applied: no feedback */
 	GHashTable *snapshot;   /* key name → value of advanced fields at dialog open */
 	NMSettingVpn *original; /* the connection's setting as given (unknown keys kept) */
+	NMSettingVpn *pristine; /* the same, never handed to libnma (which sets flags in
+	                         * the setting it is given) */
 	char *auto_subject;     /* the tls-subject-name the editor filled in, if any */
 };
 
@@ -285,12 +287,20 @@ sstp_tr(const char *msgid)
 	return msgid ? g_dgettext(GETTEXT_PACKAGE, msgid) : NULL;
 }
 
+/* The table's label, translated; a key the table gives none (a mistake
+ * the editor test reports) shows its name rather than nothing. */
+static const char *
+sstp_key_label(const NMSstpKey *key)
+{
+	return key->label ? sstp_tr(key->label) : key->name;
+}
+
 /* A label as the person reads it: translated, without the mnemonic's
  * underscore. g_free() it. */
 static char *
 sstp_label_plain(const NMSstpKey *key)
 {
-	const char *text = sstp_tr(key->label ? key->label : key->name);
+	const char *text = sstp_key_label(key);
 	GString *out = g_string_new(NULL);
 	const char *p;
 
@@ -871,7 +881,7 @@ sstp_field_label_new(const NMSstpKey *key, GtkWidget *widget)
 {
 	/* TRANSLATORS: the suffix after a field label ("Gateway" + ":");
 	 * French, for example, puts a non-breaking space before it. */
-	g_autofree char *text = g_strconcat(sstp_tr(key->label), _(":"), NULL);
+	g_autofree char *text = g_strconcat(sstp_key_label(key), _(":"), NULL);
 	GtkWidget *label = gtk_label_new_with_mnemonic(text);
 
 	gtk_label_set_mnemonic_widget(GTK_LABEL(label), widget);
@@ -1036,7 +1046,7 @@ sstp_make_advanced_widget(const NMSstpKey *key, SstpFieldKind kind, GtkWidget **
 
 	*out_label = NULL;
 	if (kind == SSTP_FIELD_CHECK)
-		return gtk_check_button_new_with_mnemonic(sstp_tr(key->label));
+		return gtk_check_button_new_with_mnemonic(sstp_key_label(key));
 
 	if (kind == SSTP_FIELD_COMBO) {
 		widget = gtk_combo_box_text_new();
@@ -1328,7 +1338,7 @@ sstp_editor_build_fields(SstpEditor *self, NMSettingVpn *s_vpn)
 			field->label = label ? GTK_WIDGET(label) : NULL;
 			if (field->label) {
 				/* the text is the table's, as on the Advanced pages */
-				g_autofree char *text = g_strconcat(sstp_tr(key->label), _(":"), NULL);
+				g_autofree char *text = g_strconcat(sstp_key_label(key), _(":"), NULL);
 
 				gtk_label_set_text_with_mnemonic(GTK_LABEL(field->label), text);
 				gtk_size_group_add_widget(self->main_labels, field->label);
@@ -1568,7 +1578,7 @@ sstp_editor_update_connection(NMVpnEditor *editor, NMConnection *connection, GEr
 
 	s_vpn = NM_SETTING_VPN(nm_setting_vpn_new());
 	g_object_set(s_vpn, NM_SETTING_VPN_SERVICE_TYPE, NM_SSTP_DBUS_SERVICE, NULL);
-	nm_setting_vpn_foreach_data_item(self->original, sstp_copy_unshown_item, s_vpn);
+	nm_setting_vpn_foreach_data_item(self->pristine, sstp_copy_unshown_item, s_vpn);
 
 	for (i = 0; i < self->fields->len; i++) {
 		SstpField *field = g_ptr_array_index(self->fields, i);
@@ -1586,7 +1596,12 @@ sstp_editor_update_connection(NMVpnEditor *editor, NMConnection *connection, GEr
 			    && !(flags & (NM_SETTING_SECRET_FLAG_NOT_SAVED
 			                  | NM_SETTING_SECRET_FLAG_NOT_REQUIRED)))
 				nm_setting_vpn_add_secret(s_vpn, key->name, value);
-			nm_setting_set_secret_flags(NM_SETTING(s_vpn), key->name, flags, NULL);
+			/* the default (saved by NetworkManager) is not spelled out
+			 * unless the profile had it */
+			if (flags != NM_SETTING_SECRET_FLAG_NONE
+			    || (key->flags_key
+			        && nm_setting_vpn_get_data_item(self->pristine, key->flags_key)))
+				nm_setting_set_secret_flags(NM_SETTING(s_vpn), key->name, flags, NULL);
 			continue;
 		}
 		/* Not changed: as it was loaded, spelling and all. */
@@ -1670,6 +1685,7 @@ sstp_editor_load(SstpEditor *self, NMConnection *connection, GError **error)
 
 	self->original = s_vpn ? NM_SETTING_VPN(nm_setting_duplicate(NM_SETTING(s_vpn)))
 	                       : NM_SETTING_VPN(nm_setting_vpn_new());
+	self->pristine = NM_SETTING_VPN(nm_setting_duplicate(NM_SETTING(self->original)));
 	sstp_editor_build_fields(self, self->original);
 
 	button = gtk_builder_get_object(self->builder, "advanced-button");
@@ -1711,6 +1727,7 @@ sstp_editor_dispose(GObject *object)
 	g_clear_object(&self->main_labels);
 	g_clear_object(&self->builder);
 	g_clear_object(&self->original);
+	g_clear_object(&self->pristine);
 	g_clear_pointer(&self->fields, g_ptr_array_unref);
 	g_clear_pointer(&self->auto_subject, g_free);
 	G_OBJECT_CLASS(sstp_editor_parent_class)->dispose(object);

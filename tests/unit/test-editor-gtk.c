@@ -821,6 +821,17 @@ test_roundtrip(void)
 		roundtrip_run(NM_SETTING_VPN(nm_setting_duplicate(NM_SETTING(s_vpn))), FALSE);
 		roundtrip_run(s_vpn, TRUE);
 	}
+	/* and a short profile stays as short (no defaults or flags added) */
+	{
+		NMSettingVpn *s_vpn = NM_SETTING_VPN(nm_setting_vpn_new());
+
+		g_object_set(s_vpn, NM_SETTING_VPN_SERVICE_TYPE, NM_SSTP_DBUS_SERVICE, NULL);
+		nm_setting_vpn_add_data_item(s_vpn, NM_SSTP_KEY_GATEWAY, "vpn.example.com");
+		nm_setting_vpn_add_data_item(s_vpn, NM_SSTP_KEY_USER, "bob");
+		g_test_message("round trip, short profile");
+		roundtrip_run(NM_SETTING_VPN(nm_setting_duplicate(NM_SETTING(s_vpn))), FALSE);
+		roundtrip_run(s_vpn, TRUE);
+	}
 }
 
 /* The PPP page: MPPE's options depend on it; what DHCPINFORM turns off
@@ -964,6 +975,12 @@ test_labels_for_people(Fixture *f, gconstpointer data)
 	dialog = open_advanced(f);
 	collect_label_texts(dialog, texts);
 	keys = nm_sstp_settings_keys(&n);
+	/* every key the editor shows has a label for people in the table */
+	for (j = 0; j < n; j++) {
+		if (keys[j].type != NM_SSTP_KEY_SECRET_FLAGS
+		    && !(keys[j].flags & NM_SSTP_KEY_FLAG_NO_EFFECT) && !keys[j].label)
+			g_error("the table gives %s no label for the editor", keys[j].name);
+	}
 	g_assert_cmpuint(texts->len, >, 30);
 	for (i = 0; i < texts->len; i++) {
 		const char *t = g_ptr_array_index(texts, i);
