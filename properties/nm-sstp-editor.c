@@ -213,6 +213,7 @@ typedef struct {
 	GtkWidget *label;     /* NULL for check buttons and the cert choosers */
 	gboolean advanced;    /* on the Advanced dialog, not the main page */
 	const char *page;     /* the Advanced page's title (translated), or NULL */
+	GtkWidget *tab;       /* the Advanced page's notebook child, or NULL */
 	char *tooltip;        /* the normal tooltip (the table's, translated) or NULL */
 	char *error;          /* the current validation error, or NULL */
 	/* The value as loaded: what the field showed, and the raw item behind it
@@ -706,6 +707,22 @@ sstp_editor_update_mode(SstpEditor *self)
 	}
 	if (show && password)
 		sstp_ui_set_visible(GTK_WIDGET(show), gtk_widget_get_visible(password->widget));
+	/* A page where nothing applies (certificate details with password
+	 * login) is left out rather than shown all grey. */
+	for (i = 0; i < self->fields->len; i++) {
+		SstpField *field = g_ptr_array_index(self->fields, i);
+		gboolean any = FALSE;
+		guint j;
+
+		if (!field->tab)
+			continue;
+		for (j = 0; j < self->fields->len && !any; j++) {
+			SstpField *other = g_ptr_array_index(self->fields, j);
+
+			any = other->tab == field->tab && sstp_field_applies(self, other);
+		}
+		sstp_ui_set_visible(field->tab, any);
+	}
 	/* what depends on other fields has the last word on sensitivity */
 	sstp_editor_update_dependencies(self);
 }
@@ -1089,6 +1106,7 @@ typedef struct {
 	const char *section;
 	char *title;
 	GtkWidget *grid;
+	GtkWidget *tab;    /* the notebook child */
 	const char *group; /* the heading the last row stands under */
 	int rows;
 } SstpPage;
@@ -1118,6 +1136,7 @@ sstp_editor_get_page(SstpEditor *self, GPtrArray *pages, const char *section)
 	sstp_ui_show(page->grid);
 	scrolled = sstp_ui_scrolled_new(page->grid);
 	sstp_ui_show(scrolled);
+	page->tab = scrolled;
 	tab = gtk_label_new(page->title);
 	sstp_ui_show(tab);
 	gtk_notebook_append_page(GTK_NOTEBOOK(self->notebook), scrolled, tab);
@@ -1352,6 +1371,7 @@ sstp_editor_build_fields(SstpEditor *self, NMSettingVpn *s_vpn)
 
 			field->advanced = TRUE;
 			field->page = g_intern_string(page->title);
+			field->tab = page->tab;
 			field->widget = sstp_make_advanced_widget(key, field->kind, &field->label);
 			/* stateful MPPE depends on MPPE: indented under it */
 			if (sstp_key_is(key, NM_SSTP_KEY_MPPE_STATEFUL))

@@ -481,6 +481,35 @@ test_loads_connection(Fixture *f, gconstpointer data)
 	g_assert_null(find_named(f->page, NM_SSTP_KEY_MTU));
 }
 
+/* The certificate details page is there only for certificate login. */
+static void
+test_pages_that_apply(Fixture *f, gconstpointer data)
+{
+	GtkWidget *dialog = open_advanced(f);
+	GtkWidget *notebook = must_find(dialog, "advanced-notebook");
+	GtkWidget *identity = must_find(dialog, NM_SSTP_KEY_TLS_IDENTITY);
+	GtkWidget *page = NULL;
+	guint hidden = 0;
+	int i;
+
+	for (i = 0; i < gtk_notebook_get_n_pages(GTK_NOTEBOOK(notebook)); i++) {
+		GtkWidget *p = gtk_notebook_get_nth_page(GTK_NOTEBOOK(notebook), i);
+
+		if (gtk_widget_is_ancestor(identity, p))
+			page = p;
+	}
+	g_assert_nonnull(page);
+	g_assert_false(gtk_widget_get_visible(page));
+	for (i = 0; i < gtk_notebook_get_n_pages(GTK_NOTEBOOK(notebook)); i++)
+		hidden += !gtk_widget_get_visible(gtk_notebook_get_nth_page(GTK_NOTEBOOK(notebook), i));
+	g_assert_cmpuint(hidden, ==, 1);
+	gtk_combo_box_set_active_id(GTK_COMBO_BOX(must_find(f->page, NM_SSTP_KEY_CONNECTION_TYPE)),
+	                            NM_SSTP_CONTYPE_TLS);
+	g_assert_true(gtk_widget_get_visible(page));
+	g_assert_true(gtk_widget_get_sensitive(identity));
+	gtk_dialog_response(GTK_DIALOG(dialog), GTK_RESPONSE_OK);
+}
+
 static void
 test_update_connection(Fixture *f, gconstpointer data)
 {
@@ -1076,6 +1105,9 @@ test_mnemonics(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(count, >=, 5);
 	g_assert_cmpuint(shared, ==, 0);
 
+	/* certificate login: every page of the dialog is there */
+	gtk_combo_box_set_active_id(GTK_COMBO_BOX(must_find(f->page, NM_SSTP_KEY_CONNECTION_TYPE)),
+	                            NM_SSTP_CONTYPE_TLS);
 	dialog = open_advanced(f);
 	notebook = must_find(dialog, "advanced-notebook");
 	for (i = 0; i < gtk_notebook_get_n_pages(GTK_NOTEBOOK(notebook)); i++) {
@@ -1100,6 +1132,9 @@ test_screenshots(Fixture *f, gconstpointer data)
 
 	save_screenshot(f->window, "main");
 
+	/* certificate login: every page of the dialog applies */
+	gtk_combo_box_set_active_id(GTK_COMBO_BOX(must_find(f->page, NM_SSTP_KEY_CONNECTION_TYPE)),
+	                            NM_SSTP_CONTYPE_TLS);
 	dialog = open_advanced(f);
 	notebook = must_find(dialog, "advanced-notebook");
 	n = gtk_notebook_get_n_pages(GTK_NOTEBOOK(notebook));
@@ -1191,6 +1226,8 @@ main(int argc, char **argv)
 	g_test_add("/editor/" GTKV "/mnemonics", Fixture, NULL, fixture_setup, test_mnemonics,
 	           fixture_teardown);
 	g_test_add_func("/editor/" GTKV "/roundtrip", test_roundtrip);
+	g_test_add("/editor/" GTKV "/pages-that-apply", Fixture, NULL, fixture_setup,
+	           test_pages_that_apply, fixture_teardown);
 	g_test_add("/editor/" GTKV "/ppp-dependencies", Fixture, NULL, fixture_setup,
 	           test_ppp_dependencies, fixture_teardown);
 	g_test_add("/editor/" GTKV "/spin-ranges", Fixture, NULL, fixture_setup, test_spin_ranges,
