@@ -575,6 +575,16 @@ sstp_editor_update_subject(SstpEditor *self, SstpField *cert_field)
 /* ---------------------------------------------------------------------------
  * Validation */
 
+/* Whether the field of key `name` holds a value. */
+static gboolean
+sstp_editor_has_value(SstpEditor *self, const char *name)
+{
+	SstpField *field = sstp_editor_find_field(self, name);
+	g_autofree char *value = field ? sstp_field_get_value(field) : NULL;
+
+	return value != NULL;
+}
+
 /* Check one field against the table; mark it and remember the reason. */
 static gboolean
 sstp_field_validate(SstpEditor *self, SstpField *field)
@@ -584,7 +594,9 @@ sstp_field_validate(SstpEditor *self, SstpField *field)
 	g_autofree char *reason = NULL;
 	GError *error = NULL;
 	gboolean required = (field->key->flags & NM_SSTP_KEY_FLAG_REQUIRED)
-	                    || (field->kind == SSTP_FIELD_USER_CERT && sstp_editor_is_tls(self));
+	                    || (field->kind == SSTP_FIELD_USER_CERT && sstp_editor_is_tls(self))
+	                    || (sstp_key_is(field->key, NM_SSTP_KEY_PROXY_PORT)
+	                        && sstp_editor_has_value(self, NM_SSTP_KEY_PROXY_SERVER));
 
 	g_clear_pointer(&field->error, g_free);
 
@@ -872,6 +884,9 @@ sstp_editor_field_changed(SstpEditor *self, SstpField *field)
 		sstp_editor_validate_all(self);
 	} else
 		sstp_field_validate(self, field);
+	/* a proxy host without port would not be used: the port is needed */
+	if (sstp_key_is(field->key, NM_SSTP_KEY_PROXY_SERVER))
+		sstp_field_validate(self, sstp_editor_find_field(self, NM_SSTP_KEY_PROXY_PORT));
 	if (field->kind == SSTP_FIELD_USER_CERT)
 		sstp_editor_update_subject(self, field);
 	sstp_editor_update_dialog_ok(self);

@@ -610,6 +610,24 @@ test_invalid_input_blocks_save(Fixture *f, gconstpointer data)
 	g_assert_null(update(f, &result, &error));
 	g_assert_nonnull(strstr(error->message, "“Server certificate fingerprint”"));
 	g_clear_error(&error);
+	/* a proxy host needs its port (else the proxy would not be used) */
+	entry_set(must_find(dialog, NM_SSTP_KEY_PROXY_SERVER), "proxy.example.com");
+	g_assert_true(has_error_class(must_find(dialog, NM_SSTP_KEY_PROXY_PORT)));
+	spin_set(must_find(dialog, NM_SSTP_KEY_PROXY_PORT), 3128);
+	g_assert_false(has_error_class(must_find(dialog, NM_SSTP_KEY_PROXY_PORT)));
+	entry_set(must_find(dialog, NM_SSTP_KEY_PROXY_SERVER), "");
+	spin_set(must_find(dialog, NM_SSTP_KEY_PROXY_PORT), 0);
+	entry_set(must_find(dialog, NM_SSTP_KEY_PROXY_SERVER), "proxy.example.com");
+	g_assert_null(update(f, &result, &error));
+	g_assert_nonnull(strstr(error->message, "“Server certificate fingerprint”"));
+	g_clear_error(&error);
+	entry_set(pin, "");
+	g_assert_null(update(f, &result, &error));
+	g_assert_nonnull(strstr(error->message, "HTTP proxy, “Port”: "));
+	g_clear_error(&error);
+	entry_set(must_find(dialog, NM_SSTP_KEY_PROXY_SERVER), "");
+	entry_set(pin, "12:34");
+
 	/* numbers cannot leave the table's range */
 	mtu = must_find(dialog, NM_SSTP_KEY_MTU);
 	spin_set(mtu, 12);
