@@ -6,13 +6,20 @@
  * One source for both toolkits; the few calls that differ are wrapped in the
  * sstp_ui_*() helpers below. The main page comes from nm-sstp-dialog.ui;
  * every other key of the settings table gets a row on the Advanced dialog
- * page named by the key's `section`, built at run time from the table. So the
- * widgets, their defaults (placeholders), ranges and checks all come from
- * nm-sstp-settings.h and no key list lives here.
+ * page named by the key's `section`, under the heading of its `group`,
+ * built at run time from the table. Labels, tooltips, defaults, ranges and
+ * checks all come from nm-sstp-settings.h and no key list lives here; what
+ * is written here by key is only how some keys depend on each other (MPPE,
+ * and compression that DHCPINFORM turns off), as the pptp editor does.
  *
  * Invalid input marks the field with the "error" style class and a tooltip
- * that gives the table's reason, makes update_connection() fail (which
- * disables Save in the host), and disables OK in the Advanced dialog.
+ * that names the field as the person sees it and gives the table's reason,
+ * makes update_connection() fail (which disables Save in the host), and
+ * disables OK in the Advanced dialog.
+ *
+ * What is saved keeps meaning what it meant: a field the person did not
+ * change is written back exactly as it was loaded (same key spelling, same
+ * value, or absent), whatever the widget shows for it.
  */
 #include "config.h"
 
@@ -102,16 +109,6 @@ sstp_ui_mark_error(GtkWidget *widget, gboolean error)
 #endif
 }
 
-static void
-sstp_ui_label_wrap(GtkWidget *label)
-{
-#if SSTP_GTK4
-	gtk_label_set_wrap(GTK_LABEL(label), TRUE);
-#else
-	gtk_label_set_line_wrap(GTK_LABEL(label), TRUE);
-#endif
-}
-
 /* GTK3 widgets start hidden, GTK4 ones visible. */
 static void
 sstp_ui_show(GtkWidget *widget)
@@ -156,7 +153,7 @@ sstp_ui_scrolled_new(GtkWidget *child)
 	gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scrolled), GTK_POLICY_NEVER,
 	                               GTK_POLICY_AUTOMATIC);
 	gtk_scrolled_window_set_propagate_natural_height(GTK_SCROLLED_WINDOW(scrolled), TRUE);
-	gtk_scrolled_window_set_max_content_height(GTK_SCROLLED_WINDOW(scrolled), 520);
+	gtk_scrolled_window_set_max_content_height(GTK_SCROLLED_WINDOW(scrolled), 640);
 	return scrolled;
 }
 
@@ -198,21 +195,37 @@ sstp_ui_window_destroy(GtkWidget *window)
  * The editor object */
 
 typedef enum {
-	SSTP_FIELD_ENTRY,  /* GtkEntry: strings, numbers, paths, hosts */
-	SSTP_FIELD_SECRET, /* GtkEntry with the libnma storage menu */
-	SSTP_FIELD_CHECK,  /* GtkCheckButton: yes/no */
-	SSTP_FIELD_COMBO,  /* GtkComboBoxText: enums */
-	SSTP_FIELD_CERT,   /* NMACertChooser: the server CA certificate */
+	SSTP_FIELD_ENTRY,     /* GtkEntry: strings, paths, hosts */
+	SSTP_FIELD_SECRET,    /* GtkEntry with the libnma storage menu */
+	SSTP_FIELD_CHECK,     /* GtkCheckButton: yes/no (maybe negated, see the table) */
+	SSTP_FIELD_COMBO,     /* GtkComboBoxText: enums */
+	SSTP_FIELD_SPIN,      /* GtkSpinButton: numbers in the table's range */
+	SSTP_FIELD_CERT,      /* NMACertChooser: the server CA certificate */
+	SSTP_FIELD_USER_CERT, /* the user's NMACertChooser: its certificate, */
+	SSTP_FIELD_USER_KEY,  /* ... its private key */
+	SSTP_FIELD_USER_PASS, /* ... and its key password (a secret) */
 } SstpFieldKind;
 
 typedef struct {
 	const NMSstpKey *key;
 	SstpFieldKind kind;
 	GtkWidget *widget;
-	GtkWidget *label;     /* NULL for check buttons and the cert chooser */
+	GtkWidget *label;     /* NULL for check buttons and the cert choosers */
 	gboolean advanced;    /* on the Advanced dialog, not the main page */
-	char *tooltip;        /* the normal tooltip (the key's description) */
+	const char *page;     /* the Advanced page's title (translated), or NULL */
+	GtkWidget *tab;       /* the Advanced page's notebook child, or NULL */
+	char *tooltip;        /* the normal tooltip (the table's, translated) or NULL */
 	char *error;          /* the current validation error, or NULL */
+	/* The value as loaded: what the field showed, and the raw item behind it
+	 * (name as spelled in the profile, value or NULL when absent). */
+	char *loaded;
+	const char *loaded_name;
+	char *loaded_raw;
+	/* Shown as off and not editable because another choice turns it off
+	 * (compression under DHCPINFORM, DHCPINFORM under MPPE); `held` is
+	 * the field's own value meanwhile, the one that is saved. */
+	gboolean forced;
+	char *held;
 } SstpField;
 
 #define SSTP_TYPE_EDITOR (sstp_editor_get_type())
@@ -226,8 +239,13 @@ struct _SstpEditor {
 	GtkWidget *dialog;      /* the Advanced dialog while it is open */
 	GtkSizeGroup *main_labels;
 	GPtrArray *fields;      /* SstpField*, in table order */
+	GtkWidget *user_chooser; /* the user certificate's NMACertChooser */
+	GtkWidget *mppe_bits;   /* the MPPE key length combo (Advanced, PPP) */
+	gboolean updating;      /* dependencies are being applied: no feedback */
 	GHashTable *snapshot;   /* key name → value of advanced fields at dialog open */
 	NMSettingVpn *original; /* the connection's setting as given (unknown keys kept) */
+	NMSettingVpn *pristine; /* the same, never handed to libnma (which sets flags in
+	                         * the setting it is given) */
 	char *auto_subject;     /* the tls-subject-name the editor filled in, if any */
 };
 
@@ -244,6 +262,9 @@ sstp_field_free(gpointer data)
 	g_clear_object(&field->widget);
 	g_free(field->tooltip);
 	g_free(field->error);
+	g_free(field->loaded);
+	g_free(field->loaded_raw);
+	g_free(field->held);
 	g_free(field);
 }
 
@@ -267,6 +288,46 @@ sstp_tr(const char *msgid)
 	return msgid ? g_dgettext(GETTEXT_PACKAGE, msgid) : NULL;
 }
 
+/* The table's label, translated; a key the table gives none (a mistake
+ * the editor test reports) shows its name rather than nothing. */
+static const char *
+sstp_key_label(const NMSstpKey *key)
+{
+	return key->label ? sstp_tr(key->label) : key->name;
+}
+
+/* A label as the person reads it: translated, without the mnemonic's
+ * underscore. g_free() it. */
+static char *
+sstp_label_plain(const NMSstpKey *key)
+{
+	const char *text = sstp_key_label(key);
+	GString *out = g_string_new(NULL);
+	const char *p;
+
+	for (p = text; *p; p++) {
+		if (p[0] == '_' && p[1] == '_') {
+			g_string_append_c(out, '_');
+			p++;
+		} else if (p[0] != '_')
+			g_string_append_c(out, p[0]);
+	}
+	return g_string_free(out, FALSE);
+}
+
+static gboolean
+sstp_key_is(const NMSstpKey *key, const char *name)
+{
+	return strcmp(key->name, name) == 0;
+}
+
+static gboolean
+sstp_bool_value(const char *v)
+{
+	return v && (g_ascii_strcasecmp(v, "yes") == 0 || g_ascii_strcasecmp(v, "true") == 0
+	             || strcmp(v, "1") == 0);
+}
+
 /* ---------------------------------------------------------------------------
  * Values in and out of the widgets */
 
@@ -279,17 +340,45 @@ sstp_field_get_value(SstpField *field)
 	char *value = NULL;
 	NMSetting8021xCKScheme scheme = NM_SETTING_802_1X_CK_SCHEME_UNKNOWN;
 
+	if (field->forced)
+		return g_strdup(field->held);
+
 	switch (field->kind) {
-	case SSTP_FIELD_CHECK:
-		return g_strdup(sstp_ui_check_get(field->widget) ? "yes" : "no");
+	case SSTP_FIELD_CHECK: {
+		gboolean on = sstp_ui_check_get(field->widget);
+
+		if (field->key->flags & NM_SSTP_KEY_FLAG_LABEL_NEGATED)
+			on = !on;
+		return g_strdup(on ? "yes" : "no");
+	}
 	case SSTP_FIELD_COMBO:
 		text = gtk_combo_box_get_active_id(GTK_COMBO_BOX(field->widget));
 		return text && *text ? g_strdup(text) : NULL;
+	case SSTP_FIELD_SPIN: {
+		int v;
+
+		/* take what was typed but not yet confirmed */
+		gtk_spin_button_update(GTK_SPIN_BUTTON(field->widget));
+		v = gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(field->widget));
+		/* below the range: the "not set" of a key without default */
+		if (v < (int) field->key->min)
+			return NULL;
+		return g_strdup_printf("%d", v);
+	}
 	case SSTP_FIELD_CERT:
+	case SSTP_FIELD_USER_CERT:
 		value = nma_cert_chooser_get_cert(NMA_CERT_CHOOSER(field->widget), &scheme);
 		if (value && !*value)
 			g_clear_pointer(&value, g_free);
 		return value;
+	case SSTP_FIELD_USER_KEY:
+		value = nma_cert_chooser_get_key(NMA_CERT_CHOOSER(field->widget), &scheme);
+		if (value && !*value)
+			g_clear_pointer(&value, g_free);
+		return value;
+	case SSTP_FIELD_USER_PASS:
+		text = nma_cert_chooser_get_key_password(NMA_CERT_CHOOSER(field->widget));
+		return text && *text ? g_strdup(text) : NULL;
 	case SSTP_FIELD_SECRET:
 		text = sstp_ui_entry_get_text(field->widget);
 		return *text ? g_strdup(text) : NULL;
@@ -305,15 +394,47 @@ sstp_field_get_value(SstpField *field)
 static void
 sstp_field_set_value(SstpField *field, const char *value)
 {
+	if (field->forced) {
+		g_free(field->held);
+		field->held = g_strdup(value);
+		return;
+	}
 	switch (field->kind) {
 	case SSTP_FIELD_CHECK: {
-		const char *v = value ? value : field->key->default_value;
+		gboolean on = sstp_bool_value(value ? value : field->key->default_value);
 
-		sstp_ui_check_set(field->widget, v && (g_ascii_strcasecmp(v, "yes") == 0
-		                                       || g_ascii_strcasecmp(v, "true") == 0
-		                                       || strcmp(v, "1") == 0));
+		if (field->key->flags & NM_SSTP_KEY_FLAG_LABEL_NEGATED)
+			on = !on;
+		sstp_ui_check_set(field->widget, on);
 		break;
 	}
+	case SSTP_FIELD_SPIN: {
+		const char *v = value && *value ? value : field->key->default_value;
+		guint64 n = 0;
+
+		/* absent without default, or unreadable: "not set", one below
+		 * the range (validation of the loaded value marks a bad one) */
+		if (!v || !g_ascii_string_to_unsigned(v, 10, field->key->min, field->key->max, &n,
+		                                      NULL))
+			gtk_spin_button_set_value(GTK_SPIN_BUTTON(field->widget),
+			                          (double) field->key->min - 1);
+		else
+			gtk_spin_button_set_value(GTK_SPIN_BUTTON(field->widget), (double) n);
+		break;
+	}
+	case SSTP_FIELD_USER_CERT:
+		nma_cert_chooser_set_cert(NMA_CERT_CHOOSER(field->widget), value && *value ? value : NULL,
+		                          value && *value ? NM_SETTING_802_1X_CK_SCHEME_PATH
+		                                          : NM_SETTING_802_1X_CK_SCHEME_UNKNOWN);
+		break;
+	case SSTP_FIELD_USER_KEY:
+		nma_cert_chooser_set_key(NMA_CERT_CHOOSER(field->widget), value && *value ? value : NULL,
+		                         value && *value ? NM_SETTING_802_1X_CK_SCHEME_PATH
+		                                         : NM_SETTING_802_1X_CK_SCHEME_UNKNOWN);
+		break;
+	case SSTP_FIELD_USER_PASS:
+		nma_cert_chooser_set_key_password(NMA_CERT_CHOOSER(field->widget), value ? value : "");
+		break;
 	case SSTP_FIELD_COMBO: {
 		const char *v = value && *value ? value : field->key->default_value;
 
@@ -345,19 +466,19 @@ sstp_field_set_value(SstpField *field, const char *value)
 /* The stored value of a key in a setting: the data item (or the secret),
  * under its name or its legacy spelling; NULL when absent. No default. */
 static const char *
-sstp_setting_raw_value(NMSettingVpn *s_vpn, const NMSstpKey *key)
+sstp_setting_raw_value(NMSettingVpn *s_vpn, const NMSstpKey *key, const char **out_name)
 {
+	const char *(*get)(NMSettingVpn *, const char *) =
+	    key->type == NM_SSTP_KEY_SECRET ? nm_setting_vpn_get_secret : nm_setting_vpn_get_data_item;
 	const char *v;
 
-	if (key->type == NM_SSTP_KEY_SECRET) {
-		v = nm_setting_vpn_get_secret(s_vpn, key->name);
-		if (!v && key->legacy_alias)
-			v = nm_setting_vpn_get_secret(s_vpn, key->legacy_alias);
-		return v;
+	*out_name = key->name;
+	v = get(s_vpn, key->name);
+	if (!v && key->legacy_alias) {
+		v = get(s_vpn, key->legacy_alias);
+		if (v)
+			*out_name = key->legacy_alias;
 	}
-	v = nm_setting_vpn_get_data_item(s_vpn, key->name);
-	if (!v && key->legacy_alias)
-		v = nm_setting_vpn_get_data_item(s_vpn, key->legacy_alias);
 	return v;
 }
 
@@ -454,24 +575,75 @@ sstp_editor_update_subject(SstpEditor *self, SstpField *cert_field)
 /* ---------------------------------------------------------------------------
  * Validation */
 
+/* Whether the field of key `name` holds a value. */
+static gboolean
+sstp_editor_has_value(SstpEditor *self, const char *name)
+{
+	SstpField *field = sstp_editor_find_field(self, name);
+	g_autofree char *value = field ? sstp_field_get_value(field) : NULL;
+
+	return value != NULL;
+}
+
 /* Check one field against the table; mark it and remember the reason. */
 static gboolean
 sstp_field_validate(SstpEditor *self, SstpField *field)
 {
 	g_autofree char *value = sstp_field_get_value(field);
+	g_autofree char *label = sstp_label_plain(field->key);
+	g_autofree char *reason = NULL;
 	GError *error = NULL;
+	gboolean required = (field->key->flags & NM_SSTP_KEY_FLAG_REQUIRED)
+	                    || (field->kind == SSTP_FIELD_USER_CERT && sstp_editor_is_tls(self))
+	                    || (sstp_key_is(field->key, NM_SSTP_KEY_PROXY_PORT)
+	                        && sstp_editor_has_value(self, NM_SSTP_KEY_PROXY_SERVER));
 
 	g_clear_pointer(&field->error, g_free);
 
-	if (value && !nm_sstp_settings_validate_value(field->key->name, value, &error)) {
-		field->error = g_strdup(error->message);
+	/* A proxy port of 0 means "no port" (KDE's editor writes it into every
+	 * profile): a proxy host next to it still lacks its port. */
+	if (value && sstp_key_is(field->key, NM_SSTP_KEY_PROXY_PORT) && strcmp(value, "0") == 0)
+		g_clear_pointer(&value, g_free);
+
+	/* The table's reason alone ("must be a number from 576 to 4091"): the
+	 * person knows the field by its label, not by its key. */
+	if (value && field->key->sanitize
+	    && !field->key->sanitize(field->key, value, NULL, &error)) {
+		reason = g_strdup(error->message);
 		g_error_free(error);
-	} else if (!value && (field->key->flags & NM_SSTP_KEY_FLAG_REQUIRED)
-	           && sstp_field_applies(self, field)) {
-		field->error = g_strdup_printf(_("“%s” is required: %s"), field->key->name,
-		                               sstp_tr(field->key->summary));
+	} else if (value && !nm_sstp_settings_validate_value(field->key->name, value, &error)) {
+		reason = g_strdup(error->message);
+		g_error_free(error);
+	} else if (!value && required && sstp_field_applies(self, field)) {
+		reason = g_strdup(_("required"));
+	}
+	if (reason) {
+		if (field->advanced)
+			/* TRANSLATORS: an error: the Advanced page's title, the
+			 * field's label, the reason. */
+			field->error = g_strdup_printf(_("%s, “%s”: %s"), field->page, label, reason);
+		else
+			/* TRANSLATORS: an error: the field's label, the reason. */
+			field->error = g_strdup_printf(_("“%s”: %s"), label, reason);
 	}
 
+	/* Fields sharing a widget (the user certificate chooser) mark it
+	 * together: the first one with an error gives the tooltip. */
+	if (field->kind == SSTP_FIELD_USER_CERT || field->kind == SSTP_FIELD_USER_KEY
+	    || field->kind == SSTP_FIELD_USER_PASS) {
+		const char *shown = NULL;
+		guint i;
+
+		for (i = 0; i < self->fields->len && !shown; i++) {
+			SstpField *other = g_ptr_array_index(self->fields, i);
+
+			if (other->widget == field->widget && other->error)
+				shown = other->error;
+		}
+		sstp_ui_mark_error(field->widget, shown != NULL);
+		gtk_widget_set_tooltip_text(field->widget, shown);
+		return field->error == NULL;
+	}
 	sstp_ui_mark_error(field->widget, field->error != NULL);
 	gtk_widget_set_tooltip_text(field->widget, field->error ? field->error : field->tooltip);
 	return field->error == NULL;
@@ -525,11 +697,12 @@ sstp_ui_set_visible(GtkWidget *widget, gboolean visible)
 	gtk_widget_set_visible(widget, visible);
 }
 
+static void sstp_editor_update_dependencies(SstpEditor *self);
+
 /* Main-page fields that do not apply are hidden; advanced ones are greyed. */
 static void
 sstp_editor_update_mode(SstpEditor *self)
 {
-	GObject *hint = gtk_builder_get_object(self->builder, "tls-hint");
 	GObject *show = gtk_builder_get_object(self->builder, "show-password");
 	SstpField *password = sstp_editor_find_field(self, NM_SSTP_KEY_PASSWORD);
 	guint i;
@@ -539,7 +712,8 @@ sstp_editor_update_mode(SstpEditor *self)
 		gboolean applies = sstp_field_applies(self, field);
 
 		if (field->advanced) {
-			gtk_widget_set_sensitive(field->widget, applies);
+			if (!field->forced)
+				gtk_widget_set_sensitive(field->widget, applies);
 			if (field->label)
 				gtk_widget_set_sensitive(field->label, applies);
 		} else {
@@ -548,21 +722,177 @@ sstp_editor_update_mode(SstpEditor *self)
 				sstp_ui_set_visible(field->label, applies);
 		}
 	}
-	if (hint)
-		sstp_ui_set_visible(GTK_WIDGET(hint), sstp_editor_is_tls(self));
 	if (show && password)
 		sstp_ui_set_visible(GTK_WIDGET(show), gtk_widget_get_visible(password->widget));
+	/* A page where nothing applies (certificate details with password
+	 * login) is left out rather than shown all grey. */
+	for (i = 0; i < self->fields->len; i++) {
+		SstpField *field = g_ptr_array_index(self->fields, i);
+		gboolean any = FALSE;
+		guint j;
+
+		if (!field->tab)
+			continue;
+		for (j = 0; j < self->fields->len && !any; j++) {
+			SstpField *other = g_ptr_array_index(self->fields, j);
+
+			any = other->tab == field->tab && sstp_field_applies(self, other);
+		}
+		sstp_ui_set_visible(field->tab, any);
+	}
+	/* what depends on other fields has the last word on sensitivity */
+	sstp_editor_update_dependencies(self);
+}
+
+/* ---------------------------------------------------------------------------
+ * Fields that depend on each other */
+
+/* Show a field as off and not editable while another choice turns it off;
+ * its own value is kept (and saved) until it is released again. */
+static void
+sstp_field_force_off(SstpField *field, gboolean force, const char *why)
+{
+	g_autofree char *own = NULL;
+
+	if (!field || field->forced == force)
+		return;
+	if (force) {
+		own = sstp_field_get_value(field);
+		/* the check box shows "off": for a negated label ("Allow …"), yes */
+		sstp_ui_check_set(field->widget, FALSE);
+		field->held = g_steal_pointer(&own);
+		field->forced = TRUE;
+		gtk_widget_set_sensitive(field->widget, FALSE);
+		g_free(field->tooltip);
+		field->tooltip = g_strdup(why);
+	} else {
+		field->forced = FALSE;
+		own = g_steal_pointer(&field->held);
+		sstp_field_set_value(field, own);
+		gtk_widget_set_sensitive(field->widget, TRUE);
+		g_free(field->tooltip);
+		field->tooltip = g_strdup(sstp_tr(field->key->tooltip));
+	}
+	gtk_widget_set_tooltip_text(field->widget, field->tooltip);
+}
+
+static gboolean
+sstp_editor_bool(SstpEditor *self, const char *name)
+{
+	SstpField *field = sstp_editor_find_field(self, name);
+	g_autofree char *v = field ? sstp_field_get_value(field) : NULL;
+
+	return sstp_bool_value(v);
+}
+
+static void
+sstp_editor_set_bool(SstpEditor *self, const char *name, gboolean on)
+{
+	SstpField *field = sstp_editor_find_field(self, name);
+
+	if (field)
+		sstp_field_set_value(field, on ? "yes" : "no");
+}
+
+/* The MPPE key length combo from the two keys behind it: only 128, only
+ * 40, or both/neither (any length). */
+static void
+sstp_editor_show_mppe_bits(SstpEditor *self)
+{
+	gboolean b40 = sstp_editor_bool(self, NM_SSTP_KEY_REQUIRE_MPPE_40);
+	gboolean b128 = sstp_editor_bool(self, NM_SSTP_KEY_REQUIRE_MPPE_128);
+
+	if (!self->mppe_bits)
+		return;
+	gtk_combo_box_set_active_id(GTK_COMBO_BOX(self->mppe_bits),
+	                            b128 && !b40 ? "128" : b40 && !b128 ? "40" : "any");
+}
+
+/* What the worker and pppd do, shown as it will be used:
+ *  - MPPE is required when require-mppe, or one of the key lengths, is;
+ *    its key length and stateful mode only mean something then; it needs
+ *    keys that PAP and CHAP do not give (the pptp editor does the same);
+ *  - with MPPE, no DHCPINFORM can pass (docs/dhcp-inform.md);
+ *  - with DHCPINFORM the worker turns deflate and BSD compression off. */
+static void
+sstp_editor_update_dependencies(SstpEditor *self)
+{
+	SstpField *mppe = sstp_editor_find_field(self, NM_SSTP_KEY_REQUIRE_MPPE);
+	SstpField *dhcp = sstp_editor_find_field(self, NM_SSTP_KEY_DHCP_INFORM);
+	SstpField *stateful = sstp_editor_find_field(self, NM_SSTP_KEY_MPPE_STATEFUL);
+	const char *const weak_auth[] = { NM_SSTP_KEY_REFUSE_PAP, NM_SSTP_KEY_REFUSE_CHAP };
+	const char *const compression[] = { NM_SSTP_KEY_NOBSDCOMP, NM_SSTP_KEY_NODEFLATE };
+	gboolean on;
+	guint i;
+
+	if (self->updating)
+		return;
+	self->updating = TRUE;
+
+	if (mppe) {
+		on = sstp_editor_bool(self, NM_SSTP_KEY_REQUIRE_MPPE);
+		if (!on) {
+			sstp_editor_set_bool(self, NM_SSTP_KEY_REQUIRE_MPPE_40, FALSE);
+			sstp_editor_set_bool(self, NM_SSTP_KEY_REQUIRE_MPPE_128, FALSE);
+		}
+		sstp_editor_show_mppe_bits(self);
+		if (self->mppe_bits)
+			gtk_widget_set_sensitive(self->mppe_bits, on);
+		if (stateful)
+			gtk_widget_set_sensitive(stateful->widget, on);
+		for (i = 0; i < G_N_ELEMENTS(weak_auth); i++) {
+			SstpField *f = sstp_editor_find_field(self, weak_auth[i]);
+
+			if (!f)
+				continue;
+			if (on)
+				sstp_field_set_value(f, "yes"); /* refused */
+			gtk_widget_set_sensitive(f->widget, !on);
+			gtk_widget_set_tooltip_text(
+			    f->widget, on ? _("Not possible with Point-to-Point encryption (MPPE)")
+			                  : f->tooltip);
+		}
+		sstp_field_force_off(dhcp, on, _("Not possible with Point-to-Point encryption (MPPE)"));
+	}
+	on = sstp_editor_bool(self, NM_SSTP_KEY_DHCP_INFORM);
+	for (i = 0; i < G_N_ELEMENTS(compression); i++)
+		sstp_field_force_off(sstp_editor_find_field(self, compression[i]), on,
+		                     _("Off while routes are taken from the server"));
+
+	self->updating = FALSE;
+}
+
+static void
+sstp_on_mppe_bits_changed(GtkComboBox *combo, gpointer user_data)
+{
+	SstpEditor *self = user_data;
+	const char *id = gtk_combo_box_get_active_id(combo);
+
+	if (self->updating || !id)
+		return;
+	self->updating = TRUE;
+	sstp_editor_set_bool(self, NM_SSTP_KEY_REQUIRE_MPPE_40, strcmp(id, "40") == 0);
+	sstp_editor_set_bool(self, NM_SSTP_KEY_REQUIRE_MPPE_128, strcmp(id, "128") == 0);
+	self->updating = FALSE;
+	g_signal_emit_by_name(self, "changed");
 }
 
 static void
 sstp_editor_field_changed(SstpEditor *self, SstpField *field)
 {
-	if (strcmp(field->key->name, NM_SSTP_KEY_CONNECTION_TYPE) == 0) {
+	if (self->updating)
+		return;
+	sstp_editor_update_dependencies(self);
+	if (sstp_key_is(field->key, NM_SSTP_KEY_CONNECTION_TYPE)
+	    || field->kind == SSTP_FIELD_USER_CERT) {
 		sstp_editor_update_mode(self);
 		sstp_editor_validate_all(self);
 	} else
 		sstp_field_validate(self, field);
-	if (strcmp(field->key->name, NM_SSTP_KEY_TLS_USER_CERT) == 0)
+	/* a proxy host without port would not be used: the port is needed */
+	if (sstp_key_is(field->key, NM_SSTP_KEY_PROXY_SERVER))
+		sstp_field_validate(self, sstp_editor_find_field(self, NM_SSTP_KEY_PROXY_PORT));
+	if (field->kind == SSTP_FIELD_USER_CERT)
 		sstp_editor_update_subject(self, field);
 	sstp_editor_update_dialog_ok(self);
 	g_signal_emit_by_name(self, "changed");
@@ -581,55 +911,32 @@ sstp_on_widget_changed(GtkWidget *widget, gpointer user_data)
 /* ---------------------------------------------------------------------------
  * Building the widgets */
 
-/* A label text with a mnemonic: the first letter not yet used on the page
- * (`used` holds the taken ones). Underscores in the text are doubled. */
-static char *
-sstp_label_with_mnemonic(const char *text, GString *used, gboolean colon)
+/* A field label: the table's (translated, with the mnemonic translators
+ * chose) and the colon. */
+static GtkWidget *
+sstp_field_label_new(const NMSstpKey *key, GtkWidget *widget)
 {
-	GString *out = g_string_new(NULL);
-	gboolean placed = FALSE;
-	const char *p;
+	/* TRANSLATORS: the suffix after a field label ("Gateway" + ":");
+	 * French, for example, puts a non-breaking space before it. */
+	g_autofree char *text = g_strconcat(sstp_key_label(key), _(":"), NULL);
+	GtkWidget *label = gtk_label_new_with_mnemonic(text);
 
-	for (p = text; *p; p = g_utf8_next_char(p)) {
-		gunichar c = g_utf8_get_char(p);
+	gtk_label_set_mnemonic_widget(GTK_LABEL(label), widget);
+	gtk_label_set_xalign(GTK_LABEL(label), 1.0);
+	return label;
+}
 
-		if (c == '_') {
-			g_string_append(out, "__");
-			continue;
-		}
-		if (!placed && c < 128 && g_ascii_isalnum((char) c)
-		    && !strchr(used->str, g_ascii_tolower((char) c))) {
-			g_string_append_c(used, g_ascii_tolower((char) c));
-			g_string_append_c(out, '_');
-			placed = TRUE;
-		}
-		g_string_append_unichar(out, c);
-	}
-	if (!placed) {
-		/* Every letter is taken: share the first one. GTK then moves the
-		 * focus between the widgets with that mnemonic in turn. */
-		g_string_free(out, TRUE);
-		out = g_string_new(NULL);
-		for (p = text; *p; p = g_utf8_next_char(p)) {
-			gunichar c = g_utf8_get_char(p);
+static GtkWidget *
+sstp_heading_new(const char *text)
+{
+	GtkWidget *heading = gtk_label_new(text);
+	PangoAttrList *attrs = pango_attr_list_new();
 
-			if (c == '_') {
-				g_string_append(out, "__");
-				continue;
-			}
-			if (!placed && c < 128 && g_ascii_isalpha((char) c)) {
-				g_string_append_c(out, '_');
-				placed = TRUE;
-			}
-			g_string_append_unichar(out, c);
-		}
-	}
-	if (colon) {
-		/* TRANSLATORS: the suffix after a field label ("Gateway" + ":");
-		 * French, for example, puts a non-breaking space before it. */
-		g_string_append(out, _(":"));
-	}
-	return g_string_free(out, FALSE);
+	pango_attr_list_insert(attrs, pango_attr_weight_new(PANGO_WEIGHT_BOLD));
+	gtk_label_set_attributes(GTK_LABEL(heading), attrs);
+	pango_attr_list_unref(attrs);
+	gtk_label_set_xalign(GTK_LABEL(heading), 0.0);
+	return heading;
 }
 
 static void
@@ -682,11 +989,20 @@ sstp_on_icon_press(GtkEntry *entry, GtkEntryIconPosition pos, GdkEvent *event,
 static const char *
 sstp_enum_display_name(const NMSstpKey *key, const char *value)
 {
-	if (strcmp(key->name, NM_SSTP_KEY_CONNECTION_TYPE) == 0) {
+	if (sstp_key_is(key, NM_SSTP_KEY_CONNECTION_TYPE)) {
 		if (strcmp(value, NM_SSTP_CONTYPE_PASSWORD) == 0)
 			return _("Password");
 		if (strcmp(value, NM_SSTP_CONTYPE_TLS) == 0)
 			return _("Certificate (EAP-TLS)");
+	} else if (sstp_key_is(key, NM_SSTP_KEY_TLS_VERIFY_METHOD)) {
+		if (strcmp(value, "none") == 0)
+			return _("Do not check");
+		if (strcmp(value, "subject") == 0)
+			return _("Whole subject");
+		if (strcmp(value, "name") == 0)
+			return _("Common name");
+		if (strcmp(value, "suffix") == 0)
+			return _("End of the common name");
 	}
 	return value;
 }
@@ -706,34 +1022,81 @@ sstp_fill_combo(GtkWidget *combo, const NMSstpKey *key)
 		                          sstp_enum_display_name(key, key->enum_values[i]));
 }
 
+/* Numbers: a spin button over the table's range. A key without default
+ * gets one more step below the range, shown empty: "not set". */
+static gint
+sstp_on_spin_input(GtkSpinButton *spin, double *new_value, gpointer user_data)
+{
+	const NMSstpKey *key = user_data;
+	const char *text = sstp_ui_entry_get_text(GTK_WIDGET(spin));
+
+	if (!key->default_value && (!text || !*text)) {
+		*new_value = (double) key->min - 1;
+		return TRUE;
+	}
+	return FALSE;
+}
+
+static gboolean
+sstp_on_spin_output(GtkSpinButton *spin, gpointer user_data)
+{
+	const NMSstpKey *key = user_data;
+
+	if (!key->default_value
+	    && gtk_spin_button_get_value_as_int(spin) < (int) key->min) {
+		if (*sstp_ui_entry_get_text(GTK_WIDGET(spin)))
+			sstp_ui_entry_set_text(GTK_WIDGET(spin), "");
+		return TRUE;
+	}
+	return FALSE;
+}
+
+static GtkWidget *
+sstp_spin_new(const NMSstpKey *key)
+{
+	double lower = key->default_value ? key->min : (double) key->min - 1;
+	GtkWidget *spin = gtk_spin_button_new_with_range(lower, key->max, 1);
+
+	gtk_spin_button_set_numeric(GTK_SPIN_BUTTON(spin), FALSE);
+	gtk_spin_button_set_digits(GTK_SPIN_BUTTON(spin), 0);
+	g_signal_connect(spin, "input", G_CALLBACK(sstp_on_spin_input), (gpointer) key);
+	g_signal_connect(spin, "output", G_CALLBACK(sstp_on_spin_output), (gpointer) key);
+	gtk_widget_set_halign(spin, GTK_ALIGN_START);
+	if (!key->default_value) {
+#if SSTP_GTK4
+		GtkEditable *text = gtk_editable_get_delegate(GTK_EDITABLE(spin));
+
+		if (GTK_IS_TEXT(text))
+			gtk_text_set_placeholder_text(GTK_TEXT(text), _("Not set"));
+#else
+		gtk_entry_set_placeholder_text(GTK_ENTRY(spin), _("Not set"));
+#endif
+	}
+	return spin;
+}
+
 /* A widget for `key` on an Advanced page; the label (if any) in *out_label. */
 static GtkWidget *
-sstp_make_advanced_widget(const NMSstpKey *key, SstpFieldKind kind, GString *mnemonics,
-                          GtkWidget **out_label)
+sstp_make_advanced_widget(const NMSstpKey *key, SstpFieldKind kind, GtkWidget **out_label)
 {
-	g_autofree char *text = NULL;
 	GtkWidget *widget;
 
 	*out_label = NULL;
-	if (kind == SSTP_FIELD_CHECK) {
-		text = sstp_label_with_mnemonic(sstp_tr(key->summary), mnemonics, FALSE);
-		return gtk_check_button_new_with_mnemonic(text);
-	}
+	if (kind == SSTP_FIELD_CHECK)
+		return gtk_check_button_new_with_mnemonic(sstp_key_label(key));
 
 	if (kind == SSTP_FIELD_COMBO) {
 		widget = gtk_combo_box_text_new();
 		sstp_fill_combo(widget, key);
+		gtk_widget_set_hexpand(widget, TRUE);
+	} else if (kind == SSTP_FIELD_SPIN) {
+		widget = sstp_spin_new(key);
 	} else {
 		widget = gtk_entry_new();
 		gtk_entry_set_activates_default(GTK_ENTRY(widget), TRUE);
 		if (kind == SSTP_FIELD_SECRET) {
 			gtk_entry_set_visibility(GTK_ENTRY(widget), FALSE);
 			gtk_entry_set_input_purpose(GTK_ENTRY(widget), GTK_INPUT_PURPOSE_PASSWORD);
-		} else if (key->default_value && *key->default_value) {
-			g_autofree char *placeholder = g_strdup_printf(_("Default: %s"),
-			                                               key->default_value);
-
-			gtk_entry_set_placeholder_text(GTK_ENTRY(widget), placeholder);
 		}
 		if (key->type == NM_SSTP_KEY_PATH) {
 			gtk_entry_set_icon_from_icon_name(GTK_ENTRY(widget), GTK_ENTRY_ICON_SECONDARY,
@@ -742,40 +1105,30 @@ sstp_make_advanced_widget(const NMSstpKey *key, SstpFieldKind kind, GString *mne
 			                                _("Choose a file"));
 			g_signal_connect(widget, "icon-press", G_CALLBACK(sstp_on_icon_press), NULL);
 		}
+		gtk_widget_set_hexpand(widget, TRUE);
 	}
-	gtk_widget_set_hexpand(widget, TRUE);
-
-	text = sstp_label_with_mnemonic(sstp_tr(key->summary), mnemonics, TRUE);
-	*out_label = gtk_label_new_with_mnemonic(text);
-	gtk_label_set_mnemonic_widget(GTK_LABEL(*out_label), widget);
-	gtk_label_set_xalign(GTK_LABEL(*out_label), 1.0);
-	sstp_ui_label_wrap(*out_label);
-	gtk_label_set_max_width_chars(GTK_LABEL(*out_label), 40);
-	gtk_label_set_justify(GTK_LABEL(*out_label), GTK_JUSTIFY_RIGHT);
+	*out_label = sstp_field_label_new(key, widget);
 	return widget;
 }
 
 /* A notebook tab for a table section: the title up to its first " (" (the
- * rest explains, for the man page), the whole title as tooltip. */
-static GtkWidget *
-sstp_tab_label_new(const char *section)
+ * rest explains, for the man page). */
+static char *
+sstp_page_title(const char *section)
 {
 	const char *title = section ? sstp_tr(section) : _("Other");
 	const char *paren = strstr(title, " (");
-	g_autofree char *shown = paren ? g_strndup(title, paren - title) : g_strdup(title);
-	GtkWidget *tab = gtk_label_new(shown);
 
-	if (paren)
-		gtk_widget_set_tooltip_text(tab, title);
-	return tab;
+	return paren ? g_strndup(title, paren - title) : g_strdup(title);
 }
 
 typedef struct {
 	const char *section;
+	char *title;
 	GtkWidget *grid;
-	GString *mnemonics;
+	GtkWidget *tab;    /* the notebook child */
+	const char *group; /* the heading the last row stands under */
 	int rows;
-	gboolean half_row; /* the last row holds one check button, in column 0 */
 } SstpPage;
 
 static SstpPage *
@@ -792,19 +1145,19 @@ sstp_editor_get_page(SstpEditor *self, GPtrArray *pages, const char *section)
 	}
 	page = g_new0(SstpPage, 1);
 	page->section = section;
-	/* O and C belong to the dialog's OK and Cancel buttons */
-	page->mnemonics = g_string_new("oc");
+	page->title = sstp_page_title(section);
 	page->grid = gtk_grid_new();
 	gtk_grid_set_row_spacing(GTK_GRID(page->grid), 6);
 	gtk_grid_set_column_spacing(GTK_GRID(page->grid), 12);
-	gtk_widget_set_margin_start(page->grid, 12);
-	gtk_widget_set_margin_end(page->grid, 12);
-	gtk_widget_set_margin_top(page->grid, 12);
-	gtk_widget_set_margin_bottom(page->grid, 12);
+	gtk_widget_set_margin_start(page->grid, 18);
+	gtk_widget_set_margin_end(page->grid, 18);
+	gtk_widget_set_margin_top(page->grid, 18);
+	gtk_widget_set_margin_bottom(page->grid, 18);
 	sstp_ui_show(page->grid);
 	scrolled = sstp_ui_scrolled_new(page->grid);
 	sstp_ui_show(scrolled);
-	tab = sstp_tab_label_new(section);
+	page->tab = scrolled;
+	tab = gtk_label_new(page->title);
 	sstp_ui_show(tab);
 	gtk_notebook_append_page(GTK_NOTEBOOK(self->notebook), scrolled, tab);
 	g_ptr_array_add(pages, page);
@@ -816,8 +1169,40 @@ sstp_page_free(gpointer data)
 {
 	SstpPage *page = data;
 
-	g_string_free(page->mnemonics, TRUE);
+	g_free(page->title);
 	g_free(page);
+}
+
+/* A row of a page; a heading first when the key starts a new group. Rows
+ * under a heading are indented. Check buttons stand in the field column,
+ * aligned with the fields, unless their group has only check buttons. */
+static void
+sstp_page_attach(SstpPage *page, const NMSstpKey *key, GtkWidget *label, GtkWidget *widget,
+                 gboolean checks_only)
+{
+	if (key->group && g_strcmp0(page->group, key->group) != 0) {
+		GtkWidget *heading = sstp_heading_new(sstp_tr(key->group));
+
+		if (page->rows > 0)
+			gtk_widget_set_margin_top(heading, 12);
+		gtk_grid_attach(GTK_GRID(page->grid), heading, 0, page->rows++, 2, 1);
+		sstp_ui_show(heading);
+	}
+	page->group = key->group;
+	if (label) {
+		if (key->group)
+			gtk_widget_set_margin_start(label, 12);
+		gtk_grid_attach(GTK_GRID(page->grid), label, 0, page->rows, 1, 1);
+		gtk_grid_attach(GTK_GRID(page->grid), widget, 1, page->rows++, 1, 1);
+		sstp_ui_show(label);
+	} else if (checks_only) {
+		if (!gtk_widget_get_margin_start(widget))
+			gtk_widget_set_margin_start(widget, key->group ? 12 : 0);
+		gtk_grid_attach(GTK_GRID(page->grid), widget, 0, page->rows++, 2, 1);
+	} else {
+		gtk_grid_attach(GTK_GRID(page->grid), widget, 1, page->rows++, 1, 1);
+	}
+	sstp_ui_show(widget);
 }
 
 static SstpFieldKind
@@ -830,6 +1215,8 @@ sstp_kind_for(const NMSstpKey *key)
 		return SSTP_FIELD_COMBO;
 	case NM_SSTP_KEY_SECRET:
 		return SSTP_FIELD_SECRET;
+	case NM_SSTP_KEY_UINT:
+		return SSTP_FIELD_SPIN;
 	default:
 		return SSTP_FIELD_ENTRY;
 	}
@@ -845,6 +1232,9 @@ sstp_field_connect(SstpEditor *self, SstpField *field)
 	case SSTP_FIELD_CHECK:
 		signal = "toggled";
 		break;
+	case SSTP_FIELD_SPIN:
+		signal = "value-changed";
+		break;
 	default:
 		signal = "changed";
 		break;
@@ -857,7 +1247,82 @@ sstp_field_connect(SstpEditor *self, SstpField *field)
 static gboolean
 sstp_key_is_hidden(const NMSstpKey *key)
 {
-	return key->type == NM_SSTP_KEY_SECRET_FLAGS || (key->flags & NM_SSTP_KEY_FLAG_NO_EFFECT);
+	return key->type == NM_SSTP_KEY_SECRET_FLAGS
+	       || (key->flags & (NM_SSTP_KEY_FLAG_NO_EFFECT | NM_SSTP_KEY_FLAG_NOT_IN_EDITOR));
+}
+
+/* Whether the shown keys of `key`'s section and group are all check
+ * buttons (then they need no field column). */
+static gboolean
+sstp_group_checks_only(const NMSstpKey *keys, gsize n_keys, const NMSstpKey *key)
+{
+	gsize i;
+
+	for (i = 0; i < n_keys; i++) {
+		if (sstp_key_is_hidden(&keys[i]) || g_strcmp0(keys[i].section, key->section) != 0
+		    || g_strcmp0(keys[i].group, key->group) != 0)
+			continue;
+		if (keys[i].type != NM_SSTP_KEY_BOOL)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* The user certificate, its key and the key password: libnma's chooser on
+ * the main page, as NetworkManager-openvpn has it. Local files only (PEM,
+ * or PKCS#12 with pppd 2.5): pppd is given file names. */
+static GtkWidget *
+sstp_editor_user_chooser(SstpEditor *self, NMSettingVpn *s_vpn)
+{
+	GtkWidget *box;
+	NMSettingSecretFlags flags = NM_SETTING_SECRET_FLAG_NONE;
+
+	if (self->user_chooser)
+		return self->user_chooser;
+	box = GTK_WIDGET(gtk_builder_get_object(self->builder, "user-cert-box"));
+	/* TRANSLATORS: title of libnma's chooser for the user's own
+	 * certificate; libnma makes "User certificate", "User private key"
+	 * and "User key password" of it. */
+	self->user_chooser = nma_cert_chooser_new(_("User"), NMA_CERT_CHOOSER_FLAG_PEM);
+	nma_cert_chooser_add_to_size_group(NMA_CERT_CHOOSER(self->user_chooser), self->main_labels);
+	nm_setting_get_secret_flags(NM_SETTING(s_vpn), NM_SSTP_KEY_TLS_USER_KEY_SECRET, &flags, NULL);
+	nma_cert_chooser_setup_key_password_storage(NMA_CERT_CHOOSER(self->user_chooser), flags,
+	                                            NM_SETTING(s_vpn),
+	                                            NM_SSTP_KEY_TLS_USER_KEY_SECRET, TRUE, FALSE);
+	sstp_ui_show(self->user_chooser);
+	sstp_ui_box_append(box, self->user_chooser);
+	return self->user_chooser;
+}
+
+/* The MPPE key length: one combo for require-mppe-40 and -128, whose own
+ * check buttons are never shown. */
+static void
+sstp_page_add_mppe_bits(SstpEditor *self, SstpPage *page, const NMSstpKey *key)
+{
+	GtkWidget *label, *row;
+
+	self->mppe_bits = gtk_combo_box_text_new();
+	gtk_combo_box_text_append(GTK_COMBO_BOX_TEXT(self->mppe_bits), "any", _("Any"));
+	gtk_combo_box_text_append(GTK_COMBO_BOX_TEXT(self->mppe_bits), "128", _("128-bit (most secure)"));
+	gtk_combo_box_text_append(GTK_COMBO_BOX_TEXT(self->mppe_bits), "40", _("40-bit (less secure)"));
+	gtk_widget_set_name(self->mppe_bits, "mppe-bits");
+	gtk_widget_set_halign(self->mppe_bits, GTK_ALIGN_START);
+	label = gtk_label_new_with_mnemonic(_("_Key length:"));
+	gtk_label_set_mnemonic_widget(GTK_LABEL(label), self->mppe_bits);
+	/* under the MPPE check box, indented: it depends on it */
+	row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
+#if SSTP_GTK4
+	gtk_box_append(GTK_BOX(row), label);
+	gtk_box_append(GTK_BOX(row), self->mppe_bits);
+#else
+	gtk_box_pack_start(GTK_BOX(row), label, FALSE, FALSE, 0);
+	gtk_box_pack_start(GTK_BOX(row), self->mppe_bits, FALSE, FALSE, 0);
+#endif
+	sstp_ui_show(label);
+	sstp_ui_show(self->mppe_bits);
+	gtk_widget_set_margin_start(row, 36);
+	sstp_page_attach(page, key, NULL, row, TRUE);
+	g_signal_connect(self->mppe_bits, "changed", G_CALLBACK(sstp_on_mppe_bits_changed), self);
 }
 
 static void
@@ -872,6 +1337,7 @@ sstp_editor_build_fields(SstpEditor *self, NMSettingVpn *s_vpn)
 		const NMSstpKey *key = &keys[i];
 		SstpField *field;
 		GObject *in_ui;
+		const char *raw;
 
 		if (sstp_key_is_hidden(key))
 			continue;
@@ -879,10 +1345,10 @@ sstp_editor_build_fields(SstpEditor *self, NMSettingVpn *s_vpn)
 		field = g_new0(SstpField, 1);
 		field->key = key;
 		field->kind = sstp_kind_for(key);
-		field->tooltip = g_strdup(sstp_tr(key->description ? key->description : key->summary));
+		field->tooltip = g_strdup(sstp_tr(key->tooltip));
 
 		in_ui = gtk_builder_get_object(self->builder, key->name);
-		if (strcmp(key->name, NM_SSTP_KEY_CA_CERT) == 0) {
+		if (sstp_key_is(key, NM_SSTP_KEY_CA_CERT)) {
 			/* The server's CA on the main page, with libnma's chooser. */
 			GtkWidget *box = GTK_WIDGET(gtk_builder_get_object(self->builder, "ca-cert-box"));
 
@@ -895,6 +1361,13 @@ sstp_editor_build_fields(SstpEditor *self, NMSettingVpn *s_vpn)
 			                                   self->main_labels);
 			sstp_ui_show(field->widget);
 			sstp_ui_box_append(box, field->widget);
+		} else if (sstp_key_is(key, NM_SSTP_KEY_TLS_USER_CERT)
+		           || sstp_key_is(key, NM_SSTP_KEY_TLS_USER_KEY)
+		           || sstp_key_is(key, NM_SSTP_KEY_TLS_USER_KEY_SECRET)) {
+			field->kind = sstp_key_is(key, NM_SSTP_KEY_TLS_USER_CERT) ? SSTP_FIELD_USER_CERT
+			              : sstp_key_is(key, NM_SSTP_KEY_TLS_USER_KEY) ? SSTP_FIELD_USER_KEY
+			                                                           : SSTP_FIELD_USER_PASS;
+			field->widget = sstp_editor_user_chooser(self, s_vpn);
 		} else if (in_ui && GTK_IS_WIDGET(in_ui)) {
 			char label_id[64];
 			GObject *label;
@@ -903,38 +1376,46 @@ sstp_editor_build_fields(SstpEditor *self, NMSettingVpn *s_vpn)
 			g_snprintf(label_id, sizeof(label_id), "%s-label", key->name);
 			label = gtk_builder_get_object(self->builder, label_id);
 			field->label = label ? GTK_WIDGET(label) : NULL;
-			if (field->label)
+			if (field->label) {
+				/* the text is the table's, as on the Advanced pages */
+				g_autofree char *text = g_strconcat(sstp_key_label(key), _(":"), NULL);
+
+				gtk_label_set_text_with_mnemonic(GTK_LABEL(field->label), text);
 				gtk_size_group_add_widget(self->main_labels, field->label);
+			}
 			if (field->kind == SSTP_FIELD_COMBO)
 				sstp_fill_combo(field->widget, key);
 		} else {
 			SstpPage *page = sstp_editor_get_page(self, pages, key->section);
+			gboolean mppe_bits = sstp_key_is(key, NM_SSTP_KEY_REQUIRE_MPPE_40)
+			                     || sstp_key_is(key, NM_SSTP_KEY_REQUIRE_MPPE_128);
 
 			field->advanced = TRUE;
-			field->widget = sstp_make_advanced_widget(key, field->kind, page->mnemonics,
-			                                          &field->label);
-			if (field->label) {
-				gtk_grid_attach(GTK_GRID(page->grid), field->label, 0, page->rows, 1, 1);
-				gtk_grid_attach(GTK_GRID(page->grid), field->widget, 1, page->rows, 1, 1);
-				sstp_ui_show(field->label);
-				page->rows++;
-				page->half_row = FALSE;
-			} else if (page->half_row) {
-				/* check buttons go two to a row: long lists stay short */
-				gtk_grid_attach(GTK_GRID(page->grid), field->widget, 1, page->rows - 1, 1, 1);
-				page->half_row = FALSE;
-			} else {
-				gtk_grid_attach(GTK_GRID(page->grid), field->widget, 0, page->rows, 1, 1);
-				page->rows++;
-				page->half_row = TRUE;
-			}
-			sstp_ui_show(field->widget);
+			field->page = g_intern_string(page->title);
+			field->tab = page->tab;
+			field->widget = sstp_make_advanced_widget(key, field->kind, &field->label);
+			/* stateful MPPE depends on MPPE: indented under it */
+			if (sstp_key_is(key, NM_SSTP_KEY_MPPE_STATEFUL))
+				gtk_widget_set_margin_start(field->widget, 36);
+			if (!mppe_bits)
+				sstp_page_attach(page, key, field->label, field->widget,
+				                 sstp_group_checks_only(keys, n_keys, key));
+			else if (!self->mppe_bits)
+				sstp_page_add_mppe_bits(self, page, key);
 		}
 
-		/* Ours until dispose, whatever the host does with the page. */
-		g_object_ref(field->widget);
-		gtk_widget_set_name(field->widget, key->name);
-		sstp_field_set_value(field, sstp_setting_raw_value(s_vpn, key));
+		/* Ours until dispose, whatever the host does with the page (an
+		 * unshown widget is ours alone). */
+		if (g_object_is_floating(field->widget))
+			g_object_ref_sink(field->widget);
+		else
+			g_object_ref(field->widget);
+		if (field->kind != SSTP_FIELD_USER_KEY && field->kind != SSTP_FIELD_USER_PASS)
+			gtk_widget_set_name(field->widget, key->name);
+		raw = sstp_setting_raw_value(s_vpn, key, &field->loaded_name);
+		field->loaded_raw = g_strdup(raw);
+		sstp_field_set_value(field, raw);
+		gtk_widget_set_tooltip_text(field->widget, field->tooltip);
 		if (field->kind == SSTP_FIELD_SECRET) {
 			NMSettingSecretFlags flags = NM_SETTING_SECRET_FLAG_NONE;
 
@@ -944,6 +1425,27 @@ sstp_editor_build_fields(SstpEditor *self, NMSettingVpn *s_vpn)
 		}
 		g_ptr_array_add(self->fields, field);
 		sstp_field_connect(self, field);
+	}
+}
+
+/* What each field shows once everything is loaded and the dependencies
+ * applied: a field still showing it at save time was not changed. A loaded
+ * value that the table refuses counts as changed: what is shown (and
+ * marked) is what will be saved. */
+static void
+sstp_editor_remember_loaded(SstpEditor *self)
+{
+	guint i;
+
+	for (i = 0; i < self->fields->len; i++) {
+		SstpField *field = g_ptr_array_index(self->fields, i);
+
+		g_free(field->loaded);
+		if (field->loaded_raw
+		    && !nm_sstp_settings_validate_value(field->key->name, field->loaded_raw, NULL))
+			field->loaded = g_strdup("\001invalid");
+		else
+			field->loaded = sstp_field_get_value(field);
 	}
 }
 
@@ -974,12 +1476,15 @@ sstp_editor_restore_snapshot(SstpEditor *self)
 
 	if (!self->snapshot)
 		return;
+	self->updating = TRUE;
 	for (i = 0; i < self->fields->len; i++) {
 		SstpField *field = g_ptr_array_index(self->fields, i);
 
 		if (field->advanced)
 			sstp_field_set_value(field, g_hash_table_lookup(self->snapshot, field->key->name));
 	}
+	self->updating = FALSE;
+	sstp_editor_update_dependencies(self);
 }
 
 static void
@@ -1012,7 +1517,7 @@ static void
 sstp_on_advanced_clicked(GtkButton *button, gpointer user_data)
 {
 	SstpEditor *self = user_data;
-	GtkWidget *content;
+	GtkWidget *content, *ok;
 
 	if (self->dialog) {
 		sstp_ui_window_show(self->dialog);
@@ -1025,6 +1530,23 @@ sstp_on_advanced_clicked(GtkButton *button, gpointer user_data)
 	                                           GTK_RESPONSE_OK, NULL);
 	gtk_widget_set_name(self->dialog, "sstp-advanced-dialog");
 	gtk_dialog_set_default_response(GTK_DIALOG(self->dialog), GTK_RESPONSE_OK);
+	ok = gtk_dialog_get_widget_for_response(GTK_DIALOG(self->dialog), GTK_RESPONSE_OK);
+	/* the default action looks like one (GNOME's suggested-action) */
+#if SSTP_GTK4
+	gtk_widget_add_css_class(ok, "suggested-action");
+	/* GTK 4 packs a dialog's buttons edge to edge: space them as GTK 3 does */
+	if (GTK_IS_BOX(gtk_widget_get_parent(ok))) {
+		GtkWidget *buttons = gtk_widget_get_parent(ok);
+
+		gtk_box_set_spacing(GTK_BOX(buttons), 6);
+		gtk_widget_set_margin_start(buttons, 12);
+		gtk_widget_set_margin_end(buttons, 12);
+		gtk_widget_set_margin_top(buttons, 6);
+		gtk_widget_set_margin_bottom(buttons, 12);
+	}
+#else
+	gtk_style_context_add_class(gtk_widget_get_style_context(ok), "suggested-action");
+#endif
 	content = gtk_dialog_get_content_area(GTK_DIALOG(self->dialog));
 	sstp_ui_box_append(content, self->notebook);
 	sstp_editor_take_snapshot(self);
@@ -1069,13 +1591,14 @@ sstp_is_default(const NMSstpKey *key, const char *value)
 }
 
 /* Keys the editor does not show stay as they were: unknown ones (a newer
- * version wrote them) and the ones the table says have no effect. */
+ * version wrote them), the ones the table says have no effect and the ones
+ * other tools set (the old plugin's uuid). */
 static void
 sstp_copy_unshown_item(const char *key, const char *value, gpointer user_data)
 {
 	const NMSstpKey *k = nm_sstp_settings_lookup(key);
 
-	if (!k || (k->flags & NM_SSTP_KEY_FLAG_NO_EFFECT))
+	if (!k || (k->flags & (NM_SSTP_KEY_FLAG_NO_EFFECT | NM_SSTP_KEY_FLAG_NOT_IN_EDITOR)))
 		nm_setting_vpn_add_data_item(NM_SETTING_VPN(user_data), key, value);
 }
 
@@ -1097,7 +1620,7 @@ sstp_editor_update_connection(NMVpnEditor *editor, NMConnection *connection, GEr
 
 	s_vpn = NM_SETTING_VPN(nm_setting_vpn_new());
 	g_object_set(s_vpn, NM_SETTING_VPN_SERVICE_TYPE, NM_SSTP_DBUS_SERVICE, NULL);
-	nm_setting_vpn_foreach_data_item(self->original, sstp_copy_unshown_item, s_vpn);
+	nm_setting_vpn_foreach_data_item(self->pristine, sstp_copy_unshown_item, s_vpn);
 
 	for (i = 0; i < self->fields->len; i++) {
 		SstpField *field = g_ptr_array_index(self->fields, i);
@@ -1105,21 +1628,37 @@ sstp_editor_update_connection(NMVpnEditor *editor, NMConnection *connection, GEr
 		g_autofree char *value = sstp_field_get_value(field);
 		g_autofree char *normalized = NULL;
 
-		if (field->kind == SSTP_FIELD_SECRET) {
-			NMSettingSecretFlags flags = nma_utils_menu_to_secret_flags(field->widget);
+		if (field->kind == SSTP_FIELD_SECRET || field->kind == SSTP_FIELD_USER_PASS) {
+			NMSettingSecretFlags flags =
+			    field->kind == SSTP_FIELD_SECRET
+			        ? nma_utils_menu_to_secret_flags(field->widget)
+			        : nma_cert_chooser_get_key_password_flags(NMA_CERT_CHOOSER(field->widget));
 
 			if (value
 			    && !(flags & (NM_SETTING_SECRET_FLAG_NOT_SAVED
 			                  | NM_SETTING_SECRET_FLAG_NOT_REQUIRED)))
 				nm_setting_vpn_add_secret(s_vpn, key->name, value);
-			nm_setting_set_secret_flags(NM_SETTING(s_vpn), key->name, flags, NULL);
+			/* the default (saved by NetworkManager) is not spelled out
+			 * unless the profile had it */
+			if (flags != NM_SETTING_SECRET_FLAG_NONE
+			    || (key->flags_key
+			        && nm_setting_vpn_get_data_item(self->pristine, key->flags_key)))
+				nm_setting_set_secret_flags(NM_SETTING(s_vpn), key->name, flags, NULL);
+			continue;
+		}
+		/* Not changed: as it was loaded, spelling and all. */
+		if (g_strcmp0(value, field->loaded) == 0) {
+			if (field->loaded_raw)
+				nm_setting_vpn_add_data_item(s_vpn, field->loaded_name, field->loaded_raw);
 			continue;
 		}
 		if (!value)
 			continue;
-		/* Check boxes and choices that show the table default are left
-		 * out: the default applies anyway, and the profile stays short. */
-		if ((field->kind == SSTP_FIELD_CHECK || field->kind == SSTP_FIELD_COMBO)
+		/* Check boxes, choices and numbers that show the table default
+		 * are left out: the default applies anyway, and the profile
+		 * stays short. */
+		if ((field->kind == SSTP_FIELD_CHECK || field->kind == SSTP_FIELD_COMBO
+		     || field->kind == SSTP_FIELD_SPIN)
 		    && sstp_is_default(key, value))
 			continue;
 		if (!nm_sstp_settings_normalize_value(key->name, value, &normalized, &local)) {
@@ -1188,6 +1727,7 @@ sstp_editor_load(SstpEditor *self, NMConnection *connection, GError **error)
 
 	self->original = s_vpn ? NM_SETTING_VPN(nm_setting_duplicate(NM_SETTING(s_vpn)))
 	                       : NM_SETTING_VPN(nm_setting_vpn_new());
+	self->pristine = NM_SETTING_VPN(nm_setting_duplicate(NM_SETTING(self->original)));
 	sstp_editor_build_fields(self, self->original);
 
 	button = gtk_builder_get_object(self->builder, "advanced-button");
@@ -1195,7 +1735,12 @@ sstp_editor_load(SstpEditor *self, NMConnection *connection, GError **error)
 	show = gtk_builder_get_object(self->builder, "show-password");
 	g_signal_connect(show, "toggled", G_CALLBACK(sstp_on_show_password), self);
 
+	/* A key length alone requires MPPE too (pppd): show it so. */
+	if (sstp_editor_bool(self, NM_SSTP_KEY_REQUIRE_MPPE_40)
+	    || sstp_editor_bool(self, NM_SSTP_KEY_REQUIRE_MPPE_128))
+		sstp_editor_set_bool(self, NM_SSTP_KEY_REQUIRE_MPPE, TRUE);
 	sstp_editor_update_mode(self);
+	sstp_editor_remember_loaded(self);
 	sstp_editor_validate_all(self);
 	return TRUE;
 }
@@ -1224,6 +1769,7 @@ sstp_editor_dispose(GObject *object)
 	g_clear_object(&self->main_labels);
 	g_clear_object(&self->builder);
 	g_clear_object(&self->original);
+	g_clear_object(&self->pristine);
 	g_clear_pointer(&self->fields, g_ptr_array_unref);
 	g_clear_pointer(&self->auto_subject, g_free);
 	G_OBJECT_CLASS(sstp_editor_parent_class)->dispose(object);

@@ -58,11 +58,14 @@ static const char *const settings_verify_values[] = { "none", "subject", "name",
 #define SECTION_EAP_TLS N_("Certificate authentication (connection-type tls, EAP-TLS in pppd)")
 #define SECTION_PROXY N_("HTTP proxy")
 #define SECTION_PPP N_("PPP")
+#define SECTION_LINK N_("Link (PPP packet sizes and link checks)")
 
 static const NMSstpKey settings_table[] = {
 	/* ---- Server ---------------------------------------------------- */
 	{
 		.name = NM_SSTP_KEY_GATEWAY,
+		.label = N_("_Gateway"),
+		.tooltip = N_("Host name or address of the VPN server, optionally with :port"),
 		.type = NM_SSTP_KEY_HOSTPORT,
 		.summary = N_("SSTP server: host name, IPv4 address or [IPv6 address], optional :port"),
 		.description = N_("The SSTP server to connect to, as HOST or HOST:PORT. HOST is a DNS "
@@ -78,6 +81,8 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_CA_CERT,
+		.label = N_("CA certificate"),
+		.tooltip = N_("The authority that signed the server’s certificate; empty: the system’s authorities"),
 		.type = NM_SSTP_KEY_PATH,
 		.summary = N_("CA certificate file (PEM) that the server certificate must chain to"),
 		.description = N_("Absolute name of a PEM file with the certificate authorities the "
@@ -90,6 +95,9 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_IGN_CERT_WARN,
+		.label = N_("Accept _any server certificate (insecure)"),
+		.tooltip = N_("Anyone on the way could read the traffic and the password"),
+		.group = N_("Security"),
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "no",
 		.summary = N_("Accept any server certificate (insecure)"),
@@ -105,6 +113,9 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_CERT_PIN_SHA256,
+		.label = N_("Server certificate _fingerprint"),
+		.tooltip = N_("SHA-256 fingerprint; only this certificate is accepted, even if self-signed"),
+		.group = N_("Security"),
 		.type = NM_SSTP_KEY_SHA256_HEX,
 		.summary = N_("SHA-256 fingerprint the server certificate must have"),
 		.description = N_("SHA-256 hash of the DER encoding of the server's certificate, as 64 "
@@ -120,6 +131,9 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_TLS_SNI,
+		.label = N_("Send the server’s host _name"),
+		.tooltip = N_("Turn off only for old servers that refuse it (TLS SNI)"),
+		.group = N_("Security"),
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "yes",
 		.legacy_alias = NM_SSTP_KEY_TLS_EXT_ENABLE,
@@ -136,6 +150,8 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_TLS_MIN_VERSION,
+		.label = N_("Minimum _TLS version"),
+		.group = N_("Security"),
 		.type = NM_SSTP_KEY_ENUM,
 		.default_value = "1.2",
 		.enum_values = settings_tls_min_values,
@@ -149,6 +165,9 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_HELLO_INTERVAL,
+		.label = N_("_Keepalive interval (seconds)"),
+		.tooltip = N_("How long the server may stay silent before it is asked whether it is still there"),
+		.group = N_("Connection"),
 		.type = NM_SSTP_KEY_UINT,
 		.default_value = G_STRINGIFY(SSTP_HELLO_DEFAULT),
 		.min = SSTP_HELLO_MIN,
@@ -164,6 +183,9 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_DHCP_INFORM,
+		.label = N_("Get _routes and DNS domain from the server"),
+		.tooltip = N_("Asks the server as Windows does; turns PPP compression off"),
+		.group = N_("Connection"),
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "yes",
 		.summary = N_("Ask the server for routes and the DNS domain with DHCPINFORM"),
@@ -180,6 +202,8 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_TLS_SERVER_NAME,
+		.label = N_("Certificate na_me"),
+		.tooltip = N_("The server name on its certificate, when the gateway is an address"),
 		.type = NM_SSTP_KEY_HOST,
 		.summary = N_("Server name for TLS when the gateway is an address"),
 		.description = N_("The name the server certificate is checked against, sent as TLS "
@@ -206,11 +230,13 @@ static const NMSstpKey settings_table[] = {
 		.map = NM_SSTP_MAP_WORKER_VALUE,
 		.option = "--uuid",
 		.section = SECTION_SERVER,
+		.flags = NM_SSTP_KEY_FLAG_NOT_IN_EDITOR,
 	},
 
 	/* ---- Authentication -------------------------------------------- */
 	{
 		.name = NM_SSTP_KEY_CONNECTION_TYPE,
+		.label = N_("_Type"),
 		.type = NM_SSTP_KEY_ENUM,
 		.default_value = NM_SSTP_CONTYPE_PASSWORD,
 		.enum_values = settings_contype_values,
@@ -227,6 +253,7 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_USER,
+		.label = N_("User _name"),
 		.type = NM_SSTP_KEY_STRING,
 		.max = SETTINGS_PPP_NAME_MAX,
 		.summary = N_("User name"),
@@ -240,6 +267,8 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_DOMAIN,
+		.label = N_("Windows _domain"),
+		.tooltip = N_("Sent as DOMAIN\\user; leave empty if not needed"),
 		.type = NM_SSTP_KEY_STRING,
 		.max = SETTINGS_PPP_NAME_MAX,
 		.summary = N_("Windows domain of the user"),
@@ -252,6 +281,7 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_PASSWORD,
+		.label = N_("_Password"),
 		.type = NM_SSTP_KEY_SECRET,
 		.max = SETTINGS_SECRET_MAX,
 		.summary = N_("Password of the user"),
@@ -296,6 +326,9 @@ static const NMSstpKey settings_table[] = {
 	/* ---- EAP-TLS ----------------------------------------------------- */
 	{
 		.name = NM_SSTP_KEY_TLS_IDENTITY,
+		.label = N_("_Identity"),
+		.tooltip = N_("The name sent to the authentication server; empty: the certificate’s subject name"),
+		.group = N_("User"),
 		.type = NM_SSTP_KEY_STRING,
 		.max = SETTINGS_PPP_NAME_MAX,
 		.summary = N_("EAP identity (overrides tls-subject-name)"),
@@ -309,6 +342,9 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_TLS_SUBJECT_NAME,
+		.label = N_("Certificate _subject name"),
+		.tooltip = N_("Filled in from the user certificate"),
+		.group = N_("User"),
 		.type = NM_SSTP_KEY_STRING,
 		.max = SETTINGS_PPP_NAME_MAX,
 		.summary = N_("Subject name of the user certificate (filled in by the editor)"),
@@ -322,6 +358,9 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_TLS_CA_CERT,
+		.label = N_("C_A certificate"),
+		.tooltip = N_("The authority that signed the authentication (RADIUS) server’s certificate; empty: the system’s authorities"),
+		.group = N_("Authentication server"),
 		.type = NM_SSTP_KEY_PATH,
 		.summary = N_("CA certificate for the EAP-TLS server certificate"),
 		.description = N_("PEM file of the authorities the RADIUS/EAP server's certificate is "
@@ -335,6 +374,7 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_TLS_USER_CERT,
+		.label = N_("User certificate"),
 		.type = NM_SSTP_KEY_PATH,
 		.summary = N_("User certificate file"),
 		.description = N_("The user's certificate (PEM). Required with connection-type tls. "
@@ -351,6 +391,7 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_TLS_USER_KEY,
+		.label = N_("User private key"),
 		.type = NM_SSTP_KEY_PATH,
 		.summary = N_("Private key file of the user certificate"),
 		.description = N_("The private key of the user certificate (PEM), possibly encrypted "
@@ -365,6 +406,7 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_TLS_USER_KEY_SECRET,
+		.label = N_("User key password"),
 		.type = NM_SSTP_KEY_SECRET,
 		.max = SETTINGS_SECRET_MAX,
 		.summary = N_("Passphrase of the private key"),
@@ -395,6 +437,9 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_CRL_REVOCATION_FILE,
+		.label = N_("_Revocation list"),
+		.tooltip = N_("A file of revoked certificates (CRL)"),
+		.group = N_("Authentication server"),
 		.type = NM_SSTP_KEY_PATH,
 		.summary = N_("Certificate revocation list for EAP-TLS"),
 		.description = N_("A PEM file with certificate revocation lists checked in EAP-TLS."),
@@ -406,6 +451,9 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_TLS_VERIFY_METHOD,
+		.label = N_("_Match its name by"),
+		.tooltip = N_("How the name below is compared with the authentication server’s certificate"),
+		.group = N_("Authentication server"),
 		.type = NM_SSTP_KEY_ENUM,
 		.enum_values = settings_verify_values,
 		.summary = N_("How tls-remotename is matched against the EAP server certificate"),
@@ -421,6 +469,9 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_TLS_REMOTENAME,
+		.label = N_("Server _name"),
+		.tooltip = N_("The name the authentication server’s certificate must carry"),
+		.group = N_("Authentication server"),
 		.type = NM_SSTP_KEY_STRING,
 		.max = SETTINGS_PPP_NAME_MAX,
 		.summary = N_("Expected name of the EAP server certificate"),
@@ -434,6 +485,9 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_TLS_VERIFY_KEY_USAGE,
+		.label = N_("Check what the server’s certificate may be _used for"),
+		.tooltip = N_("Its key usage must allow a TLS server"),
+		.group = N_("Authentication server"),
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "no",
 		.summary = N_("Check the key usage of the EAP server certificate"),
@@ -447,6 +501,9 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_TLS_MAX_VERSION,
+		.label = N_("Ma_ximum TLS version"),
+		.tooltip = N_("Some authentication servers fail with TLS 1.3"),
+		.group = N_("Authentication server"),
 		.type = NM_SSTP_KEY_ENUM,
 		.enum_values = settings_tls_max_values,
 		.summary = N_("Highest TLS version used inside EAP-TLS"),
@@ -462,6 +519,8 @@ static const NMSstpKey settings_table[] = {
 	/* ---- Proxy ------------------------------------------------------- */
 	{
 		.name = NM_SSTP_KEY_PROXY_SERVER,
+		.label = N_("_Host"),
+		.tooltip = N_("An HTTP proxy to reach the VPN server through; empty: none"),
 		.type = NM_SSTP_KEY_HOST,
 		.summary = N_("HTTP proxy host"),
 		.description = N_("Host name or address of an HTTP proxy to reach the server through "
@@ -473,6 +532,7 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_PROXY_PORT,
+		.label = N_("_Port"),
 		.type = NM_SSTP_KEY_UINT,
 		.min = 0,
 		.max = 65535,
@@ -486,6 +546,7 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_PROXY_USER,
+		.label = N_("_User name"),
 		.type = NM_SSTP_KEY_STRING,
 		.max = SETTINGS_PPP_NAME_MAX,
 		.summary = N_("HTTP proxy user name"),
@@ -498,6 +559,7 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_PROXY_PASSWORD,
+		.label = N_("Pass_word"),
 		.type = NM_SSTP_KEY_SECRET,
 		.max = SETTINGS_SECRET_MAX,
 		.summary = N_("HTTP proxy password"),
@@ -541,6 +603,9 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_REFUSE_PAP,
+		.label = N_("_PAP"),
+		.tooltip = N_("Sends the password itself (inside the encrypted tunnel)"),
+		.group = N_("Allow these authentication methods"),
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "no",
 		.summary = N_("Refuse PAP authentication"),
@@ -550,9 +615,12 @@ static const NMSstpKey settings_table[] = {
 		.map = NM_SSTP_MAP_PPPD_IF_YES,
 		.option = "refuse-pap",
 		.section = SECTION_PPP,
+		.flags = NM_SSTP_KEY_FLAG_LABEL_NEGATED,
 	},
 	{
 		.name = NM_SSTP_KEY_REFUSE_CHAP,
+		.label = N_("C_HAP"),
+		.group = N_("Allow these authentication methods"),
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "no",
 		.summary = N_("Refuse CHAP (MD5) authentication"),
@@ -561,9 +629,12 @@ static const NMSstpKey settings_table[] = {
 		.map = NM_SSTP_MAP_PPPD_IF_YES,
 		.option = "refuse-chap",
 		.section = SECTION_PPP,
+		.flags = NM_SSTP_KEY_FLAG_LABEL_NEGATED,
 	},
 	{
 		.name = NM_SSTP_KEY_REFUSE_MSCHAP,
+		.label = N_("_MSCHAP"),
+		.group = N_("Allow these authentication methods"),
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "no",
 		.summary = N_("Refuse MS-CHAP authentication"),
@@ -572,9 +643,13 @@ static const NMSstpKey settings_table[] = {
 		.map = NM_SSTP_MAP_PPPD_IF_YES,
 		.option = "refuse-mschap",
 		.section = SECTION_PPP,
+		.flags = NM_SSTP_KEY_FLAG_LABEL_NEGATED,
 	},
 	{
 		.name = NM_SSTP_KEY_REFUSE_MSCHAPV2,
+		.label = N_("MSCHAP_v2"),
+		.tooltip = N_("Most servers need it"),
+		.group = N_("Allow these authentication methods"),
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "no",
 		.summary = N_("Refuse MS-CHAPv2 authentication"),
@@ -584,9 +659,13 @@ static const NMSstpKey settings_table[] = {
 		.map = NM_SSTP_MAP_PPPD_IF_YES,
 		.option = "refuse-mschap-v2",
 		.section = SECTION_PPP,
+		.flags = NM_SSTP_KEY_FLAG_LABEL_NEGATED,
 	},
 	{
 		.name = NM_SSTP_KEY_REQUIRE_MPPE,
+		.label = N_("_Use Point-to-Point encryption (MPPE)"),
+		.tooltip = N_("Only with MSCHAP, MSCHAPv2 or a certificate"),
+		.group = N_("Security and compression"),
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "no",
 		.summary = N_("Require MPPE encryption"),
@@ -599,6 +678,8 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_REQUIRE_MPPE_40,
+		.label = N_("40-bit encryption"),
+		.group = N_("Security and compression"),
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "no",
 		.summary = N_("Require 40-bit MPPE"),
@@ -610,6 +691,8 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_REQUIRE_MPPE_128,
+		.label = N_("128-bit encryption"),
+		.group = N_("Security and compression"),
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "no",
 		.summary = N_("Require 128-bit MPPE"),
@@ -621,6 +704,8 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_MPPE_STATEFUL,
+		.label = N_("Allow st_ateful encryption"),
+		.group = N_("Security and compression"),
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "no",
 		.summary = N_("Allow stateful MPPE"),
@@ -632,6 +717,8 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_NOBSDCOMP,
+		.label = N_("Allow _BSD data compression"),
+		.group = N_("Security and compression"),
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "no",
 		.summary = N_("Disable BSD-Compress compression"),
@@ -640,9 +727,12 @@ static const NMSstpKey settings_table[] = {
 		.map = NM_SSTP_MAP_PPPD_IF_YES,
 		.option = "nobsdcomp",
 		.section = SECTION_PPP,
+		.flags = NM_SSTP_KEY_FLAG_LABEL_NEGATED,
 	},
 	{
 		.name = NM_SSTP_KEY_NODEFLATE,
+		.label = N_("Allow _Deflate data compression"),
+		.group = N_("Security and compression"),
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "no",
 		.summary = N_("Disable Deflate compression"),
@@ -651,9 +741,12 @@ static const NMSstpKey settings_table[] = {
 		.map = NM_SSTP_MAP_PPPD_IF_YES,
 		.option = "nodeflate",
 		.section = SECTION_PPP,
+		.flags = NM_SSTP_KEY_FLAG_LABEL_NEGATED,
 	},
 	{
 		.name = NM_SSTP_KEY_NO_VJ_COMP,
+		.label = N_("Use _TCP header compression"),
+		.group = N_("Security and compression"),
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "no",
 		.summary = N_("Disable Van Jacobson TCP/IP header compression"),
@@ -662,9 +755,12 @@ static const NMSstpKey settings_table[] = {
 		.map = NM_SSTP_MAP_PPPD_IF_YES,
 		.option = "novj",
 		.section = SECTION_PPP,
+		.flags = NM_SSTP_KEY_FLAG_LABEL_NEGATED,
 	},
 	{
 		.name = NM_SSTP_KEY_NO_PCOMP,
+		.label = N_("Use protocol _field compression"),
+		.group = N_("Security and compression"),
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "no",
 		.summary = N_("Disable protocol field compression"),
@@ -673,9 +769,12 @@ static const NMSstpKey settings_table[] = {
 		.map = NM_SSTP_MAP_PPPD_IF_YES,
 		.option = "nopcomp",
 		.section = SECTION_PPP,
+		.flags = NM_SSTP_KEY_FLAG_LABEL_NEGATED,
 	},
 	{
 		.name = NM_SSTP_KEY_NO_ACCOMP,
+		.label = N_("Use address/contro_l compression"),
+		.group = N_("Security and compression"),
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "no",
 		.summary = N_("Disable address/control field compression"),
@@ -684,9 +783,12 @@ static const NMSstpKey settings_table[] = {
 		.map = NM_SSTP_MAP_PPPD_IF_YES,
 		.option = "noaccomp",
 		.section = SECTION_PPP,
+		.flags = NM_SSTP_KEY_FLAG_LABEL_NEGATED,
 	},
 	{
 		.name = NM_SSTP_KEY_MTU,
+		.label = N_("Largest packet _sent (bytes)"),
+		.tooltip = N_("MTU; 1400 suits most networks"),
 		.type = NM_SSTP_KEY_UINT,
 		.default_value = "1400",
 		.min = 576,
@@ -698,10 +800,12 @@ static const NMSstpKey settings_table[] = {
 		.sanitize = settings_sanitize_uint,
 		.map = NM_SSTP_MAP_PPPD_VALUE,
 		.option = "mtu",
-		.section = SECTION_PPP,
+		.section = SECTION_LINK,
 	},
 	{
 		.name = NM_SSTP_KEY_MRU,
+		.label = N_("Largest packet _received (bytes)"),
+		.tooltip = N_("MRU"),
 		.type = NM_SSTP_KEY_UINT,
 		.default_value = "1400",
 		.min = 576,
@@ -712,10 +816,12 @@ static const NMSstpKey settings_table[] = {
 		.sanitize = settings_sanitize_uint,
 		.map = NM_SSTP_MAP_PPPD_VALUE,
 		.option = "mru",
-		.section = SECTION_PPP,
+		.section = SECTION_LINK,
 	},
 	{
 		.name = NM_SSTP_KEY_LCP_ECHO_FAILURE,
+		.label = N_("_Give up after unanswered checks"),
+		.tooltip = N_("0: never; the keepalive already notices a silent server"),
 		.type = NM_SSTP_KEY_UINT,
 		.default_value = "0",
 		.min = 0,
@@ -727,10 +833,12 @@ static const NMSstpKey settings_table[] = {
 		.sanitize = settings_sanitize_uint,
 		.map = NM_SSTP_MAP_PPPD_VALUE,
 		.option = "lcp-echo-failure",
-		.section = SECTION_PPP,
+		.section = SECTION_LINK,
 	},
 	{
 		.name = NM_SSTP_KEY_LCP_ECHO_INTERVAL,
+		.label = N_("Link check _interval (seconds)"),
+		.tooltip = N_("0: no link checks"),
 		.type = NM_SSTP_KEY_UINT,
 		.default_value = "0",
 		.min = 0,
@@ -740,10 +848,12 @@ static const NMSstpKey settings_table[] = {
 		.sanitize = settings_sanitize_uint,
 		.map = NM_SSTP_MAP_PPPD_VALUE,
 		.option = "lcp-echo-interval",
-		.section = SECTION_PPP,
+		.section = SECTION_LINK,
 	},
 	{
 		.name = NM_SSTP_KEY_UNIT_NUM,
+		.label = N_("Interface _number (pppN)"),
+		.tooltip = N_("Empty: the first free one"),
 		.type = NM_SSTP_KEY_UINT,
 		.min = 0,
 		.max = 65535,
@@ -752,7 +862,7 @@ static const NMSstpKey settings_table[] = {
 		.sanitize = settings_sanitize_uint,
 		.map = NM_SSTP_MAP_PPPD_VALUE,
 		.option = "unit",
-		.section = SECTION_PPP,
+		.section = SECTION_LINK,
 	},
 };
 

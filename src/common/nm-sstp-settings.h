@@ -130,6 +130,11 @@ typedef enum {
 	NM_SSTP_KEY_FLAG_PPPD_2_5      = 1 << 5, /* its pppd option needs pppd >= 2.5 */
 	NM_SSTP_KEY_FLAG_ALSO_DATA     = 1 << 6, /* SECRET also read from vpn.data, with a warning
 	                                          * (KDE's editor stores it there) */
+	NM_SSTP_KEY_FLAG_LABEL_NEGATED = 1 << 7, /* BOOL whose editor label says the opposite
+	                                          * ("Allow PAP" for refuse-pap): its check
+	                                          * box is ticked when the value is no */
+	NM_SSTP_KEY_FLAG_NOT_IN_EDITOR = 1 << 8, /* the editor keeps it as loaded but does not
+	                                          * show it (set by other tools) */
 } NMSstpKeyFlags;
 
 typedef struct _NMSstpKey NMSstpKey;
@@ -144,6 +149,14 @@ typedef gboolean (*NMSstpKeySanitizeFunc)(const NMSstpKey *key, const char *valu
 
 struct _NMSstpKey {
 	const char *name;
+	/* For people, in the editor (N_(); NULL for keys it never shows):
+	 * label: what the field is called, with a mnemonic ("_Gateway"), no
+	 * key names or pppd words; tooltip: a short hint or NULL; group: the
+	 * heading the field stands under on its page, or NULL. The man page
+	 * uses summary and description instead. */
+	const char *label;
+	const char *tooltip;
+	const char *group;
 	NMSstpKeyType type;
 	const char *default_value;       /* value when absent or empty; NULL: unset */
 	guint min, max;                  /* UINT and SECRET_FLAGS: inclusive range;

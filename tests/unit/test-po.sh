@@ -7,9 +7,10 @@
 #    the Polish plural rule;
 #  - a label with a mnemonic (_) keeps exactly one in its translation, and
 #    a string without one gets none;
-#  - pl.po has no fuzzy and no untranslated message, also when merged with
-#    a .pot freshly extracted from the sources (a new or changed string
-#    fails here until it is translated);
+#  - every language of LINGUAS (pl, de, fr, es) has no fuzzy and no
+#    untranslated message, also when merged with a .pot freshly extracted
+#    from the sources (a new or changed string fails here until it is
+#    translated in every language);
 #  - po/POTFILES.in lists every source file that holds _(), N_(), C_(),
 #    NC_() or translatable="yes" (unless POTFILES.skip names it), and every
 #    file it lists exists: a file forgotten there silently drops its
@@ -132,43 +133,46 @@ for po in "$podir"/*.po; do
     echo "# $lang: $translated translated, $fuzzy fuzzy, $untranslated untranslated"
 done
 
-# --- pl.po is complete -------------------------------------------------------
-pl="$podir/pl.po"
-if [ ! -f "$pl" ]; then
-    not_ok "pl.po exists"
-else
-    po_statistics "$pl"
+# --- every language is complete ----------------------------------------------
+if command -v xgettext >/dev/null 2>&1 && command -v msgmerge >/dev/null 2>&1; then
+    options=$(sed -n 's/^XGETTEXT_OPTIONS *= *//p' "$srcdir/po/Makevars")
+    # shellcheck disable=SC2086 # options are words
+    if ! out=$(cd "$srcdir" && xgettext $options --files-from=po/POTFILES.in \
+               --default-domain=check -o "$tmp/check.pot" 2>&1); then
+        not_ok "xgettext extracts the strings of po/POTFILES.in"
+        printf '%s\n' "$out" | diag
+    fi
+fi
+for lang in $linguas; do
+    po="$podir/$lang.po"
+    if [ ! -f "$po" ]; then
+        not_ok "$lang.po exists"
+        continue
+    fi
+    po_statistics "$po"
     if [ "$fuzzy" -eq 0 ] && [ "$untranslated" -eq 0 ] && [ "$translated" -gt 0 ]; then
-        ok "pl.po: $translated translated, no fuzzy or untranslated message"
+        ok "$lang.po: $translated translated, no fuzzy or untranslated message"
     else
-        not_ok "pl.po: $translated translated, $fuzzy fuzzy, $untranslated untranslated"
+        not_ok "$lang.po: $translated translated, $fuzzy fuzzy, $untranslated untranslated"
     fi
 
     # The same against the strings the sources hold now.
-    if ! command -v xgettext >/dev/null 2>&1 || ! command -v msgmerge >/dev/null 2>&1; then
-        skip "pl.po up to date with the sources: xgettext/msgmerge not installed"
-    else
-        options=$(sed -n 's/^XGETTEXT_OPTIONS *= *//p' "$srcdir/po/Makevars")
-        # shellcheck disable=SC2086 # options are words
-        if ! out=$(cd "$srcdir" && xgettext $options --files-from=po/POTFILES.in \
-                   --default-domain=check -o "$tmp/check.pot" 2>&1); then
-            not_ok "xgettext extracts the strings of po/POTFILES.in"
-            printf '%s\n' "$out" | diag
-        else
-            msgmerge --quiet --no-wrap -o "$tmp/pl.po" "$pl" "$tmp/check.pot" 2>&1 | diag
-            po_statistics "$tmp/pl.po"
-            if [ "$fuzzy" -eq 0 ] && [ "$untranslated" -eq 0 ]; then
-                ok "pl.po up to date with the sources ($translated messages)"
-            else
-                not_ok "pl.po up to date with the sources: $fuzzy fuzzy, $untranslated untranslated"
-                echo "new or changed strings; run 'make -C po update-po' in the build" \
-                     "directory and translate them in po/pl.po:" | diag
-                msgattrib --only-fuzzy --no-obsolete --no-wrap "$tmp/pl.po" | grep '^msgid ' | grep -v '^msgid ""$' | diag
-                msgattrib --untranslated --no-obsolete --no-wrap "$tmp/pl.po" | grep '^msgid ' | grep -v '^msgid ""$' | diag
-            fi
-        fi
+    if [ ! -f "$tmp/check.pot" ]; then
+        skip "$lang.po up to date with the sources: xgettext/msgmerge not installed"
+        continue
     fi
-fi
+    msgmerge --quiet --no-wrap -o "$tmp/$lang.po" "$po" "$tmp/check.pot" 2>&1 | diag
+    po_statistics "$tmp/$lang.po"
+    if [ "$fuzzy" -eq 0 ] && [ "$untranslated" -eq 0 ]; then
+        ok "$lang.po up to date with the sources ($translated messages)"
+    else
+        not_ok "$lang.po up to date with the sources: $fuzzy fuzzy, $untranslated untranslated"
+        echo "new or changed strings; run 'make -C po update-po' in the build" \
+             "directory and translate them in po/$lang.po:" | diag
+        msgattrib --only-fuzzy --no-obsolete --no-wrap "$tmp/$lang.po" | grep '^msgid ' | grep -v '^msgid ""$' | diag
+        msgattrib --untranslated --no-obsolete --no-wrap "$tmp/$lang.po" | grep '^msgid ' | grep -v '^msgid ""$' | diag
+    fi
+done
 
 # --- po/POTFILES.in is complete ----------------------------------------------
 listed() { sed -e 's/#.*//' -e 's/[ \t]*$//' -e '/^$/d' "$srcdir/po/$1" 2>/dev/null; }
