@@ -791,6 +791,16 @@ loop_done(const struct tunnel *t)
 	return false;
 }
 
+/* Was this word given to pppd after "--" (e.g. refuse-eap from the profile)? */
+static bool
+pppd_option_given(const struct tunnel_options *o, const char *word)
+{
+	for (size_t i = 0; i < o->n_pppd_args; i++)
+		if (strcmp(o->pppd_args[i], word) == 0)
+			return true;
+	return false;
+}
+
 static int
 exit_code(struct tunnel *t)
 {
@@ -824,6 +834,12 @@ exit_code(struct tunnel *t)
 	 * the server hangs up, that is what the user must fix, not "disconnected". */
 	if (t->server_auth_proto && t->ppp_auth_none && t->sc.close_reason != SSTP_CLOSE_LOCAL_DISCONNECT) {
 		const char *login = sstp_ppp_auth_name(t->server_auth_proto, t->server_chap_alg);
+
+		/* The profile's refuse-eap, not a missing password: say which. */
+		if (t->server_auth_proto == 0xc227 && pppd_option_given(t->o, "refuse-eap"))
+			return tunnel_fail(SSTP_EXIT_AUTH, "the server requires a login with EAP and "
+			                   "this connection refuses EAP: allow it (refuse-eap=no, or "
+			                   "EAP in the PPP settings of the editor)");
 
 		return tunnel_fail(SSTP_EXIT_AUTH, "the server requires a login with %s and this "
 		                   "connection gives none: set its password (or allow %s if it is "

@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tests/uml/test-nm-eap-password-guest.sh - runs INSIDE the UML guest (see
+# test-nm-eap-password.sh). Environment: see lib/nm-guest.sh.
+
+. "$UML_LIB_DIR/guest-lib.sh"
+. "$UML_LIB_DIR/nm-guest.sh"
+
+conn=sstp-eap
+pppd_version=$(pppd --version 2>&1 | awk '{print $NF; exit}')
+
+write_profile() {
+	nm_guest_write_vpn_profile "$conn" 6b1d0f0e-4a57-4c0b-9d43-2f0e5a7c9e31 "$SSTP_PASSWORD_FILE" \
+		ignore "gateway=127.0.0.1:$NM_SERVER_PORT" "cert-pin-sha256=$PIN" "$@"
+}
+
+failed_count() {
+	nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s' | wc -l
+}
+failed_count_above() {
+	[ "$(failed_count)" -gt "$1" ]
+}
+last_failed_reason() {
+	nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s { r = $2 } END { print r }'
+}
+
+# One login that must succeed: up, the binding line, down, nothing left.
+login_ok() {
+	local name=$1 method=$2
+	shift 2
+	nm_guest_start_server "$name" "$SSTP_PASSWORD_FILE" "$@" ||
+		tap_bail_out "sstp-test-server does not listen"
+	write_profile
+	syslog_before=$(wc -l <"$UML_OUT/syslog.log")
+	nm_guest_up "$conn" "nmcli-up-$name" "$name: nmcli connection up succeeds"
+	tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" >"$UML_OUT/client-$name.log"
+	nm_guest_down "$conn" "nmcli-down-$name" "$name: nmcli connection down succeeds"
+	nm_guest_check_nothing_left "$name: nothing left after down"
+	nm_guest_stop_server
+	tap_check "$name: strict server verified the binding (method $method)" \
+		grep -q "^binding verified hash=sha256 method=$method\$" "$NM_SERVER_LOG"
+	tap_diag "pppd $pppd_version: $(grep -m1 '^binding verified' "$NM_SERVER_LOG")"
+	tap_check "$name: the EAP identity is the profile's user, not the host name" \
+		grep -q "^eap identity id=[0-9]* user=$SSTP_USER\$" "$NM_SERVER_LOG"
+	if ! grep -q '^binding verified' "$NM_SERVER_LOG"; then
+		tap_diag_file "$NM_SERVER_LOG" 30
+		tap_diag_file "$UML_OUT/client-$name.log" 30
+	fi
+}
+
+nm_guest_setup
+
+# 1. EAP-MSCHAPv2: HLAK = the MS-CHAPv2 master keys pppd derived inside EAP (32 bytes).
+login_ok eap-mschapv2 eap-mschapv2 --eap mschapv2
+tap_check "eap-mschapv2: the worker used the MS-CHAPv2 master keys" \
+	grep -q 'PPP authentication done (method eap-mschapv2, MS-CHAPv2 master keys)' \
+	"$UML_OUT/NetworkManager.log"
+
+# 2. EAP-MD5 derives no keys: a zero HLAK (MS-SSTP 3.2.5.2), which this server accepts.
+login_ok eap-md5 eap-md5 --eap md5
+tap_check "eap-md5: the worker used a zero HLAK" \
+	grep -q 'PPP authentication done (method eap-md5, no keys (zero HLAK))' \
+	"$UML_OUT/NetworkManager.log"
+
+# 3. The server asks for EAP-TLS first. Root's /etc/ppp/eaptls-client holds a usable
+# certificate and key for this user (a canary): pppd must not use them with a password
+# profile; the plugin declines with a Nak for EAP-MSCHAPv2, and that login binds.
+canary=$UML_OUT/canary-eaptls
+mkdir -p "$canary" && chmod 700 "$canary"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$SSTP_USER" \
+	-keyout "$canary/key.pem" -out "$canary/cert.pem" >/dev/null 2>&1 ||
+	tap_bail_out "cannot make the canary certificate"
+(umask 077 && printf '%s * %s - %s %s\n' "$SSTP_USER" "$canary/cert.pem" "$canary/cert.pem" \
+	"$canary/key.pem" >/etc/ppp/eaptls-client)
+for offer in tls peap; do
+	login_ok "offer-$offer" eap-mschapv2 --eap mschapv2 --eap-offer "$offer"
+	case $offer in tls) what=EAP-TLS ;; *) what=PEAP ;; esac
+	tap_check "offer-$offer: the client declined $what with a Nak for EAP-MSCHAPv2 (26)" \
+		grep -q "^eap: the client declined $what with a Nak for type 26\$" "$NM_SERVER_LOG"
+	tap_check "offer-$offer: the client did not answer with a certificate" \
+		sh -c "! grep -q 'found a certificate' '$NM_SERVER_LOG'"
+	tap_check "offer-$offer: the plugin said why it declined" \
+		grep -q "the server asks for .*; this connection logs in with a password" \
+		"$UML_OUT/client-offer-$offer.log"
+done
+rm -f /etc/ppp/eaptls-client
+
+# 4. refuse-eap=yes against a server that only takes EAP: login-failed, a message a
+# person can act on, nothing left.
+nm_guest_start_server refused "$SSTP_PASSWORD_FILE" --eap mschapv2 ||
+	tap_bail_out "sstp-test-server does not listen"
+write_profile refuse-eap=yes
+failed_before=$(failed_count)
+syslog_before=$(wc -l <"$UML_OUT/syslog.log")
+if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-refused.log" 2>&1; then
+	tap_not_ok "refuse-eap=yes, EAP-only server: activation fails"
+else
+	tap_ok "refuse-eap=yes, EAP-only server: activation fails"
+fi
+guest_wait_for 30 failed_count_above "$failed_before"
+tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" >"$UML_OUT/client-refused.log"
+tap_is "refuse-eap=yes, EAP-only server: NetworkManager reason login-failed" \
+	"$(last_failed_reason)" "$NM_VPN_REASON_LOGIN_FAILED"
+msg=$(grep -m1 -o 'the server requires a login with EAP[^"]*' "$UML_OUT/client-refused.log")
+case $msg in
+*"this connection refuses EAP: allow it (refuse-eap=no"*)
+	tap_ok "refuse-eap=yes, EAP-only server: the worker says EAP is refused and how to allow it" ;;
+*) tap_not_ok "refuse-eap=yes, EAP-only server: the worker says EAP is refused and how to allow it" ;;
+esac
+tap_diag "message: $msg"
+nm_guest_check_nothing_left "refuse-eap=yes: nothing left: no worker, no pppd, no ppp device, no service"
+nm_guest_stop_server
+[ "$(failed_count)" -gt "$failed_before" ] || tap_diag_file "$UML_OUT/client-refused.log" 30
+
+tap_check "the password is in no log" \
+	sh -c "! grep -qF -f '$SSTP_PASSWORD_FILE' '$UML_OUT/NetworkManager.log' '$UML_OUT/syslog.log'"
+nm_guest_finish
+tap_finish
