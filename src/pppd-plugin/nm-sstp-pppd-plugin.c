@@ -165,6 +165,7 @@ sstp_check_hook(void)
 #define EAPT_MSCHAPV2_    26
 
 static int eap_last_type;       /* method of the server's last EAP Request */
+static int eap_rejected_sent;   /* the server rejected EAP: the worker knows */
 static void (*next_snoop_recv)(unsigned char *p, int len);
 
 /* pppd's globals that are not in every version's public headers. */
@@ -236,6 +237,21 @@ sstp_snoop_recv(unsigned char *p, int len)
 		} else if (type != EAPT_IDENTITY_ && type != EAPT_NOTIFY_ && type != EAPT_NAK_) {
 			eap_last_type = type;
 		}
+	}
+	/* LCP Protocol-Reject (code 8) of EAP: the server asked for EAP and
+	 * takes it only for certificates (SoftEther answers a Nak so). pppd
+	 * ends the login; the worker is told so the service can connect again
+	 * with EAP refused at LCP, where such servers offer MS-CHAPv2. */
+	if (len >= 10 && p[2] == 0xc0 && p[3] == 0x21 && p[4] == 8 && p[8] == 0xc2 && p[9] == 0x27
+	    && !eap_rejected_sent && !have_certificate_options()) {
+		char buf[64];
+		struct sstp_ipc_writer w;
+		size_t n;
+
+		eap_rejected_sent = 1;
+		sstp_ipc_writer_init(&w, buf, sizeof(buf), "eap-rejected");
+		n = sstp_ipc_writer_finish(&w);
+		sstp_send(buf, n);
 	}
 	if (next_snoop_recv)
 		next_snoop_recv(p, len);

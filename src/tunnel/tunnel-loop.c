@@ -82,6 +82,7 @@ struct tunnel {
 	bool pppd_gone;                /* pppd ended before the SSTP session */
 	bool ppp_auth_done;            /* the plugin sent auth-up */
 	bool ppp_auth_refused;         /* the server sent pppd an authentication failure */
+	bool eap_rejected;             /* the server asked for EAP, then rejected it (plugin) */
 	bool ppp_auth_none;            /* ... and pppd did not authenticate at all */
 	uint16_t server_auth_proto;    /* the login the server's LCP asked for, 0: none */
 	uint8_t server_chap_alg;
@@ -676,6 +677,12 @@ handle_plugin_message(struct tunnel *t, const struct sstp_ipc_msg *m)
 	tlog_debug("plugin: %s", m->type);
 	if (strcmp(m->type, "auth-up") == 0) {
 		handle_auth_up(t, m);
+	} else if (strcmp(m->type, "eap-rejected") == 0) {
+		/* The service may connect again with refuse-eap (nm-sstp-service.c). */
+		t->eap_rejected = true;
+		tlog_info("the server asked for EAP and then rejected it: it takes EAP only for "
+		          "certificates");
+		relay_status(m, "eap-rejected", NULL, 0, NULL);
 	} else if (strcmp(m->type, "ip-up") == 0) {
 		handle_ip_up(t, m);
 	} else if (strcmp(m->type, "ip6-up") == 0) {
@@ -826,6 +833,10 @@ exit_code(struct tunnel *t)
 	 * status (SIGTERM: 5, hangup: 16). Seeing the refusal go by decides
 	 * it without waiting: "wrong password" (6), not "server
 	 * disconnected" (7). */
+	if (t->eap_rejected && !t->ppp_auth_done)
+		return tunnel_fail(SSTP_EXIT_AUTH, "the server asked for EAP and rejected it when this "
+		                   "connection declined a certificate login: connect with EAP refused "
+		                   "(refuse-eap=yes)");
 	if (t->ppp_auth_refused && !t->ppp_auth_done)
 		return tunnel_fail(SSTP_EXIT_AUTH, "PPP authentication failed: the server refused the "
 		                   "user name or password");
