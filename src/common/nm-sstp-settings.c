@@ -505,8 +505,10 @@ static const NMSstpKey settings_table[] = {
 		.summary = N_("Refuse EAP authentication (connection-type password)"),
 		.description = N_("With yes pppd refuses EAP, as the old plugin did. With no (the "
 		                  "default) a server may ask for EAP-MSCHAPv2 (the SSTP crypto binding "
-		                  "then uses its MS-CHAPv2 keys) or EAP-MD5 (no keys: a zero binding "
-		                  "key, which strict servers refuse). A connection without a password "
+		                  "then uses its MS-CHAPv2 keys) or EAP-MD5 (no keys: the binding key "
+		                  "is 32 zero bytes, as MS-SSTP says). A server that asks for EAP and "
+		                  "rejects it once its certificate request is declined (SoftEther) is "
+		                  "connected to again with EAP refused. A connection without a password "
 		                  "always refuses EAP. Not used with connection-type tls, which is EAP."),
 		.sanitize = settings_sanitize_bool,
 		.map = NM_SSTP_MAP_PPPD_IF_YES,

@@ -11,7 +11,10 @@
  *                     pppd never reads /etc/ppp/pap-secrets or chap-secrets;
  *   plugin -> worker  `auth-up` at PHASE_NETWORK with the method and the
  *                     MPPE keys (for the SSTP crypto binding), `ip-up` and
- *                     `ip6-up` with the negotiated addresses.
+ *                     `ip6-up` with the negotiated addresses, `eap-rejected`
+ *                     when the server Protocol-Rejects EAP.
+ * It watches the server's EAP requests (snoop hook): to name the EAP method
+ * for the binding, and, in password mode, to decline EAP-TLS and PEAP.
  *
  * Builds against pppd 2.4.9 (globals) and 2.5 (accessor API, PPPD_API_2_5).
  * pppd's headers must come before <stdbool.h>: 2.4.9 typedefs bool.
