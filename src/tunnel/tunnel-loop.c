@@ -823,6 +823,11 @@ exit_code(struct tunnel *t)
 		tlog_info("disconnected on request");
 		return SSTP_EXIT_OK;
 	}
+	/* pppd's exit 19 then says "refused the user name or password": not so. */
+	if (t->eap_rejected && !t->ppp_auth_done)
+		return tunnel_fail(SSTP_EXIT_AUTH, "the server asked for EAP and rejected it when this "
+		                   "connection declined a certificate login: connect with EAP refused "
+		                   "(refuse-eap=yes)");
 	/* A server that drops the call after a failed login is still a login
 	 * failure for the user. */
 	if (pcode == SSTP_EXIT_AUTH)
@@ -833,10 +838,6 @@ exit_code(struct tunnel *t)
 	 * status (SIGTERM: 5, hangup: 16). Seeing the refusal go by decides
 	 * it without waiting: "wrong password" (6), not "server
 	 * disconnected" (7). */
-	if (t->eap_rejected && !t->ppp_auth_done)
-		return tunnel_fail(SSTP_EXIT_AUTH, "the server asked for EAP and rejected it when this "
-		                   "connection declined a certificate login: connect with EAP refused "
-		                   "(refuse-eap=yes)");
 	if (t->ppp_auth_refused && !t->ppp_auth_done)
 		return tunnel_fail(SSTP_EXIT_AUTH, "PPP authentication failed: the server refused the "
 		                   "user name or password");

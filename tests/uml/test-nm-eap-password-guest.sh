@@ -90,6 +90,13 @@ for offer in tls peap; do
 		"$UML_OUT/client-offer-$offer.log"
 done
 rm -f /etc/ppp/eaptls-client
+# A PEAP login that binds needs a PEAP server (TLS inside EAP, inner EAP-MSCHAPv2, the
+# cryptobinding TLV pppd 2.5 checks): neither pppd nor the test server has one yet.
+case $pppd_version in
+2.4.*) tap_skip "PEAP login with a verified binding" "pppd $pppd_version has no PEAP client" ;;
+*) tap_skip "PEAP login with a verified binding" \
+	"no PEAP server for tests; pppd $pppd_version has a client, which the plugin declines in password mode" ;;
+esac
 
 # 4. refuse-eap=yes against a server that only takes EAP: login-failed, a message a
 # person can act on, nothing left.

@@ -53,6 +53,9 @@ pppd_pid=$(nm_guest_client_pppd_pids | head -n 1)
 tap_check "first attempt: the plugin declined SoftEther's EAP-TLS request" \
 	grep -q 'nm-sstp: the server asks for EAP-TLS (a certificate); this connection logs in with a password' \
 	"$UML_OUT/syslog.log"
+tap_check "first attempt: the worker said SoftEther rejected EAP (not a wrong password)" \
+	grep -q 'connection failed: the server asked for EAP and rejected it when this connection declined a certificate login' \
+	"$UML_OUT/syslog.log"
 tap_check "the service connected again with EAP refused after SoftEther rejected EAP" \
 	grep -q 'the server takes EAP only for certificates; connecting again with EAP refused' \
 	"$UML_OUT/syslog.log"
