@@ -221,8 +221,9 @@ send_eap_nak(int id)
  *  - with a password and no certificate, a request for EAP-TLS (or PEAP)
  *    must not reach pppd: its EAP-TLS client would look for a certificate
  *    and key in /etc/ppp/eaptls-client (root's, for another connection)
- *    and use them with this server; its PEAP client needs a CA the profile
- *    cannot give in password mode. The request is turned into an EAP code
+ *    and use them with this server; its PEAP client (pppd 2.5) would start
+ *    TLS with no CA the profile names for the EAP server in password mode,
+ *    and no PEAP login has been tested. The request is turned into an EAP code
  *    pppd ignores, and the plugin answers with a Nak proposing EAP-MSCHAPv2,
  *    as pppd does when its EAP-TLS cannot start. */
 static void

@@ -169,11 +169,11 @@ enum server_eap_verdict server_eap_from_client(struct server_eap *e, struct serv
 			server_log("eap: the client declined %s with a Nak for type %u",
 			           type_name(e->offer), n >= 6 ? p[5] : 0);
 		} else if (p[4] == e->offer) {
-			/* It tried to log in with a certificate it must not have. */
+			/* It went ahead: with EAP-TLS, a certificate it must not have. */
 			e->offer_accepted = true;
 			a->state = SERVER_AUTH_FAILED;
-			server_log("eap: the client answered the %s start with %s data (it found a "
-			           "certificate)", type_name(e->offer), type_name(e->offer));
+			server_log("eap: the client answered the %s start with %s data (it went ahead "
+			           "with the method)", type_name(e->offer), type_name(e->offer));
 			*out_len = eap_frame(out, EAP_FAILURE, p[1], -1, -1);
 			return SERVER_EAP_REPLY_BACK;
 		}
