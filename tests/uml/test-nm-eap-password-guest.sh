@@ -89,6 +89,48 @@ for offer in tls peap; do
 		grep -q "the server asks for .*; this connection logs in with a password" \
 		"$UML_OUT/client-offer-$offer.log"
 done
+
+# 4. No password (password-flags=4, not required) and a server that asks for EAP, the canary
+# still in /etc/ppp/eaptls-client: with nothing to answer EAP with, the plugin refuses EAP at
+# LCP; pppd would otherwise look in /etc/ppp/srp-secrets and eaptls-client for a secret
+# (and find the canary). The server never sees an EAP identity; the login fails.
+nm_guest_start_server no-password "$SSTP_PASSWORD_FILE" --eap mschapv2 --eap-offer tls ||
+	tap_bail_out "sstp-test-server does not listen"
+nm_guest_write_keyfile "$conn" <<-PROFILE
+[connection]
+id=$conn
+uuid=6b1d0f0e-4a57-4c0b-9d43-2f0e5a7c9e31
+type=vpn
+autoconnect=false
+
+[vpn]
+service-type=org.freedesktop.NetworkManager.sstp
+user=$SSTP_USER
+password-flags=4
+gateway=127.0.0.1:$NM_SERVER_PORT
+cert-pin-sha256=$PIN
+
+[ipv4]
+method=auto
+never-default=true
+
+[ipv6]
+method=ignore
+PROFILE
+failed_before=$(failed_count)
+syslog_before=$(wc -l <"$UML_OUT/syslog.log")
+if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-no-password.log" 2>&1; then
+	tap_not_ok "no password, EAP server: activation fails"
+else
+	tap_ok "no password, EAP server: activation fails"
+fi
+guest_wait_for 30 failed_count_above "$failed_before"
+tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" >"$UML_OUT/client-no-password.log"
+nm_guest_check_nothing_left "no password: nothing left: no worker, no pppd, no ppp device, no service"
+nm_guest_stop_server
+tap_check "no password: pppd refused EAP (the server saw no EAP identity)" \
+	sh -c "! grep -q '^eap identity' '$NM_SERVER_LOG'"
+tap_diag "message: $(grep -m1 -o 'connection failed: [^(]*' "$UML_OUT/client-no-password.log")"
 rm -f /etc/ppp/eaptls-client
 # A PEAP login that binds needs a PEAP server (TLS inside EAP, inner EAP-MSCHAPv2, the
 # cryptobinding TLV pppd 2.5 checks): neither pppd nor the test server has one yet.
@@ -98,7 +140,7 @@ case $pppd_version in
 	"no PEAP server for tests; pppd $pppd_version has a client, which the plugin declines in password mode" ;;
 esac
 
-# 4. refuse-eap=yes against a server that only takes EAP: login-failed, a message a
+# 5. refuse-eap=yes against a server that only takes EAP: login-failed, a message a
 # person can act on, nothing left.
 nm_guest_start_server refused "$SSTP_PASSWORD_FILE" --eap mschapv2 ||
 	tap_bail_out "sstp-test-server does not listen"
