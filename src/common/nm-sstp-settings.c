@@ -240,15 +240,17 @@ static const NMSstpKey settings_table[] = {
 		.type = NM_SSTP_KEY_ENUM,
 		.default_value = NM_SSTP_CONTYPE_PASSWORD,
 		.enum_values = settings_contype_values,
-		.summary = N_("How to log in: password (MS-CHAPv2, CHAP, PAP) or tls (certificate)"),
-		.description = N_("password: log in with user and password; pppd is told to refuse EAP "
-		                  "(the methods pppd offers over EAP give SSTP no keys for its crypto "
-		                  "binding). tls: log in with a client certificate through EAP-TLS; the "
-		                  "keys of the section below apply and the server must authenticate "
-		                  "itself with EAP too (pppd need-peer-eap)."),
+		.summary = N_("How to log in: password (MS-CHAPv2, EAP-MSCHAPv2, CHAP, PAP) or tls "
+		              "(certificate)"),
+		.description = N_("password: log in with user and password, with whatever the server "
+		                  "asks for among MS-CHAPv2, EAP-MSCHAPv2, EAP-MD5, CHAP and PAP (see "
+		                  "refuse-eap and the other refuse keys); a server's request for a "
+		                  "certificate (EAP-TLS or PEAP) is declined. tls: log in with a client "
+		                  "certificate through EAP-TLS; the keys of the section below apply and "
+		                  "the server must authenticate itself with EAP too (pppd need-peer-eap)."),
 		.sanitize = settings_sanitize_enum,
 		.map = NM_SSTP_MAP_CUSTOM,
-		.option = "pppd refuse-eap (password) or need-peer-eap (tls)",
+		.option = "pppd need-peer-eap (tls)",
 		.section = SECTION_AUTH,
 	},
 	{
@@ -592,14 +594,19 @@ static const NMSstpKey settings_table[] = {
 		.name = NM_SSTP_KEY_REFUSE_EAP,
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "no",
-		.summary = N_("Refuse EAP (always done with connection-type password)"),
-		.description = N_("Accepted for compatibility and without effect: EAP is always refused "
-		                  "with connection-type password and is what connection-type tls uses."),
+		.summary = N_("Refuse EAP authentication (connection-type password)"),
+		.description = N_("With yes pppd refuses EAP, as the old plugin did. With no (the "
+		                  "default) a server may ask for EAP-MSCHAPv2 (the SSTP crypto binding "
+		                  "then uses its MS-CHAPv2 keys) or EAP-MD5 (no keys: the binding key "
+		                  "is 32 zero bytes, as MS-SSTP says). A server that asks for EAP and "
+		                  "rejects it once its certificate request is declined (SoftEther) is "
+		                  "connected to again with EAP refused. A connection without a password "
+		                  "always refuses EAP. Not used with connection-type tls, which is EAP."),
 		.sanitize = settings_sanitize_bool,
-		.map = NM_SSTP_MAP_NONE,
-		.option = "see connection-type",
+		.map = NM_SSTP_MAP_PPPD_IF_YES,
+		.option = "refuse-eap",
 		.section = SECTION_PPP,
-		.flags = NM_SSTP_KEY_FLAG_NO_EFFECT,
+		.flags = NM_SSTP_KEY_FLAG_PASSWORD_ONLY,
 	},
 	{
 		.name = NM_SSTP_KEY_REFUSE_PAP,
@@ -1661,7 +1668,8 @@ settings_emit_custom(const NMSstpKey *key, NMSettingVpn *s_vpn, gboolean tls,
 		if (nm_sstp_settings_get_bool(s_vpn, name) && !settings_have(s_vpn, NM_SSTP_KEY_CERT_PIN_SHA256))
 			settings_add(worker, "--no-verify");
 	} else if (!strcmp(name, NM_SSTP_KEY_CONNECTION_TYPE)) {
-		settings_add(pppd, tls ? "need-peer-eap" : "refuse-eap");
+		if (tls)
+			settings_add(pppd, "need-peer-eap");
 	} else if (!strcmp(name, NM_SSTP_KEY_USER) || !strcmp(name, NM_SSTP_KEY_TLS_IDENTITY)) {
 		v = nm_sstp_settings_ppp_user(s_vpn);
 		if (v) {

@@ -11,7 +11,10 @@
  *                     pppd never reads /etc/ppp/pap-secrets or chap-secrets;
  *   plugin -> worker  `auth-up` at PHASE_NETWORK with the method and the
  *                     MPPE keys (for the SSTP crypto binding), `ip-up` and
- *                     `ip6-up` with the negotiated addresses.
+ *                     `ip6-up` with the negotiated addresses, `eap-rejected`
+ *                     when the server Protocol-Rejects EAP.
+ * It watches the server's EAP requests (snoop hook): to name the EAP method
+ * for the binding, and, in password mode, to decline EAP-TLS and PEAP.
  *
  * Builds against pppd 2.4.9 (globals) and 2.5 (accessor API, PPPD_API_2_5).
  * pppd's headers must come before <stdbool.h>: 2.4.9 typedefs bool.
@@ -30,6 +33,8 @@
 #include <pppd/chap.h>
 #include <pppd/upap.h>
 #include <pppd/mppe.h>
+/* Exported by pppd 2.5 but declared only in its private header. */
+void output(int unit, unsigned char *p, int len);
 #else
 #define MPPE 1
 #include <pppd/pppd.h>
@@ -161,6 +166,114 @@ sstp_check_hook(void)
 	return have_password ? 1 : 0;
 }
 
+/* ---- EAP in password mode ---------------------------------------------- */
+
+/* EAP codes and the method types the plugin tells apart (RFC 3748; 26 is
+ * EAP-MSCHAPv2, 25 PEAP). */
+#define EAP_CODE_REQUEST  1
+#define EAP_CODE_RESPONSE 2
+#define EAPT_IDENTITY_    1
+#define EAPT_NOTIFY_      2
+#define EAPT_NAK_         3
+#define EAPT_MD5_         4
+#define EAPT_TLS_         13
+#define EAPT_PEAP_        25
+#define EAPT_MSCHAPV2_    26
+
+static int eap_last_type;       /* method of the server's last EAP Request */
+static int eap_rejected_sent;   /* the server rejected EAP: the worker knows */
+static void (*next_snoop_recv)(unsigned char *p, int len);
+
+/* pppd's globals that are not in every version's public headers. */
+static void *
+pppd_symbol(const char *name)
+{
+	return dlsym(RTLD_DEFAULT, name);
+}
+
+/* True when the profile gave pppd a client certificate (connection-type
+ * tls): only then may EAP-TLS run. */
+static int
+have_certificate_options(void)
+{
+	char **cert = pppd_symbol("cert_file");
+	char **p12 = pppd_symbol("pkcs12_file");
+
+	return (cert && *cert) || (p12 && *p12);
+}
+
+/* Without a password (and without a certificate) EAP has nothing to answer
+ * with, and letting pppd consider it makes pppd look for one in
+ * /etc/ppp/srp-secrets and /etc/ppp/eaptls-client (auth_reset()): root's
+ * files, not the profile's. Called before LCP starts. */
+static void
+refuse_eap_without_secret(void)
+{
+	bool *refuse = pppd_symbol("refuse_eap");
+
+	if (have_password || have_certificate_options() || !refuse || *refuse)
+		return;
+	*refuse = 1;
+	dbglog("nm-sstp: no password and no certificate: EAP refused");
+}
+
+/* Answer an EAP Request with a Nak proposing EAP-MSCHAPv2 (RFC 3748 5.3.1). */
+static void
+send_eap_nak(int id)
+{
+	unsigned char nak[] = { 0xff, 0x03, 0xc2, 0x27, EAP_CODE_RESPONSE, (unsigned char) id,
+	                        0x00, 0x06, EAPT_NAK_, EAPT_MSCHAPV2_ };
+
+	output(0, nak, (int) sizeof(nak));
+}
+
+/* Every frame from the server passes here before pppd handles it (p starts
+ * with FF 03 and the two protocol bytes). Two jobs:
+ *  - remember the type of the server's EAP Requests: the method that ends
+ *    in EAP-Success decides which keys the SSTP crypto binding uses;
+ *  - with a password and no certificate, a request for EAP-TLS (or PEAP)
+ *    must not reach pppd: its EAP-TLS client would look for a certificate
+ *    and key in /etc/ppp/eaptls-client (root's, for another connection)
+ *    and use them with this server; its PEAP client (pppd 2.5) would start
+ *    TLS with no CA the profile names for the EAP server in password mode,
+ *    and no PEAP login has been tested. The request is turned into an EAP code
+ *    pppd ignores, and the plugin answers with a Nak proposing EAP-MSCHAPv2,
+ *    as pppd does when its EAP-TLS cannot start. */
+static void
+sstp_snoop_recv(unsigned char *p, int len)
+{
+	if (len >= 9 && p[2] == 0xc2 && p[3] == 0x27 && p[4] == EAP_CODE_REQUEST) {
+		int type = p[8];
+
+		if ((type == EAPT_TLS_ || type == EAPT_PEAP_) && !have_certificate_options()) {
+			notice("nm-sstp: the server asks for %s; this connection logs in with a "
+			       "password, so the plugin declines it and proposes EAP-MSCHAPv2",
+			       type == EAPT_TLS_ ? "EAP-TLS (a certificate)" : "PEAP");
+			p[4] = 0;
+			send_eap_nak(p[5]);
+		} else if (type != EAPT_IDENTITY_ && type != EAPT_NOTIFY_ && type != EAPT_NAK_) {
+			eap_last_type = type;
+		}
+	}
+	/* LCP Protocol-Reject (code 8) of EAP: the server asked for EAP and
+	 * takes it only for certificates (SoftEther answers a Nak so). pppd
+	 * ends the login; the worker is told so the service can connect again
+	 * with EAP refused at LCP, where such servers offer MS-CHAPv2. */
+	if (len >= 10 && p[2] == 0xc0 && p[3] == 0x21 && p[4] == 8 && p[8] == 0xc2 && p[9] == 0x27
+	    && !eap_rejected_sent && !have_certificate_options()) {
+		char buf[64];
+		struct sstp_ipc_writer w;
+		size_t n;
+
+		eap_rejected_sent = 1;
+		sstp_ipc_writer_init(&w, buf, sizeof(buf), "eap-rejected");
+		n = sstp_ipc_writer_finish(&w);
+		sstp_send(buf, n);
+	}
+	if (next_snoop_recv)
+		next_snoop_recv(p, len);
+}
+
 static int
 read_credentials(int fd)
 {
@@ -226,6 +339,8 @@ install_password_hooks(void)
 	pap_check_hook = sstp_check_hook;
 	if (eaptls_hook)
 		*eaptls_hook = sstp_eaptls_passwd_hook;
+	next_snoop_recv = snoop_recv_hook;
+	snoop_recv_hook = sstp_snoop_recv;
 }
 
 static int
@@ -342,8 +457,14 @@ auth_method(void)
 	const lcp_options *ho = &lcp_hisoptions[0];
 
 	/* hisoptions: what the server asked us to do, and we agreed. */
-	if (ho->neg_eap)
+	if (ho->neg_eap) {
+		/* "eap" stays the name for EAP-TLS and methods not told apart. */
+		if (eap_last_type == EAPT_MSCHAPV2_)
+			return "eap-mschapv2";
+		if (eap_last_type == EAPT_MD5_)
+			return "eap-md5";
 		return "eap";
+	}
 	if (ho->neg_chap)
 		return (ho->chap_mdtype & MDTYPE_MICROSOFT_V2) ? "mschapv2" : "chap";
 	if (ho->neg_upap)
@@ -407,6 +528,8 @@ static void
 phase_changed(void *ctx, int phase)
 {
 	(void) ctx;
+	if (phase == PHASE_SERIALCONN || phase == PHASE_ESTABLISH)
+		refuse_eap_without_secret();
 	/* PHASE_NETWORK comes after authentication and before any NCP opens:
 	 * the MPPE keys are set and CCP has not consumed them yet. */
 	if (phase == PHASE_NETWORK && !auth_up_sent) {

@@ -98,7 +98,9 @@ enum sstp_hlak_source sstp_crypto_hlak_from_ppp(const char *method,
 	sstp_crypto_hlak_zero(hlak);
 	if (!method || !have_keys)
 		return SSTP_HLAK_FROM_NOTHING;
-	if (strcmp(method, "mschapv2") == 0) {
+	/* EAP-MSCHAPv2: the MSK's first 32 bytes are the same MS-CHAPv2
+	 * master keys (client Send || Receive), which is what pppd sets. */
+	if (strcmp(method, "mschapv2") == 0 || strcmp(method, "eap-mschapv2") == 0) {
 		if (!mschapv2_key_len_ok(send_len) || !mschapv2_key_len_ok(recv_len))
 			return SSTP_HLAK_FROM_BAD_KEYS;
 		sstp_crypto_hlak_mschapv2(send_key, recv_key, hlak);
@@ -108,7 +110,7 @@ enum sstp_hlak_source sstp_crypto_hlak_from_ppp(const char *method,
 		sstp_crypto_hlak_eap(send_key, send_len, hlak);
 		return SSTP_HLAK_FROM_EAP;
 	}
-	/* PAP and CHAP-MD5 derive no keys; keys after them are not ours to use. */
+	/* PAP, CHAP-MD5 and EAP-MD5 derive no keys; keys after them are not ours to use. */
 	return SSTP_HLAK_FROM_BAD_KEYS;
 }
 

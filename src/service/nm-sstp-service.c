@@ -59,6 +59,8 @@ typedef struct {
 	SstpFiles *files;         /* private copies of its files, for the worker and pppd */
 	gboolean interactive;
 	guint attempts;
+	gboolean eap_rejected;    /* the worker said: the server asked for EAP, then rejected it */
+	gboolean without_eap;     /* so this connection's next attempts refuse EAP */
 
 	gboolean no_ip4;          /* ipv4.method disabled: pppd has noip */
 	gboolean no_ip6;          /* ipv6.method ignore or disabled: pppd has noipv6 */
@@ -395,6 +397,8 @@ sstp_plugin_worker_message(SstpWorker *worker, const struct sstp_ipc_msg *msg, g
 
 		/* Logged with the exit status when the worker ends. */
 		sstp_log(LOG_DEBUG, "nm-sstp-tunnel error: %s", message ? message : "?");
+	} else if (strcmp(msg->type, "eap-rejected") == 0) {
+		self->eap_rejected = TRUE;
 	} else if (strcmp(msg->type, "ip4") == 0)
 		sstp_plugin_handle_ip4(self, msg);
 	else if (strcmp(msg->type, "ip6") == 0)
@@ -430,6 +434,11 @@ sstp_plugin_launch(NMSstpPlugin *self, GError **error)
 		g_error_free(local);
 		return FALSE;
 	}
+
+	/* pppd options come last, before the terminating NULL. */
+	if (self->without_eap && words->len > 0)
+		g_ptr_array_insert(words, (gint) words->len - 1, g_strdup("refuse-eap"));
+	self->eap_rejected = FALSE;
 
 	if (self->pppd_plugin) {
 		g_ptr_array_insert(words, 0, g_strdup(self->pppd_plugin));
@@ -504,6 +513,7 @@ sstp_plugin_connect_common(NMSstpPlugin *self, NMConnection *connection, gboolea
 	self->connection = nm_simple_connection_new_clone(connection);
 	self->interactive = interactive;
 	self->attempts = 0;
+	self->without_eap = FALSE;
 	if (!sstp_plugin_launch(self, error)) {
 		sstp_plugin_release(self);
 		return FALSE;
@@ -572,6 +582,26 @@ sstp_plugin_worker_exited(SstpWorker *worker, int exit_status, int term_sig, gpo
 	else
 		sstp_log(LOG_WARNING, "connection failed: %s (nm-sstp-tunnel exit status %d: %s)",
 		         message ? message : "no message", exit_status, sstp_exit_describe(exit_status));
+
+	/* A server that asks for EAP but takes it only for certificates
+	 * (SoftEther) offers MS-CHAPv2 to a client that refuses EAP at LCP:
+	 * once per activation, connect again so. */
+	if (!term_sig && exit_status == SSTP_EXIT_AUTH && state == NM_VPN_SERVICE_STATE_STARTING
+	    && self->eap_rejected && !self->without_eap) {
+		GError *local = NULL;
+
+		self->without_eap = TRUE;
+		sstp_log(LOG_NOTICE, "the server takes EAP only for certificates; connecting again "
+		         "with EAP refused");
+		sstp_worker_free(worker);
+		if (sstp_plugin_launch(self, &local))
+			return;
+		sstp_log(LOG_WARNING, "%s", local->message);
+		g_error_free(local);
+		sstp_plugin_fail(self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
+		sstp_plugin_check_quit(self);
+		return;
+	}
 
 	if (!term_sig && exit_status == SSTP_EXIT_AUTH && state == NM_VPN_SERVICE_STATE_STARTING
 	    && sstp_plugin_ask_again(self)) {

@@ -83,6 +83,7 @@ struct tunnel {
 	bool pppd_gone;                /* pppd ended before the SSTP session */
 	bool ppp_auth_done;            /* the plugin sent auth-up */
 	bool ppp_auth_refused;         /* the server sent pppd an authentication failure */
+	bool eap_rejected;             /* the server asked for EAP, then rejected it (plugin) */
 	bool ppp_auth_none;            /* ... and pppd did not authenticate at all */
 	uint16_t server_auth_proto;    /* the login the server's LCP asked for, 0: none */
 	uint8_t server_chap_alg;
@@ -677,6 +678,12 @@ handle_plugin_message(struct tunnel *t, const struct sstp_ipc_msg *m)
 	tlog_debug("plugin: %s", m->type);
 	if (strcmp(m->type, "auth-up") == 0) {
 		handle_auth_up(t, m);
+	} else if (strcmp(m->type, "eap-rejected") == 0) {
+		/* The service may connect again with refuse-eap (nm-sstp-service.c). */
+		t->eap_rejected = true;
+		tlog_info("the server asked for EAP and then rejected it: it takes EAP only for "
+		          "certificates");
+		relay_status(m, "eap-rejected", NULL, 0, NULL);
 	} else if (strcmp(m->type, "ip-up") == 0) {
 		handle_ip_up(t, m);
 	} else if (strcmp(m->type, "ip6-up") == 0) {
@@ -793,6 +800,16 @@ loop_done(const struct tunnel *t)
 	return false;
 }
 
+/* Was this word given to pppd after "--" (e.g. refuse-eap from the profile)? */
+static bool
+pppd_option_given(const struct tunnel_options *o, const char *word)
+{
+	for (size_t i = 0; i < o->n_pppd_args; i++)
+		if (strcmp(o->pppd_args[i], word) == 0)
+			return true;
+	return false;
+}
+
 static int
 exit_code(struct tunnel *t)
 {
@@ -817,6 +834,11 @@ exit_code(struct tunnel *t)
 		                   "client certificate (EAP-TLS): it must be issued by a CA the server "
 		                   "trusts, for a name it accepts (tls-identity); pppd's log above may "
 		                   "name the TLS alert");
+	/* pppd's exit 19 then says "refused the user name or password": not so. */
+	if (t->eap_rejected && !t->ppp_auth_done)
+		return tunnel_fail(SSTP_EXIT_AUTH, "the server asked for EAP and rejected it when this "
+		                   "connection declined a certificate login: connect with EAP refused "
+		                   "(refuse-eap=yes)");
 	/* A server that drops the call after a failed login is still a login
 	 * failure for the user. */
 	if (pcode == SSTP_EXIT_AUTH)
@@ -835,6 +857,12 @@ exit_code(struct tunnel *t)
 	 * the server hangs up, that is what the user must fix, not "disconnected". */
 	if (t->server_auth_proto && t->ppp_auth_none && t->sc.close_reason != SSTP_CLOSE_LOCAL_DISCONNECT) {
 		const char *login = sstp_ppp_auth_name(t->server_auth_proto, t->server_chap_alg);
+
+		/* The profile's refuse-eap, not a missing password: say which. */
+		if (t->server_auth_proto == 0xc227 && pppd_option_given(t->o, "refuse-eap"))
+			return tunnel_fail(SSTP_EXIT_AUTH, "the server requires a login with EAP and "
+			                   "this connection refuses EAP: allow it (refuse-eap=no, or "
+			                   "EAP in the PPP settings of the editor)");
 
 		return tunnel_fail(SSTP_EXIT_AUTH, "the server requires a login with %s and this "
 		                   "connection gives none: set its password (or allow %s if it is "

@@ -113,8 +113,7 @@ send_credentials(struct tunnel_options *o, int sock)
 }
 
 static size_t
-build_argv(const struct tunnel_options *o, const struct tunnel_pppd *p, const char **argv,
-           bool had_password)
+build_argv(const struct tunnel_options *o, const struct tunnel_pppd *p, const char **argv)
 {
 	size_t n = 0;
 
@@ -153,10 +152,12 @@ build_argv(const struct tunnel_options *o, const struct tunnel_pppd *p, const ch
 	/* No pppd "debug", even with --debug: its packet dumps (to stdout and syslog)
 	 * print the CHAP challenge and response, which test a password offline. The
 	 * worker logs a summary of each PPP control frame instead (tunnel-loop.c). */
-	/* Without a password pppd still needs the name (with one, the plugin's
-	 * hooks set it). The plugin answers every password question itself, so
-	 * pppd never looks this name up in pap-secrets or chap-secrets. */
-	if (o->user && !had_password) {
+	/* pppd needs the name before any password question: EAP sends it as
+	 * the identity first, and pppd would send its host name instead (the
+	 * plugin's password hooks set it only when asked for a password).
+	 * The plugin answers every password question itself, so pppd never
+	 * looks this name up in pap-secrets or chap-secrets. */
+	if (o->user) {
 		argv[n++] = "user";
 		argv[n++] = o->user;
 	}
@@ -240,7 +241,6 @@ tunnel_pppd_start(struct tunnel_options *o, struct tunnel_pppd *p)
 {
 	const char *argv[MAX_PPPD_ARGS];
 	int sv[2];
-	bool had_password = o->password != NULL;
 	size_t argc;
 	pid_t pid, self = getpid();
 	int r;
@@ -257,7 +257,7 @@ tunnel_pppd_start(struct tunnel_options *o, struct tunnel_pppd *p)
 		close(sv[1]);
 		return r;
 	}
-	argc = build_argv(o, p, argv, had_password);
+	argc = build_argv(o, p, argv);
 	if (tunnel_log_debug_enabled()) {
 		char line[2048];
 		size_t len = 0;

@@ -39,6 +39,7 @@
 #include "hdlc.h"
 #include "server-auth.h"
 #include "server-eaptls.h"
+#include "server-eap.h"
 #include "server-http.h"
 #include "server-log.h"
 #include "server-pppd.h"
@@ -88,6 +89,8 @@ struct options {
 	struct faults faults;
 	struct server_pppd_config ppp;
 	char password[MSCHAPV2_MAX_PASSWORD + 1];
+	enum server_eap_mode eap_mode; /* --eap: pppd requires EAP, see server-eap.h */
+	int eap_offer;              /* --eap-offer: 13 (EAP-TLS) or 25 (PEAP), 0 none */
 	char workdir[PATH_MAX];
 	bool own_workdir;
 	char eaptls_keys[PATH_MAX + 16]; /* --eap-tls: <workdir>/eaptls-keys */
@@ -125,10 +128,12 @@ struct call {
 	uint8_t pty_out[PTY_OUT_CAP];
 	size_t pty_out_len;
 	uint8_t held[HELD_CAP];     /* pppd frames waiting for the binding: u16 len + frame */
+	uint8_t eap_frame[2048];    /* a pppd or client frame EAP may correct */
 	size_t held_len;
 
 	struct server_auth auth;
 	struct server_eaptls eaptls;
+	struct server_eap eap;
 	bool call_connected_deferred;
 	uint8_t call_connected[SSTP_CALL_CONNECTED_LEN];
 	bool verified;
@@ -405,6 +410,25 @@ static bool on_pppd_frame(void *ctx, const uint8_t *frame, size_t len)
 	server_auth_from_pppd(&c->auth, frame, len);
 	if (c->opt->ppp.eaptls_dir)
 		server_eaptls_from_pppd(&c->eaptls, &c->auth, frame, len);
+	if (c->eap.mode != SERVER_EAP_OFF && len <= sizeof(c->eap_frame)) {
+		uint8_t out[EAP_FRAME_MAX];
+		size_t out_len;
+
+		/* a copy, which EAP may correct before it goes on */
+		memcpy(c->eap_frame, frame, len);
+		frame = c->eap_frame;
+		switch (server_eap_from_pppd(&c->eap, &c->auth, c->eap_frame, len, out, &out_len)) {
+		case SERVER_EAP_DROP:
+			if (out_len)
+				send_ppp_to_client(c, out, out_len);
+			return true;
+		case SERVER_EAP_REPLY_BACK:
+			pty_queue_frame(c, out, out_len);
+			return true;
+		default:
+			break;
+		}
+	}
 	if (c->call_connected_deferred && c->auth.state == SERVER_AUTH_DONE &&
 	    c->state == CALL_CONNECTED_PENDING) {
 		c->call_connected_deferred = false;
@@ -608,6 +632,27 @@ static void on_data(struct call *c, const uint8_t *frame, size_t len)
 		server_auth_from_client(&c->auth, frame, len);
 		if (c->opt->ppp.eaptls_dir)
 			server_eaptls_from_client(&c->auth, frame, len);
+		if (c->eap.mode != SERVER_EAP_OFF && len <= sizeof(c->eap_frame)) {
+			uint8_t out[EAP_FRAME_MAX];
+			size_t out_len;
+			enum server_eap_verdict v;
+
+			memcpy(c->eap_frame, frame, len);
+			v = server_eap_from_client(&c->eap, &c->auth, c->eap_frame, len, out, &out_len);
+			if (v == SERVER_EAP_REPLY_BACK) {
+				send_ppp_to_client(c, out, out_len);
+				break;
+			}
+			pty_queue_frame(c, c->eap_frame, len);
+			if (v == SERVER_EAP_FORWARD_AND_REPLY) {
+				send_ppp_to_client(c, out, out_len);
+				if (c->call_connected_deferred && c->auth.state == SERVER_AUTH_DONE) {
+					c->call_connected_deferred = false;
+					verify_call_connected(c);
+				}
+			}
+			break;
+		}
 		pty_queue_frame(c, frame, len);
 		break;
 	case CALL_CONNECTED:
@@ -954,6 +999,8 @@ static int serve_one(const struct options *o, SSL_CTX *ctx, int lfd, const uint8
 	server_auth_init(&c->auth, o->password);
 	c->auth.record_fd = o->auth_record_fd;
 	c->eaptls.keys_path = o->eaptls_keys;
+	c->eap.mode = o->eap_mode;
+	c->eap.offer = o->eap_offer;
 	c->ssl = SSL_new(ctx);
 	if (c->ssl == NULL || SSL_set_fd(c->ssl, fd) != 1) {
 		log_openssl_errors("tls");
@@ -1008,6 +1055,9 @@ static void usage(FILE *out)
 	"  --log FILE             log here instead of stderr (pppd logs there too)\n"
 	"  --hash sha256|sha1|both  hashes offered in the ACK (default sha256)\n"
 	"  --auth mschapv2|pap|chap  what pppd requires (chap: CHAP-MD5; default mschapv2)\n"
+	"  --eap mschapv2|md5     pppd requires EAP instead (EAP-MSCHAPv2 corrected on the wire,\n"
+	"                         see server-eap.h; EAP-MD5 as pppd does it)\n"
+	"  --eap-offer tls|peap   with --eap mschapv2: ask the client for EAP-TLS or PEAP first\n"
 	"  --local-ip A --remote-ip A --dns A|none   (default 10.77.0.1, 10.77.0.2, 10.77.0.1)\n"
 	"  --mtu N                pppd mtu and mru (default 1400)\n"
 	"  --ipv6                 also negotiate IPv6CP\n"
@@ -1101,7 +1151,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	enum { O_CERT = 256, O_KEY, O_LISTEN, O_PORT, O_PORT_FILE, O_LOG, O_HASH, O_AUTH,
 	       O_LOCAL, O_REMOTE, O_DNS, O_MTU, O_IPV6, O_MPPE, O_NETNS, O_PPPD, O_PPPD_DEBUG,
 	       O_WORKDIR, O_HELLO, O_NEG, O_EXPECT_HOST, O_FAULT, O_LOOP, O_USER, O_PASSWORD_FILE,
-	       O_AUTH_RECORD, O_EAPTLS, O_EAPTLS_SHIM, O_HELP };
+	       O_AUTH_RECORD, O_EAPTLS, O_EAPTLS_SHIM, O_EAP, O_EAP_OFFER, O_HELP };
 	static const struct option longopts[] = {
 		{ "cert", required_argument, NULL, O_CERT },
 		{ "key", required_argument, NULL, O_KEY },
@@ -1121,6 +1171,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "pppd", required_argument, NULL, O_PPPD },
 		{ "pppd-debug", no_argument, NULL, O_PPPD_DEBUG },
 		{ "auth-record", required_argument, NULL, O_AUTH_RECORD },
+		{ "eap", required_argument, NULL, O_EAP },
+		{ "eap-offer", required_argument, NULL, O_EAP_OFFER },
 		{ "workdir", required_argument, NULL, O_WORKDIR },
 		{ "hello", required_argument, NULL, O_HELLO },
 		{ "negotiation-timeout", required_argument, NULL, O_NEG },
@@ -1223,6 +1275,23 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case O_EXPECT_HOST: o->expect_host = optarg; break;
 		case O_EAPTLS: o->ppp.eaptls_dir = optarg; break;
 		case O_EAPTLS_SHIM: o->ppp.eaptls_shim = optarg; break;
+		case O_EAP:
+			if (strcmp(optarg, "mschapv2") == 0)
+				o->eap_mode = SERVER_EAP_MSCHAPV2;
+			else if (strcmp(optarg, "md5") == 0)
+				o->eap_mode = SERVER_EAP_MD5;
+			else
+				goto bad;
+			o->ppp.auth = "require-eap";
+			break;
+		case O_EAP_OFFER:
+			if (strcmp(optarg, "tls") == 0)
+				o->eap_offer = 13;
+			else if (strcmp(optarg, "peap") == 0)
+				o->eap_offer = 25;
+			else
+				goto bad;
+			break;
 		case O_FAULT:
 			if (!parse_fault(optarg, &o->faults))
 				goto bad;

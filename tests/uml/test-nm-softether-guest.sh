@@ -13,7 +13,7 @@ tap_check "vec0 has the guest address" \
 nm_guest_setup vec0 "$SSTP_SERVER"
 
 # The profile as a person would make it: nmcli, no keyfile. No connection-type and no
-# refuse-eap: the settings table adds refuse-eap for password logins (SoftEther needs it).
+# refuse-eap: EAP is allowed (as with the old plugin), and SoftEther must still log in.
 if nmcli connection add type vpn vpn-type sstp con-name "$conn" autoconnect no \
 	vpn.data "gateway=$SSTP_SERVER, user=$SSTP_USER, ca-cert=$SSTP_CA, password-flags=2" \
 	>"$UML_OUT/nmcli-add.log" 2>&1; then
@@ -47,8 +47,21 @@ tap_check "NetworkManager put ${addr%/*} on the tunnel device (${dev:-none})" \
 	sh -c "ip -4 -o addr show dev '${dev:-ppp0}' | grep -q 'inet ${addr%/*}[ /]'"
 guest_check_ping "ping $SSTP_GATEWAY through the tunnel" ping "$SSTP_GATEWAY" "${dev:-ppp0}"
 pppd_pid=$(nm_guest_client_pppd_pids | head -n 1)
-tap_check "pppd runs with refuse-eap (added by the settings table)" \
+# EAP is allowed by default, but this SoftEther asks for EAP, then EAP-TLS, and answers the
+# plugin's Nak (for EAP-MSCHAPv2) with an LCP Protocol-Reject of EAP: the service connects
+# again once with refuse-eap, and SoftEther then offers MS-CHAPv2.
+tap_check "first attempt: the plugin declined SoftEther's EAP-TLS request" \
+	grep -q 'nm-sstp: the server asks for EAP-TLS (a certificate); this connection logs in with a password' \
+	"$UML_OUT/syslog.log"
+tap_check "first attempt: the worker said SoftEther rejected EAP (not a wrong password)" \
+	grep -q 'connection failed: the server asked for EAP and rejected it when this connection declined a certificate login' \
+	"$UML_OUT/syslog.log"
+tap_check "the service connected again with EAP refused after SoftEther rejected EAP" \
+	grep -q 'the server takes EAP only for certificates; connecting again with EAP refused' \
+	"$UML_OUT/syslog.log"
+tap_check "the pppd that logged in runs with refuse-eap (added by the service for the retry)" \
 	sh -c "tr '\\0' '\\n' </proc/${pppd_pid:-0}/cmdline | grep -qx refuse-eap"
+tap_diag "SoftEther login: $(grep -o 'PPP authentication done ([^)]*)' "$UML_OUT/NetworkManager.log" | head -n 1)"
 tap_check "no password on any process's argv" nm_guest_no_password_on_any_argv
 
 nm_guest_down "$conn" nmcli-down "nmcli connection down $conn"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # tests/uml/test-nm-softether.sh - our plugin under a real NetworkManager against a server
-# none of us wrote: SoftEther VPN Server (MS-CHAPv2, needs refuse-eap) on the host side of the
+# none of us wrote: SoftEther VPN Server (MS-CHAPv2; EAP only for certificates, so the
+# service connects a second time with EAP refused) on the host side of the
 # test's own namespace; NetworkManager, our service, worker and pppd in the UML guest.
 # The profile is made with "nmcli connection add type vpn vpn-type sstp" and verifies the
 # server with the CA certificate the harness made (ca-cert=). Checks activation, the

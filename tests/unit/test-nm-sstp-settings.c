@@ -411,7 +411,7 @@ test_escape_for_display(void)
 
 /* A profile as the old NetworkManager-sstp editor wrote it: its spellings,
  * ignore-cert-warn, tls-ext, no connection-type, the uuid and no-secret it
- * stored, and refuse-eap=no although EAP is now always refused. */
+ * stored, and refuse-eap=no: EAP allowed, as the old plugin allowed it. */
 static void
 test_old_profile(void)
 {
@@ -450,7 +450,7 @@ test_old_profile(void)
 		"--password", "s3cret",
 		"vpn.example.com",
 		"--",
-		"noauth", "refuse-eap", "refuse-pap", "refuse-chap", "nobsdcomp", "nodeflate", "novj",
+		"noauth", "refuse-pap", "refuse-chap", "nobsdcomp", "nodeflate", "novj",
 		"mtu", "1400", "mru", "1400", "lcp-echo-failure", "5", "lcp-echo-interval", "30",
 		NULL
 	};
@@ -1154,7 +1154,7 @@ test_empty_values(void)
 	static const char *const no_gateway[] = { "gateway", "", NULL };
 	static const char *const expected[] = {
 		"--tls-min", "1.2", "--hello", "60", "vpn.example.com", "--",
-		"noauth", "refuse-eap", "mtu", "1400", "mru", "1400",
+		"noauth", "mtu", "1400", "mru", "1400",
 		"lcp-echo-failure", "0", "lcp-echo-interval", "0", NULL
 	};
 	NMSettingVpn *s = profile_new(data, NULL);

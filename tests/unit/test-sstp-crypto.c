@@ -243,6 +243,11 @@ static void test_hlak_from_ppp(void)
 		g_assert_cmpint(sstp_crypto_hlak_from_ppp("mschapv2", send, len, recv, len, hlak), ==,
 		                SSTP_HLAK_FROM_MSCHAPV2);
 		g_assert_cmpmem(hlak, 32, want, 32);
+		/* EAP-MSCHAPv2 gives the same keys through pppd: the same HLAK. */
+		memset(hlak, 0xAA, sizeof(hlak));
+		g_assert_cmpint(sstp_crypto_hlak_from_ppp("eap-mschapv2", send, len, recv, len, hlak),
+		                ==, SSTP_HLAK_FROM_MSCHAPV2);
+		g_assert_cmpmem(hlak, 32, want, 32);
 		g_assert_cmpint(sstp_crypto_build_call_connected(SSTP_HASH_SHA256, hlak, nonce, cert, pkt),
 		                ==, 0);
 		g_assert_cmpmem(pkt + 80, 32, mac, 32);
@@ -276,6 +281,15 @@ static void test_hlak_from_ppp(void)
 	/* Keys after a method that derives none are not used. */
 	memset(hlak, 0xAA, sizeof(hlak));
 	g_assert_cmpint(sstp_crypto_hlak_from_ppp("chap", send, 16, recv, 16, hlak), ==,
+	                SSTP_HLAK_FROM_BAD_KEYS);
+	g_assert_cmpmem(hlak, 32, want, 32);
+	/* EAP-MD5 derives none: zero HLAK (MS-SSTP 3.2.5.2), with or without keys. */
+	memset(hlak, 0xAA, sizeof(hlak));
+	g_assert_cmpint(sstp_crypto_hlak_from_ppp("eap-md5", NULL, 0, NULL, 0, hlak), ==,
+	                SSTP_HLAK_FROM_NOTHING);
+	g_assert_cmpmem(hlak, 32, want, 32);
+	memset(hlak, 0xAA, sizeof(hlak));
+	g_assert_cmpint(sstp_crypto_hlak_from_ppp("eap-md5", send, 16, recv, 16, hlak), ==,
 	                SSTP_HLAK_FROM_BAD_KEYS);
 	g_assert_cmpmem(hlak, 32, want, 32);
 

@@ -1,0 +1,173 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tests/uml/test-nm-eap-password-guest.sh - runs INSIDE the UML guest (see
+# test-nm-eap-password.sh). Environment: see lib/nm-guest.sh.
+
+. "$UML_LIB_DIR/guest-lib.sh"
+. "$UML_LIB_DIR/nm-guest.sh"
+
+conn=sstp-eap
+pppd_version=$(pppd --version 2>&1 | awk '{print $NF; exit}')
+
+write_profile() {
+	nm_guest_write_vpn_profile "$conn" 6b1d0f0e-4a57-4c0b-9d43-2f0e5a7c9e31 "$SSTP_PASSWORD_FILE" \
+		ignore "gateway=127.0.0.1:$NM_SERVER_PORT" "cert-pin-sha256=$PIN" "$@"
+}
+
+failed_count() {
+	nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s' | wc -l
+}
+failed_count_above() {
+	[ "$(failed_count)" -gt "$1" ]
+}
+last_failed_reason() {
+	nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s { r = $2 } END { print r }'
+}
+
+# One login that must succeed: up, the binding line, down, nothing left. PROFILE_EXTRA:
+# more vpn.data keys.
+PROFILE_EXTRA=
+login_ok() {
+	local name=$1 method=$2
+	shift 2
+	nm_guest_start_server "$name" "$SSTP_PASSWORD_FILE" "$@" ||
+		tap_bail_out "sstp-test-server does not listen"
+	# shellcheck disable=SC2086 # words on purpose
+	write_profile $PROFILE_EXTRA
+	syslog_before=$(wc -l <"$UML_OUT/syslog.log")
+	nm_guest_up "$conn" "nmcli-up-$name" "$name: nmcli connection up succeeds"
+	tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" >"$UML_OUT/client-$name.log"
+	nm_guest_down "$conn" "nmcli-down-$name" "$name: nmcli connection down succeeds"
+	nm_guest_check_nothing_left "$name: nothing left after down"
+	nm_guest_stop_server
+	tap_check "$name: strict server verified the binding (method $method)" \
+		grep -q "^binding verified hash=sha256 method=$method\$" "$NM_SERVER_LOG"
+	tap_diag "pppd $pppd_version: $(grep -m1 '^binding verified' "$NM_SERVER_LOG")"
+	tap_check "$name: the EAP identity is the profile's user, not the host name" \
+		grep -q "^eap identity id=[0-9]* user=$SSTP_USER\$" "$NM_SERVER_LOG"
+	if ! grep -q '^binding verified' "$NM_SERVER_LOG"; then
+		tap_diag_file "$NM_SERVER_LOG" 30
+		tap_diag_file "$UML_OUT/client-$name.log" 30
+	fi
+}
+
+nm_guest_setup
+
+# 1. EAP-MSCHAPv2: HLAK = the MS-CHAPv2 master keys pppd derived inside EAP (32 bytes).
+# With refuse-pap=yes nothing asks the plugin for the user name before EAP sends its
+# identity: without "user" on pppd's command line that identity was the host name.
+PROFILE_EXTRA=refuse-pap=yes
+login_ok eap-mschapv2 eap-mschapv2 --eap mschapv2
+tap_check "eap-mschapv2: the worker used the MS-CHAPv2 master keys" \
+	grep -q 'PPP authentication done (method eap-mschapv2, MS-CHAPv2 master keys)' \
+	"$UML_OUT/NetworkManager.log"
+
+# 2. EAP-MD5 derives no keys: a zero HLAK (MS-SSTP 3.2.5.2), which this server accepts.
+login_ok eap-md5 eap-md5 --eap md5
+PROFILE_EXTRA=
+tap_check "eap-md5: the worker used a zero HLAK" \
+	grep -q 'PPP authentication done (method eap-md5, no keys (zero HLAK))' \
+	"$UML_OUT/NetworkManager.log"
+
+# 3. The server asks for EAP-TLS first. Root's /etc/ppp/eaptls-client holds a usable
+# certificate and key for this user (a canary): pppd must not use them with a password
+# profile; the plugin declines with a Nak for EAP-MSCHAPv2, and that login binds.
+canary=$UML_OUT/canary-eaptls
+mkdir -p "$canary" && chmod 700 "$canary"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$SSTP_USER" \
+	-keyout "$canary/key.pem" -out "$canary/cert.pem" >/dev/null 2>&1 ||
+	tap_bail_out "cannot make the canary certificate"
+(umask 077 && printf '%s * %s - %s %s\n' "$SSTP_USER" "$canary/cert.pem" "$canary/cert.pem" \
+	"$canary/key.pem" >/etc/ppp/eaptls-client)
+for offer in tls peap; do
+	login_ok "offer-$offer" eap-mschapv2 --eap mschapv2 --eap-offer "$offer"
+	case $offer in tls) what=EAP-TLS ;; *) what=PEAP ;; esac
+	tap_check "offer-$offer: the client declined $what with a Nak for EAP-MSCHAPv2 (26)" \
+		grep -q "^eap: the client declined $what with a Nak for type 26\$" "$NM_SERVER_LOG"
+	tap_check "offer-$offer: the client did not go ahead with $what" \
+		sh -c "! grep -q 'went ahead with the method' '$NM_SERVER_LOG'"
+	tap_check "offer-$offer: the plugin said why it declined" \
+		grep -q "the server asks for .*; this connection logs in with a password" \
+		"$UML_OUT/client-offer-$offer.log"
+done
+
+# 4. No password (password-flags=4, not required) and a server that asks for EAP, the canary
+# still in /etc/ppp/eaptls-client: with nothing to answer EAP with, the plugin refuses EAP at
+# LCP; pppd would otherwise look in /etc/ppp/srp-secrets and eaptls-client for a secret
+# (and find the canary). The server never sees an EAP identity; the login fails.
+nm_guest_start_server no-password "$SSTP_PASSWORD_FILE" --eap mschapv2 --eap-offer tls ||
+	tap_bail_out "sstp-test-server does not listen"
+nm_guest_write_keyfile "$conn" <<-PROFILE
+[connection]
+id=$conn
+uuid=6b1d0f0e-4a57-4c0b-9d43-2f0e5a7c9e31
+type=vpn
+autoconnect=false
+
+[vpn]
+service-type=org.freedesktop.NetworkManager.sstp
+user=$SSTP_USER
+password-flags=4
+gateway=127.0.0.1:$NM_SERVER_PORT
+cert-pin-sha256=$PIN
+
+[ipv4]
+method=auto
+never-default=true
+
+[ipv6]
+method=ignore
+PROFILE
+failed_before=$(failed_count)
+syslog_before=$(wc -l <"$UML_OUT/syslog.log")
+if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-no-password.log" 2>&1; then
+	tap_not_ok "no password, EAP server: activation fails"
+else
+	tap_ok "no password, EAP server: activation fails"
+fi
+guest_wait_for 30 failed_count_above "$failed_before"
+tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" >"$UML_OUT/client-no-password.log"
+nm_guest_check_nothing_left "no password: nothing left: no worker, no pppd, no ppp device, no service"
+nm_guest_stop_server
+tap_check "no password: pppd refused EAP (the server saw no EAP identity)" \
+	sh -c "! grep -q '^eap identity' '$NM_SERVER_LOG'"
+tap_diag "message: $(grep -m1 -o 'connection failed: [^(]*' "$UML_OUT/client-no-password.log")"
+rm -f /etc/ppp/eaptls-client
+# A PEAP login that binds needs a PEAP server (TLS inside EAP, inner EAP-MSCHAPv2, the
+# cryptobinding TLV pppd 2.5 checks): neither pppd nor the test server has one yet.
+case $pppd_version in
+2.4.*) tap_skip "PEAP login with a verified binding" "pppd $pppd_version has no PEAP client" ;;
+*) tap_skip "PEAP login with a verified binding" \
+	"no PEAP server for tests; pppd $pppd_version has a client, which the plugin declines in password mode" ;;
+esac
+
+# 5. refuse-eap=yes against a server that only takes EAP: login-failed, a message a
+# person can act on, nothing left.
+nm_guest_start_server refused "$SSTP_PASSWORD_FILE" --eap mschapv2 ||
+	tap_bail_out "sstp-test-server does not listen"
+write_profile refuse-eap=yes
+failed_before=$(failed_count)
+syslog_before=$(wc -l <"$UML_OUT/syslog.log")
+if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-refused.log" 2>&1; then
+	tap_not_ok "refuse-eap=yes, EAP-only server: activation fails"
+else
+	tap_ok "refuse-eap=yes, EAP-only server: activation fails"
+fi
+guest_wait_for 30 failed_count_above "$failed_before"
+tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" >"$UML_OUT/client-refused.log"
+tap_is "refuse-eap=yes, EAP-only server: NetworkManager reason login-failed" \
+	"$(last_failed_reason)" "$NM_VPN_REASON_LOGIN_FAILED"
+msg=$(grep -m1 -o 'the server requires a login with EAP[^"]*' "$UML_OUT/client-refused.log")
+case $msg in
+*"this connection refuses EAP: allow it (refuse-eap=no"*)
+	tap_ok "refuse-eap=yes, EAP-only server: the worker says EAP is refused and how to allow it" ;;
+*) tap_not_ok "refuse-eap=yes, EAP-only server: the worker says EAP is refused and how to allow it" ;;
+esac
+tap_diag "message: $msg"
+nm_guest_check_nothing_left "refuse-eap=yes: nothing left: no worker, no pppd, no ppp device, no service"
+nm_guest_stop_server
+[ "$(failed_count)" -gt "$failed_before" ] || tap_diag_file "$UML_OUT/client-refused.log" 30
+
+tap_check "the password is in no log" \
+	sh -c "! grep -qF -f '$SSTP_PASSWORD_FILE' '$UML_OUT/NetworkManager.log' '$UML_OUT/syslog.log'"
+nm_guest_finish
+tap_finish
