@@ -254,6 +254,19 @@ tunnel_dhcp_step(struct tunnel_dhcp *d, int64_t now_ms, uint8_t *out, size_t cap
 	return 0;
 }
 
+int
+tunnel_dhcp_hold_ms(int64_t rtt_ms)
+{
+	int64_t hold;
+
+	if (rtt_ms < 0)
+		rtt_ms = 0;
+	if (rtt_ms > TUNNEL_DHCP_HOLD_MAX_MS)
+		return TUNNEL_DHCP_HOLD_MAX_MS;
+	hold = TUNNEL_DHCP_HOLD_MIN_MS + TUNNEL_DHCP_HOLD_RTTS * rtt_ms;
+	return (int) (hold < TUNNEL_DHCP_HOLD_MAX_MS ? hold : TUNNEL_DHCP_HOLD_MAX_MS);
+}
+
 bool
 tunnel_dhcp_has_keys(const struct tunnel_dhcp *d, size_t ipcp_dns)
 {

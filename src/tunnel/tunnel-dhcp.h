@@ -28,13 +28,17 @@
 #define TUNNEL_DHCP_LISTEN_AFTER_MS 5000
 
 /* How long the ip4 message waits for the answer before it goes to the
- * service without it. Servers that answer do so within one round trip
- * (measured: see docs/architecture.md); a later answer still reaches
- * NetworkManager as a second ip4 message (update=dhcp), whose routes it
- * applies to the active connection. Waiting matters for the DNS domain
- * alone, which NetworkManager 1.42 to 1.52 hand to the resolver only at
- * activation. */
-#define TUNNEL_DHCP_HOLD_MS 300
+ * service without it: a few round trips to the server (request -> ACK of
+ * the SSTP call, measured by the loop) on top of a floor for the server's
+ * own work and a DHCP relay behind it, capped. Servers that answer do so
+ * within one round trip (measured: see docs/architecture.md); a later answer
+ * still reaches NetworkManager as a second ip4 message (update=dhcp), whose
+ * routes it applies to the active connection. Waiting matters for the DNS
+ * domain alone, which NetworkManager 1.42 to 1.52 hand to the resolver only
+ * at activation. */
+#define TUNNEL_DHCP_HOLD_MIN_MS 100
+#define TUNNEL_DHCP_HOLD_RTTS   4
+#define TUNNEL_DHCP_HOLD_MAX_MS 1000
 
 enum tunnel_dhcp_phase {
 	TUNNEL_DHCP_OFF = 0,      /* --no-dhcp-inform, or nothing asked yet */
@@ -88,6 +92,10 @@ int tunnel_dhcp_timeout_ms(const struct tunnel_dhcp *d, int64_t now_ms);
  * to out (cap >= DHCP_INFORM_FRAME_LEN) that must go to the server now,
  * else 0. May move the phase to DONE (no answer: given up). */
 size_t tunnel_dhcp_step(struct tunnel_dhcp *d, int64_t now_ms, uint8_t *out, size_t cap);
+
+/* The wait for the answer, from the round-trip time to the server in ms
+ * (negative: unknown). */
+int tunnel_dhcp_hold_ms(int64_t rtt_ms);
 
 /* True when the answer brought something tunnel_dhcp_add_keys() would add:
  * whether a second ip4 message is worth sending. */

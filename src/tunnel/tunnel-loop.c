@@ -92,13 +92,15 @@ struct tunnel {
 	uint8_t hlak[SSTP_HLAK_LEN];
 	bool connected_reported;
 
-	/* DHCPINFORM: the ip4 message waits a moment (TUNNEL_DHCP_HOLD_MS) for
+	/* DHCPINFORM: the ip4 message waits a moment (tunnel_dhcp_hold_ms()) for
 	 * the answer, so that a server that answers gives NetworkManager one
 	 * complete configuration; an answer after that goes out as a second
 	 * ip4 message marked update=dhcp. See docs/architecture.md. */
 	struct tunnel_dhcp dhcp;
 	bool ip4_held;
 	int64_t ip4_hold_until;
+	int64_t connect_request_ms;    /* Call Connect Request sent ... */
+	int64_t sstp_rtt_ms;           /* ... until its ACK: a round trip, -1: unknown */
 	bool ip4_sent;                 /* the first ip4 message went out */
 	bool ip4_dhcp_sent;            /* ... and one with the DHCP keys */
 	struct sstp_ipc_writer ip4_w;  /* the ip4 message, written up to the DHCP keys */
@@ -212,8 +214,10 @@ apply_actions(struct tunnel *t, const struct sstp_actions *a, const struct sstp_
 		t->last_sstp_log = a->log;
 		tlog_info("SSTP: %s", a->log);
 	}
-	if (a->send_connect_request)
+	if (a->send_connect_request) {
+		t->connect_request_ms = tunnel_now_ms();
 		queue_control(t, pkt, sstp_packet_build_call_connect_request(pkt, sizeof(pkt)));
+	}
 	if (a->send_call_connected)
 		send_call_connected(t);
 	if (a->send_echo_request)
@@ -236,8 +240,12 @@ apply_actions(struct tunnel *t, const struct sstp_actions *a, const struct sstp_
 		t->timer_deadline = tunnel_now_ms() + a->timer_ms;
 		t->rx_activity = false;
 	}
-	if (a->start_ppp && t->pppd.pid == 0)
+	if (a->start_ppp && t->pppd.pid == 0) {
+		/* The ACK is here: one round trip since the request. */
+		if (t->connect_request_ms > 0)
+			t->sstp_rtt_ms = tunnel_now_ms() - t->connect_request_ms;
 		start_pppd(t);
+	}
 	if (a->close && !t->sstp_closed) {
 		t->sstp_closed = true;
 		t->close_deadline = tunnel_now_ms() + TEARDOWN_FLUSH_MS;
@@ -670,8 +678,12 @@ handle_ip_up(struct tunnel *t, const struct sstp_ipc_msg *m)
 	t->ip4_fields = status_copy_keys(&t->ip4_w, m, ip4_keys, sizeof(ip4_keys) / sizeof(ip4_keys[0]));
 	t->ip4_ipcp_dns = ndns;
 	if (tunnel_dhcp_ip_up(&t->dhcp, sstp_ipc_get(m, "address"), sstp_ipc_get(m, "peer"), tunnel_now_ms())) {
+		int hold = tunnel_dhcp_hold_ms(t->sstp_rtt_ms);
+
+		tlog_debug("DHCP: waiting up to %d ms for the answer (round trip to the server %lld ms)",
+		           hold, (long long) t->sstp_rtt_ms);
 		t->ip4_held = true;
-		t->ip4_hold_until = tunnel_now_ms() + TUNNEL_DHCP_HOLD_MS;
+		t->ip4_hold_until = tunnel_now_ms() + hold;
 		return;
 	}
 	release_ip4(t);
@@ -931,6 +943,7 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 	t->conn = conn;
 	t->sigfd = sigfd;
 	t->timer_deadline = -1;
+	t->sstp_rtt_ms = -1;
 	tunnel_pppd_init(&t->pppd);
 	tbuf_init(&t->tls_rx);
 	tbuf_init(&t->tls_tx);

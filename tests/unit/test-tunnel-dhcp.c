@@ -333,6 +333,17 @@ answer_routes(const GByteArray *routes, const char **v, size_t cap)
 
 /* 0.0.0.0/1 + 128.0.0.0/1 with a real split route: only the split
  * route is reported, and the log names each refused route and why. */
+/* The wait for the answer: a floor, a few round trips, a cap. */
+static void
+test_hold(void)
+{
+	g_assert_cmpint(tunnel_dhcp_hold_ms(-1), ==, TUNNEL_DHCP_HOLD_MIN_MS);
+	g_assert_cmpint(tunnel_dhcp_hold_ms(0), ==, TUNNEL_DHCP_HOLD_MIN_MS);
+	g_assert_cmpint(tunnel_dhcp_hold_ms(50), ==, TUNNEL_DHCP_HOLD_MIN_MS + TUNNEL_DHCP_HOLD_RTTS * 50);
+	g_assert_cmpint(tunnel_dhcp_hold_ms(400), ==, TUNNEL_DHCP_HOLD_MAX_MS);
+	g_assert_cmpint(tunnel_dhcp_hold_ms(INT64_MAX), ==, TUNNEL_DHCP_HOLD_MAX_MS);
+}
+
 /* An answer whose only route is refused (0.0.0.0/0) and that names no
  * domain brings nothing: no update of the configuration for it. */
 static void
@@ -439,6 +450,7 @@ main(int argc, char **argv)
 	g_test_add_func("/tunnel-dhcp/off-and-blocked", test_off_and_blocked);
 	g_test_add_func("/tunnel-dhcp/budget", test_budget);
 	g_test_add_func("/tunnel-dhcp/answer-with-nothing", test_answer_with_nothing);
+	g_test_add_func("/tunnel-dhcp/hold", test_hold);
 	g_test_add_func("/tunnel-dhcp/routes/two-halves", test_two_halves);
 	g_test_add_func("/tunnel-dhcp/routes/covers-too-much", test_covers_too_much);
 	g_test_add_func("/tunnel-dhcp/routes/sixteen-slash8", test_sixteen_slash8);
