@@ -36,7 +36,7 @@
  * routes it applies to the active connection. Waiting matters for the DNS
  * domain alone, which NetworkManager 1.42 to 1.52 hand to the resolver only
  * at activation. */
-#define TUNNEL_DHCP_HOLD_MIN_MS 100
+#define TUNNEL_DHCP_HOLD_MIN_MS 200
 #define TUNNEL_DHCP_HOLD_RTTS   4
 #define TUNNEL_DHCP_HOLD_MAX_MS 1000
 
