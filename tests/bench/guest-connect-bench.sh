@@ -110,8 +110,10 @@ tap_check "namespace $ns for the server's pppd" sh -c "ip netns add $ns && ip -n
 
 clients=ours
 if [ "$OLD_PLUGIN_ROOT" != none ]; then
-	if [ -x "$OLD_PLUGIN_ROOT/usr/lib/NetworkManager/nm-sstp-service" ] &&
-		cp "$OLD_PLUGIN_ROOT/usr/lib/NetworkManager/nm-sstp-service" /usr/lib/NetworkManager/ &&
+	# its service where its .name file says (/usr/lib/NetworkManager or /usr/libexec)
+	old_program=$(sed -n 's/^program=//p' "$OLD_PLUGIN_ROOT/usr/lib/NetworkManager/VPN/nm-sstp-service.name")
+	if [ -n "$old_program" ] && [ -x "$OLD_PLUGIN_ROOT$old_program" ] &&
+		mkdir -p "$(dirname "$old_program")" && cp "$OLD_PLUGIN_ROOT$old_program" "$old_program" &&
 		cp -r "$OLD_PLUGIN_ROOT"/usr/lib/pppd/. /usr/lib/pppd/; then
 		tap_ok "old plugin copied into the guest's overlay"
 		clients="ours old"

@@ -66,3 +66,4 @@ awk -v u="$up_mbs" -v d="$down_mbs" -v a="${aes:-0}" -v b="${aes16:-0}" 'BEGIN {
 		printf "%-44s %11.1f%% %11.1f%%\n", "worker / AES-256-GCM", 100 * u / a, 100 * d / b }'
 printf '%-44s %12s %12s\n' "MB/s wall (the stand-in and server share the core)" "$up_wall" "$down_wall"
 printf '%-44s %12s %12s\n' "worker VmHWM / Private_Dirty (KiB)" "$up_hwm/$up_pd" "$down_hwm/$down_pd"
+echo "raw: up_mb_per_cpu_s=$up_mbs down_mb_per_cpu_s=$down_mbs aes_record_mb_per_cpu_s=${aes:-} aes_16k_mb_per_cpu_s=${aes16:-} up_ms_per_mb=$up_ms down_ms_per_mb=$down_ms hwm_kb=$up_hwm private_dirty_kb=$up_pd"
