@@ -130,12 +130,14 @@ tunnel_dhcp_from_server(struct tunnel_dhcp *d, const uint8_t *frame, size_t len,
 		d->watching = false;
 		return false;
 	}
-	r = d->phase == TUNNEL_DHCP_WAITING ? &d->reply : &d->scratch;
+	/* Until an answer has been taken, a late one (after the worker gave
+	 * up, within the listening window) is still the answer. */
+	r = d->answered ? &d->scratch : &d->reply;
 	switch (dhcp_inform_recognise(frame, len, d->req.xid, r)) {
 	case DHCP_INFORM_NOT_OURS:
 		return false;
 	case DHCP_INFORM_ACK:
-		if (d->phase != TUNNEL_DHCP_WAITING) {
+		if (d->answered) {
 			tlog_debug("DHCP: another answer to our DHCPINFORM (to a retry): dropped");
 			return true;
 		}

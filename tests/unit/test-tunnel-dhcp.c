@@ -189,6 +189,30 @@ test_give_up(void)
 	g_free(d);
 }
 
+/* An answer after the worker gave up, within the listening window, is
+ * still taken (the loop sends it as an update); after the window it is
+ * not looked at. */
+static void
+test_answer_after_giving_up(void)
+{
+	struct tunnel_dhcp *d = started(0);
+	uint8_t frame[DHCP_INFORM_FRAME_LEN];
+	GByteArray *ack = load_ack_frame();
+
+	g_assert_cmpuint(tunnel_dhcp_step(d, 0, frame, sizeof(frame)), ==, DHCP_INFORM_FRAME_LEN);
+	g_assert_cmpuint(tunnel_dhcp_step(d, 1000, frame, sizeof(frame)), ==, DHCP_INFORM_FRAME_LEN);
+	g_assert_cmpuint(tunnel_dhcp_step(d, 3000, frame, sizeof(frame)), ==, DHCP_INFORM_FRAME_LEN);
+	g_assert_cmpuint(tunnel_dhcp_step(d, 5000, frame, sizeof(frame)), ==, 0);
+	g_assert_cmpint(d->phase, ==, TUNNEL_DHCP_DONE);
+	g_assert_false(d->answered);
+	g_assert_true(tunnel_dhcp_from_server(d, ack->data, ack->len, 5100));
+	g_assert_true(d->answered);
+	g_assert_true(tunnel_dhcp_has_keys(d, 0));
+	g_assert_cmpstr(d->reply.domain, ==, "corp.example");
+	g_byte_array_unref(ack);
+	g_free(d);
+}
+
 static void
 test_off_and_blocked(void)
 {
@@ -451,6 +475,7 @@ main(int argc, char **argv)
 	g_test_add_func("/tunnel-dhcp/budget", test_budget);
 	g_test_add_func("/tunnel-dhcp/answer-with-nothing", test_answer_with_nothing);
 	g_test_add_func("/tunnel-dhcp/hold", test_hold);
+	g_test_add_func("/tunnel-dhcp/answer-after-giving-up", test_answer_after_giving_up);
 	g_test_add_func("/tunnel-dhcp/routes/two-halves", test_two_halves);
 	g_test_add_func("/tunnel-dhcp/routes/covers-too-much", test_covers_too_much);
 	g_test_add_func("/tunnel-dhcp/routes/sixteen-slash8", test_sixteen_slash8);

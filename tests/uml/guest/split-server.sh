@@ -130,22 +130,31 @@ tap_check "ping 10.77.0.1 through the tunnel" ping -c 2 -W 5 10.77.0.1
 down silent
 
 # ---- 3. the answer comes after the configuration went out: its routes still arrive --
-# dnsmasq starts once the worker has sent NetworkManager the configuration without an answer
-# (its debug line says so); the worker's retry (at 1 or 3 s) gets the answer and sends it as
-# an update, which NetworkManager applies to the active connection.
+# dnsmasq runs but is stopped (SIGSTOP: the INFORMs wait in its socket) until the worker has
+# sent NetworkManager the configuration without an answer (the service logs "tunnel up");
+# then it answers at once, and the worker sends the answer as an update, which NetworkManager applies
+# to the active connection.
 
 nm_guest_start_server late "$SSTP_PASSWORD_FILE" --netns "$ns" ||
 	tap_bail_out "sstp-test-server does not listen"
 write_profile
-rm -f "$UML_OUT/dnsmasq.pid"
-sent_without=$(grep -ac 'no answer yet: the IPv4 configuration goes' "$nmlog")
-(guest_wait_for 60 sh -c "[ \$(grep -ac 'no answer yet: the IPv4 configuration goes' '$nmlog') -gt $sent_without ]" &&
-	start_dnsmasq && wait) >/dev/null 2>&1 &
+if start_dnsmasq && dnsmasq_pid=$(cat "$UML_OUT/dnsmasq.pid") && kill -STOP "$dnsmasq_pid"; then
+	tap_ok "dnsmasq (DHCP only) runs, stopped"
+else
+	tap_not_ok "dnsmasq (DHCP only) runs, stopped"
+fi
+# the service's log line for the first ip4 message: the configuration went out
+sent=$(grep -ac 'tunnel up: interface' "$UML_OUT/syslog.log")
+(guest_wait_for 60 sh -c "[ \$(grep -ac 'tunnel up: interface' '$UML_OUT/syslog.log') -gt $sent ]" &&
+	kill -CONT "$dnsmasq_pid") &
 starter=$!
 up late
-tap_check "dnsmasq (DHCP only) starts once the configuration went out without the answer" \
-	guest_wait_for 60 test -s "$UML_OUT/dnsmasq.pid"
-dnsmasq_pid=$(cat "$UML_OUT/dnsmasq.pid" 2>/dev/null)
+if wait "$starter"; then
+	tap_ok "dnsmasq continues once the configuration went out without the answer"
+else
+	tap_not_ok "dnsmasq continues once the configuration went out without the answer"
+	kill -CONT "$dnsmasq_pid" 2>/dev/null
+fi
 tap_check "worker: the late answer goes out as an update" \
 	guest_wait_for 20 worker_has 'sending what it brought as an update'
 tap_check "service: IPv4 configuration updated" \
@@ -169,7 +178,6 @@ else
 fi
 down late
 guest_stop "$dnsmasq_pid"
-wait "$starter" 2>/dev/null
 dnsmasq_pid=
 
 tap_check "no password in NetworkManager's log" nm_guest_no_password_in "$nmlog"
