@@ -47,8 +47,8 @@
 #include "tunnel-pppd.h"
 #include "tunnel-sandbox.h"
 
-#define TLS_TX_HIGH        (256 * 1024)
-#define PTY_TX_HIGH        (256 * 1024)
+#define TLS_TX_HIGH        (64 * 1024)
+#define PTY_TX_HIGH        (64 * 1024)
 #define PTY_READ_CHUNK     (64 * 1024)
 #define TLS_READ_CHUNK     (32 * 1024)
 #define TEARDOWN_FLUSH_MS  2000
