@@ -21,7 +21,7 @@
  * utime+stime of the worker from /proc over the same span.
  *
  * Usage: host-bench --tunnel PATH [--bytes MB] [--frame N] [--dir up|down]
- *                   [--cpu N] [--ktls]
+ *                   [--cpu N] [--batch N] [--ktls]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -147,14 +147,29 @@ stand_in(int argc, char **argv)
 			RAND_bytes(raw + 4, (int) frame);
 			enc_len[k] = hdlc_encode(raw, frame + 4, enc[k], sizeof(enc[k]));
 		}
+		/* HOST_BENCH_BATCH > 1: that many frames per write(), as if
+		 * pppd were far ahead of the worker (how much the wake-up per
+		 * frame costs). */
+		size_t batch = strtoul(getenv("HOST_BENCH_BATCH") ? getenv("HOST_BENCH_BATCH") : "1", NULL, 10);
+		static uint8_t many[16 * (2 * 4096 + 16)];
+
+		if (batch < 1 || batch > 16)
+			batch = 1;
 		while (sent < target) {
-			ssize_t r = write(tty, enc[i], enc_len[i]);
+			size_t len = 0;
+			ssize_t r;
+
+			for (size_t k = 0; k < batch; k++) {
+				memcpy(many + len, enc[i], enc_len[i]);
+				len += enc_len[i];
+				i = (i + 1) % 16;
+			}
+			r = write(tty, many, len);
 			if (r < 0 && errno == EINTR)
 				continue;
-			if (r != (ssize_t) enc_len[i])
+			if (r != (ssize_t) len)
 				die("stand-in: write");
-			sent += frame;
-			i = (i + 1) % 16;
+			sent += frame * batch;
 		}
 	} else {
 		while (s.ip_bytes < target) {
@@ -311,11 +326,13 @@ main(int argc, char **argv)
 			dir = argv[++i];
 		else if (strcmp(argv[i], "--cpu") == 0 && i + 1 < argc)
 			cpu = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc)
+			setenv("HOST_BENCH_BATCH", argv[++i], 1);   /* for the stand-in */
 		else if (strcmp(argv[i], "--ktls") == 0)
 			ktls = true;
 		else {
 			fprintf(stderr, "usage: host-bench --tunnel PATH [--bytes MB] [--frame N] "
-			                "[--dir up|down] [--cpu N] [--ktls]\n");
+			                "[--dir up|down] [--cpu N] [--batch N] [--ktls]\n");
 			return 1;
 		}
 	}

@@ -73,6 +73,8 @@ hostval() { sed -n "s/^raw: .*$1=\([^ ]*\).*/\1/p" "$out/host.txt"; }
 		line "$s: tunnel CPU s per 100 MB up vs sstpc" "$(med "$raw" ours up.cpu)" "$(med "$raw" sstpc up.cpu)"
 		line "$s: tunnel CPU s per 100 MB down vs sstpc" "$(med "$raw" ours down.cpu)" "$(med "$raw" sstpc down.cpu)"
 		line "$s: peak RSS KiB vs sstpc" "$(med "$raw" ours hwm)" "$(med "$raw" sstpc hwm)"
+		[ -z "$(med "$raw" ours rtt)" ] ||
+			line "$s: ping RTT ms, idle tunnel, vs sstpc" "$(med "$raw" ours rtt)" "$(med "$raw" sstpc rtt)"
 		[ -z "$(med "$raw" ours pd)" ] ||
 			line "$s: private dirty KiB vs sstpc" "$(med "$raw" ours pd)" "$(med "$raw" sstpc pd)"
 	done
