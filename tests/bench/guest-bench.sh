@@ -268,9 +268,6 @@ bench_client() {
 		pppd_pid=$(find_descendant "$client_pid" pppd)
 	fi
 	echo "client_pid=$client_pid pppd_pid=$pppd_pid" >>"$UML_OUT/pids.log"
-	# latency through the idle tunnel: average ping RTT (ms) to the iperf3 server
-	ping -c 20 -i 0.2 -W 2 "$BENCH_IPERF_ADDR" >"$UML_OUT/ping-$run.log" 2>&1
-	echo "ping_rtt_ms=$(sed -n 's|.*min/avg/max[^=]*= [0-9.]*/\([0-9.]*\)/.*|\1|p' "$UML_OUT/ping-$run.log")" >>"$raw"
 	if [ -z "$client_pid" ] || [ -z "$pppd_pid" ]; then
 		tap_not_ok "$run: found the client process and its pppd"
 		echo "error=client or pppd process not found" >>"$raw"
@@ -289,6 +286,9 @@ bench_client() {
 		return 1
 	fi
 	ip route get "$BENCH_IPERF_ADDR" >>"$UML_OUT/route-$name.log" 2>&1
+	# latency through the idle tunnel: average ping RTT (ms) to the iperf3 server
+	ping -c 20 -i 0.2 -W 2 "$BENCH_IPERF_ADDR" >"$UML_OUT/ping-$run.log" 2>&1
+	echo "ping_rtt_ms=$(sed -n 's|.*min/avg/max[^=]*= [0-9.]*/\([0-9.]*\)/.*|\1|p' "$UML_OUT/ping-$run.log")" >>"$raw"
 
 	if transfer "$name" up; then
 		tap_ok "$run: iperf3 guest -> server"
