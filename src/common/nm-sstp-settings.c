@@ -192,7 +192,9 @@ static const NMSstpKey settings_table[] = {
 		.description = N_("With yes the client sends a DHCPINFORM through the tunnel once it "
 		                  "is up, as Windows clients do, and takes the routes (split "
 		                  "tunnelling) and DNS search domains of the answer. Activation waits "
-		                  "up to 5 seconds for a server that does not answer. Not possible "
+		                  "a moment (0.2 s plus a few round trips to the server, at most 1 s) "
+		                  "for the answer; routes of a later answer are "
+		                  "added to the active connection. Not possible "
 		                  "while MPPE or PPP compression is in use. Whether the VPN also takes "
 		                  "the default route stays the connection's ipv4.never-default."),
 		.sanitize = settings_sanitize_bool,

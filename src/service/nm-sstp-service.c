@@ -249,7 +249,28 @@ sstp_plugin_handle_ip4(NMSstpPlugin *self, const struct sstp_ipc_msg *msg)
 	gboolean ip6_pending = FALSE;
 
 	if (self->got_config) {
-		sstp_log(LOG_DEBUG, "ignoring a repeated ip4 message");
+		const char *update = sstp_ipc_get(msg, "update");
+
+		if (!update || strcmp(update, "dhcp") != 0) {
+			sstp_log(LOG_DEBUG, "ignoring a repeated ip4 message");
+			return;
+		}
+		/* The server's DHCP answer came after activation: the same
+		 * configuration again, now with its routes. NetworkManager
+		 * takes a new IPv4 configuration from an active VPN and
+		 * applies its routes (its resolver keeps the domain it had). */
+		ip4 = sstp_config_build_ip4(msg, sstp_plugin_never_default(self, AF_INET), &error);
+		if (!ip4) {
+			/* The connection is up and stays as it is. */
+			sstp_log(LOG_WARNING, "bad IP configuration update from nm-sstp-tunnel: %s; "
+			         "not applied", error->message);
+			g_error_free(error);
+			return;
+		}
+		sstp_log(LOG_NOTICE, "IPv4 configuration updated with the server's DHCP answer");
+		g_variant_ref_sink(ip4);
+		nm_vpn_service_plugin_set_ip4_config(plugin, ip4);
+		g_variant_unref(ip4);
 		return;
 	}
 

@@ -130,12 +130,14 @@ tunnel_dhcp_from_server(struct tunnel_dhcp *d, const uint8_t *frame, size_t len,
 		d->watching = false;
 		return false;
 	}
-	r = d->phase == TUNNEL_DHCP_WAITING ? &d->reply : &d->scratch;
+	/* Until an answer has been taken, a late one (after the worker gave
+	 * up, within the listening window) is still the answer. */
+	r = d->answered ? &d->scratch : &d->reply;
 	switch (dhcp_inform_recognise(frame, len, d->req.xid, r)) {
 	case DHCP_INFORM_NOT_OURS:
 		return false;
 	case DHCP_INFORM_ACK:
-		if (d->phase != TUNNEL_DHCP_WAITING) {
+		if (d->answered) {
 			tlog_debug("DHCP: another answer to our DHCPINFORM (to a retry): dropped");
 			return true;
 		}
@@ -155,6 +157,8 @@ tunnel_dhcp_from_server(struct tunnel_dhcp *d, const uint8_t *frame, size_t len,
 		d->answered = true;
 		dhcp_finish(d, now_ms);
 		dhcp_log_answer(d);
+		tlog_debug("DHCP: answered %lld ms after the first DHCPINFORM",
+		           (long long) (now_ms - d->started_ms));
 		return true;
 	case DHCP_INFORM_REJECTED:
 		dhcp_inform_addr_str(r->ip_src, src);
@@ -203,6 +207,7 @@ tunnel_dhcp_ip_up(struct tunnel_dhcp *d, const char *address, const char *peer, 
 		return false;
 	}
 	d->phase = TUNNEL_DHCP_WAITING;
+	d->started_ms = now_ms;
 	dhcp_inform_client_start(&d->client, (uint64_t) now_ms);
 	tlog_info("asking the server for split routes and a DNS domain (DHCPINFORM)");
 	return true;
@@ -249,6 +254,28 @@ tunnel_dhcp_step(struct tunnel_dhcp *d, int64_t now_ms, uint8_t *out, size_t cap
 		break;
 	}
 	return 0;
+}
+
+int
+tunnel_dhcp_hold_ms(int64_t rtt_ms)
+{
+	int64_t hold;
+
+	if (rtt_ms < 0)
+		rtt_ms = 0;
+	if (rtt_ms > TUNNEL_DHCP_HOLD_MAX_MS)
+		return TUNNEL_DHCP_HOLD_MAX_MS;
+	hold = TUNNEL_DHCP_HOLD_MIN_MS + TUNNEL_DHCP_HOLD_RTTS * rtt_ms;
+	return (int) (hold < TUNNEL_DHCP_HOLD_MAX_MS ? hold : TUNNEL_DHCP_HOLD_MAX_MS);
+}
+
+bool
+tunnel_dhcp_has_keys(const struct tunnel_dhcp *d, size_t ipcp_dns)
+{
+	const struct dhcp_inform_reply *r = &d->reply;
+
+	return d->answered && (d->routes.n_kept > 0 || r->domain[0] || r->n_search > 0
+	                       || (ipcp_dns == 0 && r->n_dns > 0));
 }
 
 /* Adds key=value if it fits in the budget; false (nothing added) if not. */

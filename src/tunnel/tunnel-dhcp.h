@@ -27,6 +27,19 @@
  * ours: keep recognising this long after the exchange ended. */
 #define TUNNEL_DHCP_LISTEN_AFTER_MS 5000
 
+/* How long the ip4 message waits for the answer before it goes to the
+ * service without it: a few round trips to the server (request -> ACK of
+ * the SSTP call, measured by the loop) on top of a floor for the server's
+ * own work and a DHCP relay behind it, capped. Servers that answer do so
+ * within one round trip (measured: see docs/architecture.md); a later answer
+ * still reaches NetworkManager as a second ip4 message (update=dhcp), whose
+ * routes it applies to the active connection. Waiting matters for the DNS
+ * domain alone, which NetworkManager 1.42 to 1.52 hand to the resolver only
+ * at activation. */
+#define TUNNEL_DHCP_HOLD_MIN_MS 200
+#define TUNNEL_DHCP_HOLD_RTTS   4
+#define TUNNEL_DHCP_HOLD_MAX_MS 1000
+
 enum tunnel_dhcp_phase {
 	TUNNEL_DHCP_OFF = 0,      /* --no-dhcp-inform, or nothing asked yet */
 	TUNNEL_DHCP_WAITING,      /* INFORM sent (or about to be): ip4 is held */
@@ -43,6 +56,7 @@ struct tunnel_dhcp {
 	struct dhcp_inform_request req;
 	struct dhcp_inform_client client;
 	uint32_t local, peer;     /* host byte order */
+	int64_t started_ms;       /* the first INFORM: for the log of how long answers take */
 
 	bool answered;            /* reply and routes hold a DHCPACK */
 	struct dhcp_inform_reply reply;
@@ -78,6 +92,14 @@ int tunnel_dhcp_timeout_ms(const struct tunnel_dhcp *d, int64_t now_ms);
  * to out (cap >= DHCP_INFORM_FRAME_LEN) that must go to the server now,
  * else 0. May move the phase to DONE (no answer: given up). */
 size_t tunnel_dhcp_step(struct tunnel_dhcp *d, int64_t now_ms, uint8_t *out, size_t cap);
+
+/* The wait for the answer, from the round-trip time to the server in ms
+ * (negative: unknown). */
+int tunnel_dhcp_hold_ms(int64_t rtt_ms);
+
+/* True when the answer brought something tunnel_dhcp_add_keys() would add:
+ * whether a second ip4 message is worth sending. */
+bool tunnel_dhcp_has_keys(const struct tunnel_dhcp *d, size_t ipcp_dns);
 
 /* Add what the server pushed to the ip4 message being written: route=
  * (prefix/len, through the tunnel), domain=, search=, and dns= when IPCP

@@ -14,7 +14,8 @@
  *      to pppd;
  *   5. the timer of the SSTP state machine;
  *   6. the DHCPINFORM for split routes (tunnel-dhcp.c): send or retry it,
- *      and release the held ip4 message once it is answered or given up.
+ *      release the held ip4 message once it is answered or its short wait
+ *      is over, and send a second one when a late answer brings routes.
  * Backpressure instead of drops: the pty is not read while the TLS output
  * is above its high-water mark, and TLS is not read while the output to
  * pppd is above its own.
@@ -47,8 +48,8 @@
 #include "tunnel-pppd.h"
 #include "tunnel-sandbox.h"
 
-#define TLS_TX_HIGH        (256 * 1024)
-#define PTY_TX_HIGH        (256 * 1024)
+#define TLS_TX_HIGH        (64 * 1024)
+#define PTY_TX_HIGH        (64 * 1024)
 #define PTY_READ_CHUNK     (64 * 1024)
 #define TLS_READ_CHUNK     (32 * 1024)
 #define TEARDOWN_FLUSH_MS  2000
@@ -93,11 +94,17 @@ struct tunnel {
 	uint8_t hlak[SSTP_HLAK_LEN];
 	bool connected_reported;
 
-	/* DHCPINFORM: the ip4 message waits (at most ~5 s, the library's retry
-	 * schedule) for the answer, so the service hands NetworkManager one
-	 * complete configuration. See docs/architecture.md. */
+	/* DHCPINFORM: the ip4 message waits a moment (tunnel_dhcp_hold_ms()) for
+	 * the answer, so that a server that answers gives NetworkManager one
+	 * complete configuration; an answer after that goes out as a second
+	 * ip4 message marked update=dhcp. See docs/architecture.md. */
 	struct tunnel_dhcp dhcp;
 	bool ip4_held;
+	int64_t ip4_hold_until;
+	int64_t connect_request_ms;    /* Call Connect Request sent ... */
+	int64_t sstp_rtt_ms;           /* ... until its ACK: a round trip, -1: unknown */
+	bool ip4_sent;                 /* the first ip4 message went out */
+	bool ip4_dhcp_sent;            /* ... and one with the DHCP keys */
 	struct sstp_ipc_writer ip4_w;  /* the ip4 message, written up to the DHCP keys */
 	char ip4_buf[SSTP_IPC_MAX_MESSAGE];
 	size_t ip4_fields;
@@ -209,8 +216,10 @@ apply_actions(struct tunnel *t, const struct sstp_actions *a, const struct sstp_
 		t->last_sstp_log = a->log;
 		tlog_info("SSTP: %s", a->log);
 	}
-	if (a->send_connect_request)
+	if (a->send_connect_request) {
+		t->connect_request_ms = tunnel_now_ms();
 		queue_control(t, pkt, sstp_packet_build_call_connect_request(pkt, sizeof(pkt)));
+	}
 	if (a->send_call_connected)
 		send_call_connected(t);
 	if (a->send_echo_request)
@@ -233,8 +242,12 @@ apply_actions(struct tunnel *t, const struct sstp_actions *a, const struct sstp_
 		t->timer_deadline = tunnel_now_ms() + a->timer_ms;
 		t->rx_activity = false;
 	}
-	if (a->start_ppp && t->pppd.pid == 0)
+	if (a->start_ppp && t->pppd.pid == 0) {
+		/* The ACK is here: one round trip since the request. */
+		if (t->connect_request_ms > 0)
+			t->sstp_rtt_ms = tunnel_now_ms() - t->connect_request_ms;
 		start_pppd(t);
+	}
 	if (a->close && !t->sstp_closed) {
 		t->sstp_closed = true;
 		t->close_deadline = tunnel_now_ms() + TEARDOWN_FLUSH_MS;
@@ -611,14 +624,38 @@ report_connected(struct tunnel *t)
 	}
 }
 
-/* The ip4 message with what the DHCPINFORM brought (if anything). */
+/* The ip4 message: the ip-up keys, what the DHCPINFORM brought if it has
+ * been answered, the gateway. update: the second one, after a late answer. */
+static void
+send_ip4(struct tunnel *t, bool update)
+{
+	char buf[SSTP_IPC_MAX_MESSAGE];
+	struct sstp_ipc_writer w = t->ip4_w;
+	size_t fields = t->ip4_fields + 1;   /* + 1: the gateway field added last */
+
+	/* A copy: the ip-up part is kept for a later update. */
+	memcpy(buf, t->ip4_buf, t->ip4_w.len);
+	w.out = buf;
+	w.cap = sizeof(buf);
+	if (update) {
+		sstp_ipc_writer_add(&w, "update", "dhcp");
+		fields++;
+	}
+	if (tunnel_dhcp_has_keys(&t->dhcp, t->ip4_ipcp_dns))
+		t->ip4_dhcp_sent = true;
+	tunnel_dhcp_add_keys(&t->dhcp, &w, fields, IP4_GATEWAY_RESERVE, t->ip4_ipcp_dns);
+	status_finish_send(&w, "ip4", t->conn->peer_ip);
+}
+
 static void
 release_ip4(struct tunnel *t)
 {
 	t->ip4_held = false;
-	/* + 1: the gateway field added last */
-	tunnel_dhcp_add_keys(&t->dhcp, &t->ip4_w, t->ip4_fields + 1, IP4_GATEWAY_RESERVE, t->ip4_ipcp_dns);
-	status_finish_send(&t->ip4_w, "ip4", t->conn->peer_ip);
+	t->ip4_sent = true;
+	if (t->dhcp.phase == TUNNEL_DHCP_WAITING)
+		tlog_debug("DHCP: no answer yet: the IPv4 configuration goes to NetworkManager "
+		           "without it; a later answer follows as an update");
+	send_ip4(t, false);
 	report_connected(t);
 }
 
@@ -629,8 +666,8 @@ handle_ip_up(struct tunnel *t, const struct sstp_ipc_msg *m)
 	const char *dns[2] = { NULL, NULL };
 	size_t ndns = sstp_ipc_get_all(m, "dns", dns, 2);
 
-	if (t->ip4_held) {
-		tlog_debug("plugin: another ip-up while the first one waits for the DHCPINFORM: ignored");
+	if (t->ip4_held || t->ip4_sent) {
+		tlog_debug("plugin: another ip-up: ignored");
 		return;
 	}
 	tlog_info("IPv4 up on %s: address %s, peer %s%s%s%s%s",
@@ -643,10 +680,29 @@ handle_ip_up(struct tunnel *t, const struct sstp_ipc_msg *m)
 	t->ip4_fields = status_copy_keys(&t->ip4_w, m, ip4_keys, sizeof(ip4_keys) / sizeof(ip4_keys[0]));
 	t->ip4_ipcp_dns = ndns;
 	if (tunnel_dhcp_ip_up(&t->dhcp, sstp_ipc_get(m, "address"), sstp_ipc_get(m, "peer"), tunnel_now_ms())) {
+		int hold = tunnel_dhcp_hold_ms(t->sstp_rtt_ms);
+
+		tlog_debug("DHCP: waiting up to %d ms for the answer (round trip to the server %lld ms)",
+		           hold, (long long) t->sstp_rtt_ms);
 		t->ip4_held = true;
+		t->ip4_hold_until = tunnel_now_ms() + hold;
 		return;
 	}
 	release_ip4(t);
+}
+
+/* poll() timeout for the DHCPINFORM and the held ip4 message, -1: none. */
+static int
+dhcp_timeout_ms(const struct tunnel *t, int64_t now)
+{
+	int dw = tunnel_dhcp_timeout_ms(&t->dhcp, now);
+
+	if (t->ip4_held) {
+		int hw = t->ip4_hold_until > now ? (int) (t->ip4_hold_until - now) : 0;
+		if (dw < 0 || hw < dw)
+			dw = hw;
+	}
+	return dw;
 }
 
 /* After every poll round: cheap unless an INFORM is outstanding. */
@@ -656,6 +712,15 @@ dhcp_run(struct tunnel *t)
 	uint8_t frame[DHCP_INFORM_FRAME_LEN];
 	size_t n;
 
+	/* A late answer: what it brought goes out as an update. */
+	if (t->ip4_sent && !t->ip4_dhcp_sent && t->dhcp.answered) {
+		if (tunnel_dhcp_has_keys(&t->dhcp, t->ip4_ipcp_dns)) {
+			tlog_info("DHCP: the answer came after the IPv4 configuration went to "
+			          "NetworkManager: sending what it brought as an update");
+			send_ip4(t, true);
+		}
+		t->ip4_dhcp_sent = true;
+	}
 	if (t->dhcp.phase != TUNNEL_DHCP_WAITING && !t->ip4_held)
 		return;
 	n = tunnel_dhcp_step(&t->dhcp, tunnel_now_ms(), frame, sizeof(frame));
@@ -666,7 +731,7 @@ dhcp_run(struct tunnel *t)
 		if (!t->write_wants_read)
 			tls_flush(t);
 	}
-	if (t->ip4_held && t->dhcp.phase == TUNNEL_DHCP_DONE)
+	if (t->ip4_held && (t->dhcp.phase == TUNNEL_DHCP_DONE || tunnel_now_ms() >= t->ip4_hold_until))
 		release_ip4(t);
 }
 
@@ -917,6 +982,7 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 	t->conn = conn;
 	t->sigfd = sigfd;
 	t->timer_deadline = -1;
+	t->sstp_rtt_ms = -1;
 	tunnel_pppd_init(&t->pppd);
 	tbuf_init(&t->tls_rx);
 	tbuf_init(&t->tls_tx);
@@ -987,7 +1053,7 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 			wait = (wait < 0 || left < wait) ? left : wait;
 		}
 		{
-			int dw = tunnel_dhcp_timeout_ms(&t->dhcp, now);
+			int dw = dhcp_timeout_ms(t, now);
 			if (dw >= 0 && (wait < 0 || dw < wait))
 				wait = dw;
 		}

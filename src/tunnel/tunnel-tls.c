@@ -810,7 +810,11 @@ tunnel_tls_connect(const struct tunnel_options *o, int cancel_fd, struct tunnel_
 	if (!c->ctx)
 		return tunnel_fail(SSTP_EXIT_INTERNAL, "cannot create a TLS context");
 	SSL_CTX_set_min_proto_version(c->ctx, o->tls_min == 13 ? TLS1_3_VERSION : TLS1_2_VERSION);
-	if ((r = load_trust(o, c->ctx)) != 0)
+	/* A pin (or --no-verify) decides alone (certificate_check): no CA store
+	 * then. The system store is a bundle of ~150 certificates that OpenSSL
+	 * parses in full when loading it, a good part of the set-up time on a
+	 * slow machine. */
+	if (!o->has_pin && !o->no_verify && (r = load_trust(o, c->ctx)) != 0)
 		return r;
 	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, verify_cb);
 	SSL_CTX_set_options(c->ctx, SSL_OP_NO_RENEGOTIATION);

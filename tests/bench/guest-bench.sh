@@ -53,6 +53,11 @@ vm_hwm_kb() {
 	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null
 }
 
+# memory only this process holds (heap, stacks, written library data): Private_Dirty
+private_dirty_kb() {
+	awk '/^Private_Dirty:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null
+}
+
 # busy and total jiffies of the whole guest (first line of /proc/stat)
 guest_jiffies() {
 	awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat
@@ -281,6 +286,9 @@ bench_client() {
 		return 1
 	fi
 	ip route get "$BENCH_IPERF_ADDR" >>"$UML_OUT/route-$name.log" 2>&1
+	# latency through the idle tunnel: average ping RTT (ms) to the iperf3 server
+	ping -c 20 -i 0.2 -W 2 "$BENCH_IPERF_ADDR" >"$UML_OUT/ping-$run.log" 2>&1
+	echo "ping_rtt_ms=$(sed -n 's|.*min/avg/max[^=]*= [0-9.]*/\([0-9.]*\)/.*|\1|p' "$UML_OUT/ping-$run.log")" >>"$raw"
 
 	if transfer "$name" up; then
 		tap_ok "$run: iperf3 guest -> server"
@@ -296,6 +304,7 @@ bench_client() {
 	fi
 	{
 		echo "client_hwm_kb=$(vm_hwm_kb "$client_pid")"
+		echo "client_private_dirty_kb=$(private_dirty_kb "$client_pid")"
 		echo "pppd_hwm_kb=$(vm_hwm_kb "$pppd_pid")"
 		echo "client_total_utime_stime_ticks=$(cpu_ticks "$client_pid")"
 		echo "pppd_total_utime_stime_ticks=$(cpu_ticks "$pppd_pid")"

@@ -253,6 +253,8 @@ figures() {
 			'BEGIN { if (c > 0 && b > 0) printf "'"$d"'.calls=%.0f\n", c / b * 1e6 }'
 	done
 	echo "hwm=$(value "$r" client_hwm_kb)"
+	echo "pd=$(value "$r" client_private_dirty_kb)"
+	echo "rtt=$(value "$r" ping_rtt_ms)"
 	echo "pppd_hwm=$(value "$r" pppd_hwm_kb)"
 }
 
@@ -330,6 +332,8 @@ label() {
 		row "client system calls per MB (strace), down" down.calls
 	fi
 	row "client peak RSS (VmHWM, KiB)" hwm
+	row "client private dirty memory (KiB)" pd
+	row "ping RTT through the idle tunnel (ms)" rtt
 	row "its pppd peak RSS (VmHWM, KiB)" pppd_hwm
 	echo
 	echo "client CPU = utime+stime of the tunnel process alone (sstpc; nm-sstp-tunnel), pppd"

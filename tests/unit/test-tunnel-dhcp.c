@@ -113,6 +113,10 @@ test_answer(void)
 	g_assert_cmpint(tunnel_dhcp_timeout_ms(d, 1300), ==, -1);
 	g_assert_cmpuint(tunnel_dhcp_step(d, 2000, frame, sizeof(frame)), ==, 0);
 
+	/* worth an update of the configuration, whether IPCP gave DNS or not */
+	g_assert_true(tunnel_dhcp_has_keys(d, 0));
+	g_assert_true(tunnel_dhcp_has_keys(d, 1));
+
 	/* any gateway goes through the tunnel: all three routes kept */
 	m = ip4_with_keys(d, 0);
 	g_assert_cmpuint(sstp_ipc_get_all(m, "route", v, 8), ==, 3);
@@ -175,12 +179,37 @@ test_give_up(void)
 	g_assert_cmpuint(tunnel_dhcp_step(d, 5000, frame, sizeof(frame)), ==, 0);
 	g_assert_cmpint(d->phase, ==, TUNNEL_DHCP_DONE);
 	g_assert_false(d->answered);
+	g_assert_false(tunnel_dhcp_has_keys(d, 0));
 	m = ip4_with_keys(d, 0);
 	g_assert_cmpuint(sstp_ipc_get_all(m, "route", v, 8), ==, 0);
 	g_assert_null(sstp_ipc_get(m, "domain"));
 	g_free(m);
 	/* once per connection: a second ip-up asks nothing */
 	g_assert_false(tunnel_dhcp_ip_up(d, "10.99.0.2", "10.99.0.1", 6000));
+	g_free(d);
+}
+
+/* An answer after the worker gave up, within the listening window, is
+ * still taken (the loop sends it as an update); after the window it is
+ * not looked at. */
+static void
+test_answer_after_giving_up(void)
+{
+	struct tunnel_dhcp *d = started(0);
+	uint8_t frame[DHCP_INFORM_FRAME_LEN];
+	GByteArray *ack = load_ack_frame();
+
+	g_assert_cmpuint(tunnel_dhcp_step(d, 0, frame, sizeof(frame)), ==, DHCP_INFORM_FRAME_LEN);
+	g_assert_cmpuint(tunnel_dhcp_step(d, 1000, frame, sizeof(frame)), ==, DHCP_INFORM_FRAME_LEN);
+	g_assert_cmpuint(tunnel_dhcp_step(d, 3000, frame, sizeof(frame)), ==, DHCP_INFORM_FRAME_LEN);
+	g_assert_cmpuint(tunnel_dhcp_step(d, 5000, frame, sizeof(frame)), ==, 0);
+	g_assert_cmpint(d->phase, ==, TUNNEL_DHCP_DONE);
+	g_assert_false(d->answered);
+	g_assert_true(tunnel_dhcp_from_server(d, ack->data, ack->len, 5100));
+	g_assert_true(d->answered);
+	g_assert_true(tunnel_dhcp_has_keys(d, 0));
+	g_assert_cmpstr(d->reply.domain, ==, "corp.example");
+	g_byte_array_unref(ack);
 	g_free(d);
 }
 
@@ -328,6 +357,37 @@ answer_routes(const GByteArray *routes, const char **v, size_t cap)
 
 /* 0.0.0.0/1 + 128.0.0.0/1 with a real split route: only the split
  * route is reported, and the log names each refused route and why. */
+/* The wait for the answer: a floor, a few round trips, a cap. */
+static void
+test_hold(void)
+{
+	g_assert_cmpint(tunnel_dhcp_hold_ms(-1), ==, TUNNEL_DHCP_HOLD_MIN_MS);
+	g_assert_cmpint(tunnel_dhcp_hold_ms(0), ==, TUNNEL_DHCP_HOLD_MIN_MS);
+	g_assert_cmpint(tunnel_dhcp_hold_ms(50), ==, TUNNEL_DHCP_HOLD_MIN_MS + TUNNEL_DHCP_HOLD_RTTS * 50);
+	g_assert_cmpint(tunnel_dhcp_hold_ms(400), ==, TUNNEL_DHCP_HOLD_MAX_MS);
+	g_assert_cmpint(tunnel_dhcp_hold_ms(INT64_MAX), ==, TUNNEL_DHCP_HOLD_MAX_MS);
+}
+
+/* An answer whose only route is refused (0.0.0.0/0) and that names no
+ * domain brings nothing: no update of the configuration for it. */
+static void
+test_answer_with_nothing(void)
+{
+	struct tunnel_dhcp *d = started(0);
+	GByteArray *routes = g_byte_array_new();
+	GByteArray *ack;
+
+	route121(routes, 0, 0);
+	ack = ack_frame_121(routes);
+	g_assert_true(tunnel_dhcp_from_server(d, ack->data, ack->len, 10));
+	g_assert_true(d->answered);
+	g_assert_cmpuint(d->routes.n_kept, ==, 0);
+	g_assert_false(tunnel_dhcp_has_keys(d, 0));
+	g_byte_array_unref(ack);
+	g_byte_array_unref(routes);
+	g_free(d);
+}
+
 static void
 test_two_halves(void)
 {
@@ -413,6 +473,9 @@ main(int argc, char **argv)
 	g_test_add_func("/tunnel-dhcp/give-up", test_give_up);
 	g_test_add_func("/tunnel-dhcp/off-and-blocked", test_off_and_blocked);
 	g_test_add_func("/tunnel-dhcp/budget", test_budget);
+	g_test_add_func("/tunnel-dhcp/answer-with-nothing", test_answer_with_nothing);
+	g_test_add_func("/tunnel-dhcp/hold", test_hold);
+	g_test_add_func("/tunnel-dhcp/answer-after-giving-up", test_answer_after_giving_up);
 	g_test_add_func("/tunnel-dhcp/routes/two-halves", test_two_halves);
 	g_test_add_func("/tunnel-dhcp/routes/covers-too-much", test_covers_too_much);
 	g_test_add_func("/tunnel-dhcp/routes/sixteen-slash8", test_sixteen_slash8);

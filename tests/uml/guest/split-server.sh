@@ -23,6 +23,7 @@ write_profile() {
 }
 
 start_dnsmasq() {
+	rm -f "$UML_OUT/dnsmasq.pid"
 	ip netns exec "$ns" dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 \
 		--interface='ppp*' --leasefile-ro --pid-file="$UML_OUT/dnsmasq.pid" \
 		--log-dhcp --log-facility="$UML_OUT/dnsmasq.log" \
@@ -105,7 +106,7 @@ tap_is "the DHCPACK never reached the guest's kernel (UDP NoPorts unchanged)" \
 	"$(udp_noports)" "$noports_before"
 down inform
 
-# ---- 2. nobody answers: give up, come up anyway ------------------------------------
+# ---- 2. nobody answers: activation does not wait for the retries -------------------
 
 guest_stop "$dnsmasq_pid"
 dnsmasq_pid=
@@ -113,12 +114,71 @@ nm_guest_start_server silent "$SSTP_PASSWORD_FILE" --netns "$ns" ||
 	tap_bail_out "sstp-test-server does not listen"
 write_profile
 up silent
-tap_check "worker sent the INFORM 3 times" worker_has '> DHCPINFORM 3 of 3'
-tap_check "worker log: no answer, no split routes" worker_has 'no answer to the DHCPINFORM'
+# Activation came before the worker gave up (it retries at 1 and 3 s, gives up at 5 s):
+# NetworkManager got the configuration without waiting for an answer.
+if worker_has 'no answer to the DHCPINFORM'; then
+	tap_not_ok "activated before the worker gave up on the DHCPINFORM"
+else
+	tap_ok "activated before the worker gave up on the DHCPINFORM"
+fi
 tap_is "state is activated" "$(nmcli -g GENERAL.STATE connection show "$conn" 2>/dev/null)" activated
+tap_check "worker gives up afterwards: no answer, no split routes" \
+	guest_wait_for 20 worker_has 'no answer to the DHCPINFORM'
+tap_check "worker sent the INFORM 3 times" worker_has '> DHCPINFORM 3 of 3'
 tap_check "no pushed route" sh -c "! ip -4 route show 198.19.0.0/16 | grep -q ."
 tap_check "ping 10.77.0.1 through the tunnel" ping -c 2 -W 5 10.77.0.1
 down silent
+
+# ---- 3. the answer comes after the configuration went out: its routes still arrive --
+# dnsmasq runs but is stopped (SIGSTOP: the INFORMs wait in its socket) until the worker has
+# sent NetworkManager the configuration without an answer (the service logs "tunnel up");
+# then it answers at once, and the worker sends the answer as an update, which NetworkManager applies
+# to the active connection.
+
+nm_guest_start_server late "$SSTP_PASSWORD_FILE" --netns "$ns" ||
+	tap_bail_out "sstp-test-server does not listen"
+write_profile
+if start_dnsmasq && dnsmasq_pid=$(cat "$UML_OUT/dnsmasq.pid") && kill -STOP "$dnsmasq_pid"; then
+	tap_ok "dnsmasq (DHCP only) runs, stopped"
+else
+	tap_not_ok "dnsmasq (DHCP only) runs, stopped"
+fi
+# the service's log line for the first ip4 message: the configuration went out
+sent=$(grep -ac 'tunnel up: interface' "$UML_OUT/syslog.log")
+(guest_wait_for 60 sh -c "[ \$(grep -ac 'tunnel up: interface' '$UML_OUT/syslog.log') -gt $sent ]" &&
+	kill -CONT "$dnsmasq_pid") &
+starter=$!
+up late
+if wait "$starter"; then
+	tap_ok "dnsmasq continues once the configuration went out without the answer"
+else
+	tap_not_ok "dnsmasq continues once the configuration went out without the answer"
+	kill -CONT "$dnsmasq_pid" 2>/dev/null
+fi
+tap_check "worker: the late answer goes out as an update" \
+	guest_wait_for 20 worker_has 'sending what it brought as an update'
+tap_check "service: IPv4 configuration updated" \
+	guest_wait_for 20 grep -aq "IPv4 configuration updated with the server" "$UML_OUT/syslog.log"
+for r in 198.19.0.0/16 203.0.113.0/24 100.64.16.0/20; do
+	tap_check "kernel route $r on the tunnel device after the update" \
+		guest_wait_for 20 sh -c "ip -4 route show $r | grep -q 'dev ${dev:-ppp0}'"
+done
+nmcli -g IP4.ROUTE,IP4.DOMAIN connection show "$conn" >"$UML_OUT/nmcli-routes-late.txt" 2>&1
+tap_diag "nmcli -g IP4.ROUTE,IP4.DOMAIN connection show $conn (late answer):"
+while IFS= read -r line; do tap_diag "  $line"; done <"$UML_OUT/nmcli-routes-late.txt"
+tap_check "IP4.ROUTE lists 198.19.0.0/16 after the update" grep -q "dst = 198.19.0.0/16," "$UML_OUT/nmcli-routes-late.txt"
+tap_is "still activated after the update" "$(nmcli -g GENERAL.STATE connection show "$conn" 2>/dev/null)" activated
+tap_check "no default route through the tunnel after the update" \
+	sh -c "! ip -4 route show default | grep -q 'dev ${dev:-ppp0}'"
+if ping -c 2 -W 5 198.19.0.1 >"$UML_OUT/ping-late.log" 2>&1; then
+	tap_ok "ping 198.19.0.1 through the route of the late answer"
+else
+	tap_not_ok "ping 198.19.0.1 through the route of the late answer"
+	tap_diag_file "$UML_OUT/ping-late.log" 5
+fi
+down late
+guest_stop "$dnsmasq_pid"
+dnsmasq_pid=
 
 tap_check "no password in NetworkManager's log" nm_guest_no_password_in "$nmlog"
 ip netns del "$ns"
