@@ -60,14 +60,37 @@ static int write_file(const char *dir, const char *name, const char *text, mode_
 }
 
 /* pppd's secrets syntax has quoting and escapes; the fixture refuses the
- * characters that would need them instead of trusting our escaping. */
+ * characters that would need more than a backslash's own escape instead of
+ * trusting our escaping. A backslash is allowed: Windows logins are
+ * DOMAIN\user, and profiles with a domain must be tested as they are. */
 static bool secret_word_ok(const char *s)
 {
 	if (*s == '\0')
 		return false;
 	for (const unsigned char *p = (const unsigned char *) s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\' || *p == '#')
+		if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '#')
 			return false;
+	return true;
+}
+
+/* `s` as a quoted word of pppd's secrets files: pppd reads "\\" inside
+ * quotes as one backslash. False when it does not fit. */
+static bool secret_word_quote(const char *s, char *out, size_t out_len)
+{
+	size_t o = 0;
+
+	if (out_len < 3)
+		return false;
+	out[o++] = '"';
+	for (; *s; s++) {
+		if (o + (*s == '\\' ? 2 : 1) + 2 > out_len)
+			return false;
+		if (*s == '\\')
+			out[o++] = '\\';
+		out[o++] = *s;
+	}
+	out[o++] = '"';
+	out[o] = '\0';
 	return true;
 }
 
@@ -84,12 +107,12 @@ static bool option_word_ok(const char *s)
 
 int server_pppd_write_files(const struct server_pppd_config *cfg)
 {
-	char dir[PATH_MAX], opts[2048], secrets[1024];
+	char dir[PATH_MAX], opts[2048], secrets[1024], user_word[400], password_word[600];
 	int n;
 
 	if (!secret_word_ok(cfg->user) || !secret_word_ok(cfg->password)) {
 		server_log("error: user and password must be non-empty and must not contain "
-		           "control characters, '\"', '\\\\' or '#'");
+		           "control characters, '\"' or '#'");
 		return -1;
 	}
 	if (!option_word_ok(cfg->local_ip) || !option_word_ok(cfg->remote_ip) ||
@@ -145,7 +168,14 @@ int server_pppd_write_files(const struct server_pppd_config *cfg)
 
 	/* client server secret addresses. With EAP-TLS none: pppd's EAP server
 	 * picks EAP-TLS only for a peer it has no CHAP secret for. */
-	n = snprintf(secrets, sizeof(secrets), "\"%s\" * \"%s\" *\n", cfg->user, cfg->password);
+	if (!secret_word_quote(cfg->user, user_word, sizeof(user_word)) ||
+	    !secret_word_quote(cfg->password, password_word, sizeof(password_word))) {
+		server_log("error: user or password too long");
+		explicit_bzero(password_word, sizeof(password_word));
+		return -1;
+	}
+	n = snprintf(secrets, sizeof(secrets), "%s * %s *\n", user_word, password_word);
+	explicit_bzero(password_word, sizeof(password_word));
 	if (cfg->eaptls_dir != NULL)
 		n = snprintf(secrets, sizeof(secrets), "# EAP-TLS only\n");
 	if (n < 0 || (size_t) n >= sizeof(secrets)) {

@@ -182,9 +182,8 @@ nm_guest_stop_server
 tap_is "$label: server: binding verified, clean call (exit 0)" "$NM_SERVER_STATUS" 0
 
 # -- plasma-nm, every field of its editor -------------------------------------------
-# domain is left out: DOMAIN\user cannot be written into the test server's pppd secrets
-# (tests/server/server-pppd.c refuses '\'); the unit test covers it. The proxy password
-# is in vpn.data, as plasma-nm stores it; MPPE-128 is required, unit 7 asked.
+# The domain makes the PPP user CORP\alice, which the server's secrets name. The proxy
+# password is in vpn.data, as plasma-nm stores it; MPPE-128 is required, unit 7 asked.
 conn=b7e2d4c1-6a3f-4f08-9d5e-1c2b3a4f5e6d label=kde-full
 (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '+/=' >"$UML_OUT/proxy-password")
 rm -f "$UML_OUT/proxy-port"
@@ -192,9 +191,9 @@ python3 "$UML_OUT/connect-proxy.py" kde-proxy-user "$UML_OUT/proxy-password" "$U
 	"$UML_OUT/proxy.log" 2>"$UML_OUT/proxy.err" &
 proxy_pid=$!
 guest_wait_for 20 test -s "$UML_OUT/proxy-port" || tap_bail_out "the test proxy does not listen"
-nm_guest_start_server kde-full "$SSTP_PASSWORD_FILE" --mppe || tap_bail_out "sstp-test-server does not listen"
+nm_guest_start_server kde-full "$SSTP_PASSWORD_FILE" --mppe --user "CORP\\$SSTP_USER" || tap_bail_out "sstp-test-server does not listen"
 IFS= read -r proxy_password <"$UML_OUT/proxy-password"
-plasma_profile kde-full plasma-nm-full.nmconnection -e '/^domain=/d' \
+plasma_profile kde-full plasma-nm-full.nmconnection \
 	-e "s|@PROXY_PORT@|$(cat "$UML_OUT/proxy-port")|" -e "s|@PROXY_PASSWORD@|$proxy_password|"
 unset proxy_password
 nm_guest_up "$conn" "up-$label" "$label: nmcli connection up (plasma-nm, every field)" ||
@@ -225,6 +224,8 @@ nm_guest_down "$conn" "down-$label" "$label: nmcli connection down"
 nm_guest_check_nothing_left "$label: nothing left"
 nm_guest_stop_server
 tap_is "$label: server: binding verified, clean call (exit 0)" "$NM_SERVER_STATUS" 0
+tap_check "$label: domain: the MS-CHAPv2 response named CORP\\$SSTP_USER" \
+	grep -aqF "user=CORP\\$SSTP_USER" "$NM_SERVER_LOG"
 guest_stop "$proxy_pid"
 if grep -qaF -f "$UML_OUT/proxy-password" "$UML_OUT/NetworkManager.log"; then
 	tap_diag "$label: NetworkManager's own trace log shows vpn.data, proxy-password included (not ours)"
