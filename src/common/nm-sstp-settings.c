@@ -594,6 +594,9 @@ static const NMSstpKey settings_table[] = {
 	/* ---- PPP ----------------------------------------------------------- */
 	{
 		.name = NM_SSTP_KEY_REFUSE_EAP,
+		.label = N_("_EAP"),
+		.tooltip = N_("EAP-MSCHAPv2 or EAP-MD5 (a request for a certificate is always declined)"),
+		.group = N_("Allow these authentication methods"),
 		.type = NM_SSTP_KEY_BOOL,
 		.default_value = "no",
 		.summary = N_("Refuse EAP authentication (connection-type password)"),
@@ -608,7 +611,7 @@ static const NMSstpKey settings_table[] = {
 		.map = NM_SSTP_MAP_PPPD_IF_YES,
 		.option = "refuse-eap",
 		.section = SECTION_PPP,
-		.flags = NM_SSTP_KEY_FLAG_PASSWORD_ONLY,
+		.flags = NM_SSTP_KEY_FLAG_PASSWORD_ONLY | NM_SSTP_KEY_FLAG_LABEL_NEGATED,
 	},
 	{
 		.name = NM_SSTP_KEY_REFUSE_PAP,
