@@ -558,7 +558,7 @@ test_plasma_nm_profiles(void)
 	static const char *const minimal_expected[] = {
 		"--no-verify", "--tls-min", "1.2", "--hello", "60", "--user", "alice",
 		"--password", "s3cret", "vpn.example.com", "--",
-		"noauth", "refuse-eap", "mtu", "1400", "mru", "1400", "lcp-echo-failure", "0",
+		"noauth", "mtu", "1400", "mru", "1400", "lcp-echo-failure", "0",
 		"lcp-echo-interval", "0", NULL
 	};
 	static const char *const full_expected[] = {
@@ -656,7 +656,7 @@ test_tls_server_name_and_uuid(void)
 	};
 	static const char *const expected[] = {
 		"--tls-min", "1.2", "--hello", "60", "--host", "VPN.Example.com", "--uuid", "not-a-guid",
-		"192.0.2.7:4443", "--", "noauth", "refuse-eap", "mtu", "1400", "mru", "1400",
+		"192.0.2.7:4443", "--", "noauth", "mtu", "1400", "mru", "1400",
 		"lcp-echo-failure", "0", "lcp-echo-interval", "0", NULL
 	};
 	NMSettingVpn *s = profile_new(data, NULL);
