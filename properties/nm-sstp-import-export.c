@@ -643,12 +643,21 @@ nm_sstp_export_to_string(NMConnection *connection, GError **error)
 	const char *id;
 	const NMSstpKey *keys;
 	gsize n_keys, i;
+	GError *local = NULL;
 
 	g_return_val_if_fail(NM_IS_CONNECTION(connection), NULL);
 
 	s_vpn = nm_connection_get_setting_vpn(connection);
 	if (!s_vpn || g_strcmp0(nm_setting_vpn_get_service_type(s_vpn), NM_SSTP_DBUS_SERVICE) != 0) {
 		sstp_set_bad_file(error, _("the connection is not an SSTP VPN connection"));
+		return NULL;
+	}
+	/* Write only what our import reads back: the same checks (an EAP-TLS
+	 * profile imported from a .pbk has no user certificate until the user
+	 * picks one). */
+	if (!nm_sstp_settings_validate(s_vpn, NULL, NULL, &local)) {
+		sstp_set_bad_file(error, _("cannot export: %s"), local->message);
+		g_error_free(local);
 		return NULL;
 	}
 	id = nm_connection_get_id(connection);
@@ -669,7 +678,6 @@ nm_sstp_export_to_string(NMConnection *connection, GError **error)
 		const NMSstpKey *k = &keys[i];
 		g_autofree char *normalized = NULL;
 		const char *value;
-		GError *local = NULL;
 
 		if (k->type == NM_SSTP_KEY_SECRET)
 			continue;

@@ -370,6 +370,23 @@ test_export_refuses_bad_values(void)
 	assert_error_mentions(error, "mtu", NULL);
 }
 
+/* Found by tests/fuzz/fuzz-import.c: an EAP-TLS phonebook entry imports
+ * without a user certificate (the user picks it in the editor), and its
+ * export used to write a .sstp that our own import refuses. Export now
+ * says what is missing instead. */
+static void
+test_export_refuses_incomplete(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(NMConnection) c = import_fixture("azure-p2s.pbk", &error);
+	g_autofree char *text = NULL;
+
+	g_assert_no_error(error);
+	text = nm_sstp_export_to_string(c, &error);
+	g_assert_null(text);
+	assert_error_mentions(error, "tls-user-cert", NULL);
+}
+
 static void
 test_suggested_filename(void)
 {
@@ -435,6 +452,7 @@ main(int argc, char **argv)
 	g_test_add_func("/import-export/sstp/errors-name-the-line", test_sstp_errors);
 	g_test_add_func("/import-export/sstp/errors-inline", test_sstp_errors_inline);
 	g_test_add_func("/import-export/sstp/export-refuses-bad-values", test_export_refuses_bad_values);
+	g_test_add_func("/import-export/sstp/export-refuses-incomplete", test_export_refuses_incomplete);
 	g_test_add_func("/import-export/sstp/suggested-filename", test_suggested_filename);
 	g_test_add_func("/import-export/pbk/utf16-bom-crlf", test_pbk_utf16_bom_crlf);
 	g_test_add_func("/import-export/pbk/first-sstp-entry", test_pbk_multi_picks_first_sstp);
