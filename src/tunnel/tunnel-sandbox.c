@@ -26,6 +26,18 @@
 #ifdef HAVE_SECCOMP
 #include <seccomp.h>
 #endif
+#ifdef SSTP_SANITIZERS
+#include <sanitizer/common_interface_defs.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#define SSTP_HAVE_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#include <sanitizer/lsan_interface.h>
+#define SSTP_HAVE_LSAN 1
+#endif
+#endif
+#endif
 
 #include "sstp-exit.h"
 #include "tunnel-log.h"
@@ -333,6 +345,12 @@ static const char *const allowed_calls[] = {
 	/* logging (the pid in each line) */
 	"getpid", "gettid",
 	"exit", "exit_group",
+#ifdef SSTP_SANITIZERS
+	/* Only in a sanitizer build: ASan asks for the signal stack
+	 * (sigaltstack(NULL, &old)) before every call that does not return
+	 * (exit, abort), and aborts when refused. */
+	"sigaltstack",
+#endif
 };
 
 static int
@@ -449,11 +467,33 @@ drop_identity(const struct tunnel_sandbox_config *cfg, struct tunnel_sandbox_res
 	return 0;
 }
 
+#ifdef SSTP_SANITIZERS
+/* Only in a sanitizer build (configure --enable-sanitizers, tests/run-test.sh).
+ * The runtime opens its report file (log_path) at the first report, and after
+ * the drop open() is refused: ASan opens it when asked for its name, so ask
+ * now (UBSan alone starts lazily and cannot; tests/uml/lib/uml-run.sh also
+ * looks for its "Can't open file" line). LeakSanitizer's check at exit stops
+ * the threads with ptrace from a clone, which the sandbox refuses (seccomp,
+ * undumpable): it would end the worker with a LeakSanitizer error. Check
+ * now instead, which also cancels the check at exit. */
+static void
+sanitizers_before_sandbox(void)
+{
+	(void) __sanitizer_get_report_path();
+#ifdef SSTP_HAVE_LSAN
+	__lsan_do_leak_check();
+#endif
+}
+#endif
+
 int
 tunnel_sandbox_enter(const struct tunnel_sandbox_config *cfg, struct tunnel_sandbox_result *res,
                      char *err, size_t cap)
 {
 	memset(res, 0, sizeof(*res));
+#ifdef SSTP_SANITIZERS
+	sanitizers_before_sandbox();
+#endif
 	if (drop_identity(cfg, res, err, cap) != 0 || clear_capabilities(err, cap) != 0
 	    || keep_undumpable(err, cap) != 0 || set_no_new_privs(err, cap) != 0)
 		return -1;

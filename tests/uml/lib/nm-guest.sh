@@ -72,10 +72,12 @@ NM_SERVER_LOG=
 NM_SERVER_STATUS=
 
 # NetworkManager starts program= with --bus-name; the wrapper adds the build tree's worker
-# and pppd plugin. Any installed sstp plugin files are replaced, in the guest's overlay only.
+# and pppd plugin, and in a sanitizer run the guest's UBSAN_OPTIONS (uml-run.sh), so that
+# the service, the worker, pppd's plugin write their reports where the test looks. Any installed sstp plugin files are replaced, in the guest's overlay only.
 nm_guest_install_plugin() {
 	cat >"$NM_GUEST_WRAPPER" <<-WRAPPER || return 1
 	#!/bin/sh
+	${UBSAN_OPTIONS:+UBSAN_OPTIONS='$UBSAN_OPTIONS'; export UBSAN_OPTIONS}
 	exec "$BUILDDIR/src/service/nm-sstp-service" --tunnel "$BUILDDIR/src/tunnel/nm-sstp-tunnel" \\
 		--pppd-plugin "$BUILDDIR/src/pppd-plugin/.libs/nm-sstp-pppd-plugin.so" "\$@"
 	WRAPPER
