@@ -161,8 +161,12 @@ int
 main(int argc, char *argv[])
 {
 	gboolean reprompt = FALSE, allow_interaction = FALSE, external_ui = FALSE;
-	char *vpn_name = NULL, *vpn_uuid = NULL, *vpn_service = NULL;
-	char **hints = NULL;
+	/* Freed on every return, the early ones too (LeakSanitizer found them
+	 * left over when the connection details could not be read). */
+	g_autofree char *vpn_name = NULL;
+	g_autofree char *vpn_uuid = NULL;
+	g_autofree char *vpn_service = NULL;
+	g_auto(GStrv) hints = NULL;
 	GHashTable *data = NULL, *secrets = NULL;
 	NMSstpAuthRequest req;
 	GOptionContext *context;
@@ -274,9 +278,5 @@ out:
 		nm_sstp_auth_secrets_wipe(secrets);
 		g_hash_table_unref(secrets);
 	}
-	g_strfreev(hints);
-	g_free(vpn_name);
-	g_free(vpn_uuid);
-	g_free(vpn_service);
 	return status;
 }

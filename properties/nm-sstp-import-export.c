@@ -45,6 +45,21 @@ sstp_set_bad_file(GError **error, const char *fmt, ...)
 	g_free(msg);
 }
 
+/* A file name as stored and written: each backslash doubled, so that the
+ * utf8safe unescaping every reader applies gives the same name back. */
+static char *
+sstp_escape_backslashes(const char *value)
+{
+	GString *out = g_string_sized_new(strlen(value) + 8);
+
+	for (const char *p = value; *p; p++) {
+		if (*p == '\\')
+			g_string_append_c(out, '\\');
+		g_string_append_c(out, *p);
+	}
+	return g_string_free(out, FALSE);
+}
+
 /* ---------------------------------------------------------------------------
  * Text decoding: phonebooks are UTF-16LE with a BOM when Windows writes them,
  * UTF-8 (with or without BOM) when a person or a script did. */
@@ -337,6 +352,16 @@ sstp_import_sstp_lines(GArray *lines, const char *file_name, GError **error)
 			sstp_set_bad_file(error, _("line %u: %s"), line->number, local->message);
 			g_error_free(local);
 			return NULL;
+		}
+		/* A stored file name is read with the old utf8safe escapes by
+		 * everyone (the service too): a backslash that is part of the name
+		 * is stored doubled, else it would start an escape on the next
+		 * read ("\\T" becoming "T"; found by tests/fuzz/fuzz-import.c). */
+		if (normalized && k->type == NM_SSTP_KEY_PATH && strchr(normalized, '\\')) {
+			char *escaped = sstp_escape_backslashes(normalized);
+
+			g_free(normalized);
+			normalized = escaped;
 		}
 		if (normalized)
 			g_hash_table_insert(values, (gpointer) k->name, normalized);
@@ -643,12 +668,21 @@ nm_sstp_export_to_string(NMConnection *connection, GError **error)
 	const char *id;
 	const NMSstpKey *keys;
 	gsize n_keys, i;
+	GError *local = NULL;
 
 	g_return_val_if_fail(NM_IS_CONNECTION(connection), NULL);
 
 	s_vpn = nm_connection_get_setting_vpn(connection);
 	if (!s_vpn || g_strcmp0(nm_setting_vpn_get_service_type(s_vpn), NM_SSTP_DBUS_SERVICE) != 0) {
 		sstp_set_bad_file(error, _("the connection is not an SSTP VPN connection"));
+		return NULL;
+	}
+	/* Write only what our import reads back: the same checks (an EAP-TLS
+	 * profile imported from a .pbk has no user certificate until the user
+	 * picks one). */
+	if (!nm_sstp_settings_validate(s_vpn, NULL, NULL, &local)) {
+		sstp_set_bad_file(error, _("cannot export: %s"), local->message);
+		g_error_free(local);
 		return NULL;
 	}
 	id = nm_connection_get_id(connection);
@@ -669,7 +703,6 @@ nm_sstp_export_to_string(NMConnection *connection, GError **error)
 		const NMSstpKey *k = &keys[i];
 		g_autofree char *normalized = NULL;
 		const char *value;
-		GError *local = NULL;
 
 		if (k->type == NM_SSTP_KEY_SECRET)
 			continue;
@@ -687,6 +720,16 @@ nm_sstp_export_to_string(NMConnection *connection, GError **error)
 			continue;
 		if (!sstp_export_check_value(k->name, normalized, error))
 			return NULL;
+		if (k->type == NM_SSTP_KEY_PATH && strchr(normalized, '\\')) {
+			/* Import reads file names with the old utf8safe escapes
+			 * (a backslash starts one): write each backslash twice so
+			 * that the same name comes back (found by
+			 * tests/fuzz/fuzz-import.c). */
+			g_autofree char *escaped = sstp_escape_backslashes(normalized);
+
+			g_string_append_printf(out, "%s=%s\n", k->name, escaped);
+			continue;
+		}
 		g_string_append_printf(out, "%s=%s\n", k->name, normalized);
 	}
 	return g_string_free(g_steal_pointer(&out), FALSE);

@@ -10,7 +10,8 @@
 set -u
 builddir="${top_builddir:?}"
 srcdir="${top_srcdir:?}"
-plugin="$builddir/properties/.libs/libnm-vpn-plugin-sstp.so"
+# nmcli is not an ASan program: a sanitizer build's UBSan-only copy (tests/sanitizer.am)
+plugin="${SSTP_GUEST_BUILDDIR:-$builddir}/properties/.libs/libnm-vpn-plugin-sstp.so"
 fixtures="$srcdir/tests/unit/fixtures"
 
 if [ "${1:-}" != "--inside" ]; then

@@ -1132,6 +1132,14 @@ settings_sanitize_path(const NMSstpKey *key, const char *value, char **out, GErr
 		g_free(path);
 		return FALSE;
 	}
+	/* An old escaped name can decode to bytes that are not UTF-8; a
+	 * connection's values travel as D-Bus strings, which must be UTF-8
+	 * (found by tests/fuzz/fuzz-import.c). */
+	if (!g_utf8_validate(path, -1, NULL)) {
+		settings_set_reason(error, _("the file name is not valid UTF-8 text"));
+		g_free(path);
+		return FALSE;
+	}
 	if (strlen(path) > 4095) {
 		settings_set_reason(error, _("the file name is too long"));
 		g_free(path);

@@ -42,7 +42,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 uml_require
 softether_require
-builddir=$(cd "${top_builddir:-.}" && pwd)
+# (the guest runs a sanitizer build's UBSan-only copy, tests/sanitizer.am)
+builddir=$(cd "${SSTP_GUEST_BUILDDIR:-${top_builddir:-.}}" && pwd)
 tunnel=$builddir/src/tunnel/nm-sstp-tunnel
 plugin=$builddir/src/pppd-plugin/.libs/nm-sstp-pppd-plugin.so
 [ -x "$tunnel" ] || tap_skip_all "nm-sstp-tunnel is not built"

@@ -12,13 +12,39 @@ CAP_SYS_PTRACE for a non-dumpable process).
 import sys
 
 
+# Read in pieces, so that a large mapping needs no large buffer.
+CHUNK = 64 << 20
+# A writable mapping this large holds no data of a small worker: it is a
+# sanitizer's shadow memory or an allocator's reservation (a sanitizer
+# build maps terabytes, mostly never touched); reading it would take hours.
+HUGE = 64 << 30
+
+
 def writable_regions(pid):
     with open("/proc/%d/maps" % pid) as f:
         for line in f:
             fields = line.split()
             start, end = (int(x, 16) for x in fields[0].split("-"))
             if fields[1].startswith("rw"):
+                if end - start >= HUGE:
+                    sys.stderr.write("skipped %d GiB mapping at 0x%x\n" % ((end - start) >> 30, start))
+                    continue
                 yield start, end
+
+
+def read_region(mem, start, end, overlap):
+    """The region's bytes piece by piece; each piece repeats the last
+    `overlap` bytes of the one before, so no needle falls between two."""
+    at = start
+    tail = b""
+    while at < end:
+        mem.seek(at)
+        data = mem.read(min(CHUNK, end - at))
+        if not data:
+            return
+        yield at - len(tail), tail + data
+        tail = data[-overlap:] if overlap else b""
+        at += len(data)
 
 
 def main():
@@ -35,18 +61,18 @@ def main():
         return 2
     readable = 0
     with mem:
+        overlap = max((len(n) for _, n in needles), default=1) - 1
         for start, end in writable_regions(pid):
             try:
-                mem.seek(start)
-                data = mem.read(end - start)
+                for base, data in read_region(mem, start, end, overlap):
+                    readable += len(data)
+                    for name, needle in needles:
+                        at = data.find(needle)
+                        if at >= 0:
+                            print("found %s at 0x%x" % (name, base + at))
+                            found = True
             except OSError:
                 continue  # e.g. a guard page
-            readable += len(data)
-            for name, needle in needles:
-                at = data.find(needle)
-                if at >= 0:
-                    print("found %s at 0x%x" % (name, start + at))
-                    found = True
     if readable == 0:
         print("could not read any memory of %d" % pid)
         return 2

@@ -371,6 +371,48 @@ test_export_refuses_bad_values(void)
 	assert_error_mentions(error, "mtu", NULL);
 }
 
+/* Found by tests/fuzz/fuzz-import.c: an EAP-TLS phonebook entry imports
+ * without a user certificate (the user picks it in the editor), and its
+ * export used to write a .sstp that our own import refuses. Export now
+ * says what is missing instead. */
+static void
+test_export_refuses_incomplete(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(NMConnection) c = import_fixture("azure-p2s.pbk", &error);
+	g_autofree char *text = NULL;
+
+	g_assert_no_error(error);
+	text = nm_sstp_export_to_string(c, &error);
+	g_assert_null(text);
+	assert_error_mentions(error, "tls-user-cert", NULL);
+}
+
+/* Found by tests/fuzz/fuzz-import.c: a file name holding a backslash was
+ * stored and exported with a single backslash, which every later read (the
+ * service's too) takes as the start of an old utf8safe escape ("\\T" became
+ * "T", "\\v" a control character). It is stored and written doubled. */
+static void
+test_roundtrip_backslash_path(void)
+{
+	static const char file[] = "[sstp]\ngateway=vpn.example.com\nca-cert=/etc/ssl/odd\\\\Tname.pem\n";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(NMConnection) c = NULL, again = NULL;
+	g_autofree char *text = NULL;
+
+	c = nm_sstp_import_data((const guint8 *) file, strlen(file), "b.sstp", &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(nm_setting_vpn_get_data_item(nm_connection_get_setting_vpn(c), "ca-cert"), ==,
+	                "/etc/ssl/odd\\\\Tname.pem");
+	text = nm_sstp_export_to_string(c, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(strstr(text, "ca-cert=/etc/ssl/odd\\\\Tname.pem\n"));
+	again = nm_sstp_import_data((const guint8 *) text, strlen(text), "b.sstp", &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(nm_setting_vpn_get_data_item(nm_connection_get_setting_vpn(again), "ca-cert"), ==,
+	                "/etc/ssl/odd\\\\Tname.pem");
+}
+
 static void
 test_suggested_filename(void)
 {
@@ -436,6 +478,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-export/sstp/errors-name-the-line", test_sstp_errors);
 	g_test_add_func("/import-export/sstp/errors-inline", test_sstp_errors_inline);
 	g_test_add_func("/import-export/sstp/export-refuses-bad-values", test_export_refuses_bad_values);
+	g_test_add_func("/import-export/sstp/export-refuses-incomplete", test_export_refuses_incomplete);
+	g_test_add_func("/import-export/sstp/roundtrip-backslash-path", test_roundtrip_backslash_path);
 	g_test_add_func("/import-export/sstp/suggested-filename", test_suggested_filename);
 	g_test_add_func("/import-export/pbk/utf16-bom-crlf", test_pbk_utf16_bom_crlf);
 	g_test_add_func("/import-export/pbk/first-sstp-entry", test_pbk_multi_picks_first_sstp);

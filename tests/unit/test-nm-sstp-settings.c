@@ -1139,6 +1139,10 @@ test_specific_rejections(void)
 	/* (0 is KDE's "no port": see test_plasma_nm_profiles) */
 	assert_rejected(nm_sstp_settings_lookup("tls-min-version"), "1.1");
 	assert_rejected(nm_sstp_settings_lookup("connection-type"), "cert");
+	/* An old escaped file name that decodes to bytes that are not UTF-8
+	 * (tests/fuzz/fuzz-import.c found it); one that decodes to UTF-8 is fine. */
+	assert_rejected(nm_sstp_settings_lookup("ca-cert"), "/etc/ssl/a\\222b.pem");
+	assert_accepted(nm_sstp_settings_lookup("ca-cert"), "/etc/ssl/\\303\\251.pem");
 	g_free(long_secret);
 }
 

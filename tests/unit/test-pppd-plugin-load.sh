@@ -7,7 +7,8 @@
 # make the SEQPACKET socketpair the worker would make).
 set -u
 top_builddir=${top_builddir:-$(pwd)}
-plugin="$top_builddir/src/pppd-plugin/.libs/nm-sstp-pppd-plugin.so"
+# pppd is not an ASan program: a sanitizer build's UBSan-only copy (tests/sanitizer.am)
+plugin="${SSTP_GUEST_BUILDDIR:-$top_builddir}/src/pppd-plugin/.libs/nm-sstp-pppd-plugin.so"
 pppd=/usr/sbin/pppd
 n=6
 

@@ -588,6 +588,14 @@ make_key(const char *dir, const char *name, gboolean encrypted)
 	return path;
 }
 
+static gboolean
+have_openssl_program(void)
+{
+	g_autofree char *path = g_find_program_in_path("openssl");
+
+	return path != NULL;
+}
+
 static void
 test_secrets_tls_key(void)
 {
@@ -595,7 +603,7 @@ test_secrets_tls_key(void)
 	char *plain;
 	char *encrypted;
 
-	if (!g_find_program_in_path("openssl")) {
+	if (!have_openssl_program()) {
 		g_test_skip("no openssl program to make test keys");
 		return;
 	}
@@ -651,7 +659,7 @@ test_secrets_tls_key_as_user(void)
 		g_test_skip("needs root and the user nobody");
 		return;
 	}
-	if (!g_find_program_in_path("openssl")) {
+	if (!have_openssl_program()) {
 		g_test_skip("no openssl program to make test keys");
 		return;
 	}

@@ -22,7 +22,8 @@
 set -u
 top_builddir=${top_builddir:-$(pwd)}
 tunnel="$top_builddir/src/tunnel/nm-sstp-tunnel"
-plugin="$top_builddir/src/pppd-plugin/.libs/nm-sstp-pppd-plugin.so"
+# pppd is not an ASan program: a sanitizer build's UBSan-only copy (tests/sanitizer.am)
+plugin="${SSTP_GUEST_BUILDDIR:-$top_builddir}/src/pppd-plugin/.libs/nm-sstp-pppd-plugin.so"
 
 command -v openssl >/dev/null || { echo "1..0 # SKIP openssl missing"; exit 0; }
 command -v python3 >/dev/null || { echo "1..0 # SKIP python3 missing (port picking)"; exit 0; }

@@ -13,7 +13,8 @@ uml=$here/../uml
 . "$uml/lib/uml.sh"
 
 uml_require
-builddir=$(cd "${top_builddir:-.}" && pwd)
+# (the guest runs a sanitizer build's UBSan-only copy, tests/sanitizer.am)
+builddir=$(cd "${SSTP_GUEST_BUILDDIR:-${top_builddir:-.}}" && pwd)
 server=$builddir/tests/server/sstp-test-server
 tunnel=$builddir/src/tunnel/nm-sstp-tunnel
 plugin=$builddir/src/pppd-plugin/.libs/nm-sstp-pppd-plugin.so

@@ -72,11 +72,18 @@ NM_SERVER_LOG=
 NM_SERVER_STATUS=
 
 # NetworkManager starts program= with --bus-name; the wrapper adds the build tree's worker
-# and pppd plugin. Any installed sstp plugin files are replaced, in the guest's overlay only.
+# and pppd plugin, and in a sanitizer run the guest's UBSAN_OPTIONS (uml-run.sh), so that
+# the service, the worker, pppd's plugin write their reports where the test looks.
+# NM_GUEST_SERVICE_PREFIX (words, set before nm_guest_setup): a command the service runs
+# under, e.g. valgrind (test-nm-valgrind-guest.sh). NM_GUEST_SINGLE_CONNECTION=1: the .name
+# file without supports-multiple-connections, so NetworkManager talks to the service on its
+# plain bus name and uses one already running there (started by the test, which then has more
+# than NetworkManager's 5 s to appear). Any installed sstp plugin files are replaced, in the guest's overlay only.
 nm_guest_install_plugin() {
 	cat >"$NM_GUEST_WRAPPER" <<-WRAPPER || return 1
 	#!/bin/sh
-	exec "$BUILDDIR/src/service/nm-sstp-service" --tunnel "$BUILDDIR/src/tunnel/nm-sstp-tunnel" \\
+	${UBSAN_OPTIONS:+UBSAN_OPTIONS='$UBSAN_OPTIONS'; export UBSAN_OPTIONS}
+	exec ${NM_GUEST_SERVICE_PREFIX:-} "$BUILDDIR/src/service/nm-sstp-service" --tunnel "$BUILDDIR/src/tunnel/nm-sstp-tunnel" \\
 		--pppd-plugin "$BUILDDIR/src/pppd-plugin/.libs/nm-sstp-pppd-plugin.so" "\$@"
 	WRAPPER
 	chmod 755 "$NM_GUEST_WRAPPER" || return 1
@@ -86,6 +93,7 @@ nm_guest_install_plugin() {
 	local dialog="$BUILDDIR/auth-dialog/nm-sstp-auth-dialog"
 	[ -x "$dialog" ] && [ -z "${NM_GUEST_NO_AUTH_DIALOG:-}" ] || dialog=
 	sed -e "s|^program=.*|program=$NM_GUEST_WRAPPER|" \
+		${NM_GUEST_SINGLE_CONNECTION:+-e '/^supports-multiple-connections=/d'} \
 		-e "s|^auth-dialog=.*|${dialog:+auth-dialog=$dialog}|" \
 		"$BUILDDIR/src/service/nm-sstp-service.name" \
 		>/usr/lib/NetworkManager/VPN/nm-sstp-service.name || return 1

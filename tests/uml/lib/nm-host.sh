@@ -28,7 +28,8 @@ nm_host_require() {
 	command -v dbus-monitor >/dev/null || tap_skip_all "missing dbus-monitor (apt-get install dbus-bin)"
 	command -v python3 >/dev/null || tap_skip_all "missing python3 (syslog catcher in the guest)"
 	NM_HOST_SRCDIR=$(cd "$UML_LIB_DIR/../../.." && pwd)
-	NM_HOST_BUILDDIR=$(cd "${top_builddir:-.}" && pwd)
+	# (a sanitizer build: its UBSan-only copy, tests/sanitizer.am)
+	NM_HOST_BUILDDIR=$(cd "${SSTP_GUEST_BUILDDIR:-${top_builddir:-.}}" && pwd)
 	for f in src/service/nm-sstp-service src/tunnel/nm-sstp-tunnel \
 		src/pppd-plugin/.libs/nm-sstp-pppd-plugin.so src/service/nm-sstp-service.name \
 		tests/server/sstp-test-server; do

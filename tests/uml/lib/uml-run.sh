@@ -31,6 +31,9 @@
 # Files in OUTDIR: console.log (kernel and init messages), guest.log (SCRIPT's stdout and
 # stderr), status (SCRIPT's exit status), guest.env, uml/ (UML's pid file and mconsole socket).
 #
+# SSTP_SANITIZER_DIR (environment, set by tests/run-test.sh): the guest gets UBSAN_OPTIONS
+# with its reports in OUTDIR/sanitizer/, copied there after the run.
+#
 # The guest is always run under timeout(1), in its own process group; anything of that group
 # still alive afterwards is killed by PID. The guest ends itself with poweroff -f.
 
@@ -93,6 +96,13 @@ mkdir -p "$out/uml" || exit 125
 	printf 'UML_LIB_DIR=%q\n' "$UML_RUN_LIB_DIR"
 	printf 'UML_SCRIPT=%q\n' "$script"
 	[ -z "$guest_addr" ] || printf 'UML_GUEST_ADDR=%q\n' "$guest_addr"
+	# Sanitizer reports (tests/run-test.sh): written in the guest under OUTDIR, the only
+	# folder it can write that the host sees; copied to SSTP_SANITIZER_DIR after the run.
+	# The guest runs UBSan-only code (tests/sanitizer.am).
+	if [ -n "${SSTP_SANITIZER_DIR:-}" ]; then
+		rm -rf "$out/sanitizer" && mkdir -p "$out/sanitizer" || exit 125
+		printf 'UBSAN_OPTIONS=%q\n' "log_path=$out/sanitizer/ubsan:halt_on_error=1:print_stacktrace=1:exitcode=23"
+	fi
 	for kv in "$@"; do
 		case $kv in
 		[A-Za-z_]*=*) printf '%s=%q\n' "${kv%%=*}" "${kv#*=}" ;;
@@ -105,7 +115,9 @@ chmod 600 "$out/guest.env"
 # Debian 12's linux.uml cannot restore FPU state on hosts with AVX-512/AMX without the
 # ptrace shim (see ../uml-xstate-shim.c). Use the one the build made, else compile it here.
 shim=${UML_XSTATE_SHIM:-}
-if [ -z "$shim" ] && [ -n "${top_builddir:-}" ] && [ -r "$top_builddir/tests/uml/.libs/uml-xstate-shim.so" ]; then
+# (Not a sanitizer build's: linux.uml has no sanitizer runtime to give it.)
+if [ -z "$shim" ] && [ -n "${top_builddir:-}" ] && [ -r "$top_builddir/tests/uml/.libs/uml-xstate-shim.so" ] &&
+	! grep -qa -e 'libasan\.so' -e 'libubsan\.so' "$top_builddir/tests/uml/.libs/uml-xstate-shim.so"; then
 	shim=$top_builddir/tests/uml/.libs/uml-xstate-shim.so
 fi
 if [ -z "$shim" ]; then
@@ -179,6 +191,17 @@ sleep 0.2
 uml_run_reap
 trap - INT TERM HUP
 awk -v a="$start" -v b="$end" 'BEGIN { printf "\numl-run: %.1f s from start to power-off\n", b - a }' >>"$out/console.log"
+
+if [ -n "${SSTP_SANITIZER_DIR:-}" ] && [ -d "$out/sanitizer" ]; then
+	for f in "$out"/sanitizer/*; do
+		[ -s "$f" ] && cp "$f" "$SSTP_SANITIZER_DIR/$(basename "$out")-guest-$(basename "$f")"
+	done
+	# A report the runtime could not write to its file (UBSan in the sandboxed worker
+	# starts at its first report, when open() is refused) still shows on stderr, which
+	# the guest's logs keep.
+	grep -s -a -H -E "runtime error: |ERROR: [A-Za-z]*Sanitizer|Can't open file: $out/sanitizer" \
+		"$out"/*.log >"$SSTP_SANITIZER_DIR/$(basename "$out")-guest-logs" || true
+fi
 
 if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 	echo "uml-run.sh: guest did not finish within $limit s (see $out/console.log)" >&2
