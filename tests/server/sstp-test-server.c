@@ -327,14 +327,20 @@ static bool fault_fire(struct call *c, enum fault_moment at)
 		c->negotiation_deadline = 0;
 		break;
 	case FK_RESET: {
+		/* now, not after the server's pppd has been stopped (up to 3 s) */
 		struct linger l = { .l_onoff = 1, .l_linger = 0 };
 		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+		close(c->fd);
+		c->fd = -1;
 		c->reset = true;
 		call_close(c, "fault reset");
 		break;
 	}
 	case FK_CLOSE:
-		/* TLS close_notify, no SSTP message before it */
+		/* TLS close_notify at once, no SSTP message before it */
+		if (c->ssl && SSL_is_init_finished(c->ssl))
+			SSL_shutdown(c->ssl);
+		c->silent = true;  /* nothing more, not even a second close_notify */
 		call_close(c, "fault close_notify");
 		break;
 	case FK_NONE:
@@ -1140,7 +1146,8 @@ static int serve_one(const struct options *o, SSL_CTX *ctx, int lfd, const uint8
 	server_log("call ended reason=%s verified=%s exit=%d",
 	           c->end_reason ? c->end_reason : "unknown", c->verified ? "yes" : "no", ret);
 	SSL_free(c->ssl);
-	close(fd);
+	if (c->fd >= 0)
+		close(c->fd);
 	OPENSSL_cleanse(c->auth.hlak, sizeof(c->auth.hlak));
 	free(c);
 	return ret;
