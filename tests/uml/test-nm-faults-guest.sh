@@ -202,6 +202,14 @@ record() {
 		tap_check "$case@$moment: NetworkManager ends the VPN as failed or disconnected, not as a login failure (got $sname/$rname, $detect s)" \
 			sh -c "[ '$st' = 6 -o '$st' = 7 ] && [ '$rs' != 10 ] && [ '$rs' != 2 ]" ;;
 	esac
+	# Seen through the fault itself, not through the hello timer's fallback (which would take 2
+	# intervals): a bound of one interval, far above what any case takes here even under load.
+	if [ "$want" != restart ]; then
+		local bound=$hello
+		[ "$case" != silent ] || bound=$((2 * hello + 20))
+		tap_check "$case@$moment: NetworkManager saw it within $bound s ($detect s)" \
+			awk -v d="$detect" -v b="$bound" 'BEGIN { exit !(d != "?" && d >= 0 && d <= b) }'
+	fi
 	tap_is "$case@$moment: nothing left (worker, pppd, ppp device, route, DNS, socket, namespace)" "${left:-none}" none
 	prev_case="$case@$moment"
 }
