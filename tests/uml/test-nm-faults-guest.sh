@@ -176,7 +176,7 @@ record() {
 	if [ -n "$fin" ] && [ -n "$t_fault" ]; then
 		detect=$(seconds_between "$t_fault" "$at")
 	else
-		detect=?
+		detect="?"
 	fi
 	if [ -z "$fin" ] && [ "$want" = restart ]; then
 		# A stopped NetworkManager sends no signal: what counts is that the restarted one
