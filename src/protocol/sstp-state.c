@@ -257,7 +257,44 @@ static void on_invalid(struct sstp_client *c, const struct sstp_parse_error *err
 	            err->message ? err->message : "invalid SSTP packet received");
 }
 
-static void on_timer(struct sstp_client *c, bool rx_activity, struct sstp_actions *out)
+/* The hello timer of Call_Connected ([MS-SSTP] 3.1.2.2): it runs from the
+ * last received packet. One silent interval sends an Echo Request; if
+ * nothing at all arrives in the next one, the peer is dead: at most two
+ * intervals after the last packet, whatever the timing of the expiries. */
+static void on_hello_timer(struct sstp_client *c, uint64_t now, uint64_t last_rx,
+                           struct sstp_actions *out)
+{
+	uint64_t silence = now > last_rx ? now - last_rx : 0;
+
+	if (c->echo_outstanding && last_rx > c->echo_sent_ms)
+		c->echo_outstanding = false;  /* anything after the echo counts */
+	if (!c->echo_outstanding) {
+		if (silence < c->hello_ms) {
+			/* The peer spoke during the interval: the timer
+			 * restarts from its last packet. */
+			arm(out, (unsigned) (c->hello_ms - silence));
+			return;
+		}
+		c->echo_outstanding = true;
+		c->echo_sent_ms = now;
+		c->dead_at_ms = last_rx + 2 * (uint64_t) c->hello_ms;
+		if (c->dead_at_ms < now + SSTP_TIMER_ECHO_GRACE_MS)
+			c->dead_at_ms = now + SSTP_TIMER_ECHO_GRACE_MS;
+		out->send_echo_request = true;
+		arm(out, (unsigned) (c->dead_at_ms - now));
+		return;
+	}
+	if (now < c->dead_at_ms) {
+		arm(out, (unsigned) (c->dead_at_ms - now));
+		return;
+	}
+	c->close_reason = SSTP_CLOSE_DEAD_PEER;
+	c->silence_ms = silence;
+	out->log = "server stopped answering (no reply to Echo Request)";
+	go_closed(c, out);
+}
+
+static void on_timer(struct sstp_client *c, const struct sstp_event *ev, struct sstp_actions *out)
 {
 	switch (c->state) {
 	case SSTP_STATE_CONNECT_REQUEST_SENT:
@@ -269,20 +306,7 @@ static void on_timer(struct sstp_client *c, bool rx_activity, struct sstp_action
 		            : "PPP authentication did not finish in time");
 		return;
 	case SSTP_STATE_CALL_CONNECTED:
-		if (rx_activity) {
-			/* Something arrived during the interval: the peer is
-			 * alive, the hello timer simply restarts. */
-			c->echo_outstanding = false;
-		} else if (!c->echo_outstanding) {
-			c->echo_outstanding = true;
-			out->send_echo_request = true;
-		} else {
-			c->close_reason = SSTP_CLOSE_DEAD_PEER;
-			out->log = "server stopped answering (no reply to Echo Request)";
-			go_closed(c, out);
-			return;
-		}
-		arm(out, c->hello_ms);
+		on_hello_timer(c, ev->now_ms, ev->last_rx_ms, out);
 		return;
 	case SSTP_STATE_CALL_ABORT_PENDING:
 		out->log = "no Call Abort from the server: closing";
@@ -333,7 +357,7 @@ void sstp_client_step(struct sstp_client *c, const struct sstp_event *ev, struct
 		arm(out, c->hello_ms);
 		return;
 	case SSTP_EV_TIMER:
-		on_timer(c, ev->rx_activity, out);
+		on_timer(c, ev, out);
 		return;
 	case SSTP_EV_LOCAL_DISCONNECT:
 		if (c->state == SSTP_STATE_CALL_DISCONNECTED) {

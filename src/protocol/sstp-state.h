@@ -20,6 +20,9 @@
 #define SSTP_TIMER_ABORT_TIMEOUT_MS  1000   /* T_A2 */
 #define SSTP_TIMER_DISCONNECT_ACK_MS 5000   /* T_D1 */
 #define SSTP_TIMER_DISCONNECT_TIMEOUT_MS 1000 /* T_D2 */
+/* The least time an Echo Request gets for its answer when the caller's
+ * loop was held up (e.g. suspended) past the 2-interval deadline. */
+#define SSTP_TIMER_ECHO_GRACE_MS    1000
 /* Call Connect Requests resent after a NAK: the first 3 NAKs are answered
  * with a new request, the 4th aborts with RETRY_COUNT_EXCEEDED. */
 #define SSTP_MAX_NAK_RETRIES        3
@@ -42,7 +45,7 @@ enum sstp_event_type {
 	SSTP_EV_DATA,            /* a data packet arrived (frame in ev.data/len) */
 	SSTP_EV_INVALID,         /* well framed but invalid packet (ev.error) */
 	SSTP_EV_PPP_AUTH_DONE,   /* pppd finished authentication: send Call Connected */
-	SSTP_EV_TIMER,           /* the armed timer expired (ev.rx_activity) */
+	SSTP_EV_TIMER,           /* the armed timer expired (ev.now_ms, ev.last_rx_ms) */
 	SSTP_EV_LOCAL_DISCONNECT,/* user asked to stop, or pppd ended */
 	SSTP_EV_LOCAL_ABORT,     /* local fatal error (ev.abort_status) */
 };
@@ -54,12 +57,14 @@ struct sstp_event {
 	size_t data_len;
 	struct sstp_parse_error error;          /* SSTP_EV_INVALID */
 	uint32_t abort_status;                  /* SSTP_EV_LOCAL_ABORT */
-	/* SSTP_EV_TIMER: did any SSTP packet (data or control) arrive since
-	 * the timer was last armed? The hello timer is restarted by every
-	 * received packet; rather than re-arming it per packet on the hot
-	 * path, the caller remembers that something arrived and the machine
-	 * treats the expiry as a restart. */
-	bool rx_activity;
+	/* SSTP_EV_TIMER: the caller's monotonic clock now, and when the last
+	 * SSTP packet (data or control) arrived, same clock. The hello timer
+	 * is restarted by every received packet; rather than re-arming it per
+	 * packet on the hot path, the caller records the arrival time and the
+	 * machine, when the timer expires, re-arms it for what is left of the
+	 * interval after that last packet. */
+	uint64_t now_ms;
+	uint64_t last_rx_ms;
 };
 
 /* Why the machine reached SSTP_STATE_CLOSED; maps to the worker's exit code. */
@@ -80,6 +85,9 @@ struct sstp_client {
 	uint32_t peer_status;            /* Status Info of a peer Abort/Disconnect/NAK */
 	unsigned nak_count;
 	bool echo_outstanding;           /* hello timer fired, Echo Request sent */
+	uint64_t echo_sent_ms;           /* when (caller's clock) */
+	uint64_t dead_at_ms;             /* give up then if nothing arrives: last packet + 2 intervals */
+	uint64_t silence_ms;             /* SSTP_CLOSE_DEAD_PEER: time from the last packet to the close */
 	uint8_t hash_bitmask;            /* from the ACK */
 	enum sstp_hash hash;             /* chosen hash */
 	uint8_t nonce[SSTP_NONCE_LEN];   /* from the ACK */

@@ -66,7 +66,8 @@ struct tunnel {
 
 	struct sstp_client sc;
 	int64_t timer_deadline;        /* -1: no timer */
-	bool rx_activity;              /* an SSTP packet arrived since the timer was armed */
+	bool rx_activity;              /* an SSTP packet arrived in this round of the loop */
+	int64_t last_rx_ms;            /* when the last SSTP packet arrived (hello timer) */
 	const char *last_sstp_log;     /* last text from the state machine */
 
 	struct tbuf tls_rx, tls_tx, pty_tx;
@@ -240,7 +241,6 @@ apply_actions(struct tunnel *t, const struct sstp_actions *a, const struct sstp_
 		t->timer_deadline = -1;
 	if (a->set_timer) {
 		t->timer_deadline = tunnel_now_ms() + a->timer_ms;
-		t->rx_activity = false;
 	}
 	if (a->start_ppp && t->pppd.pid == 0) {
 		/* The ACK is here: one round trip since the request. */
@@ -953,7 +953,8 @@ exit_code(struct tunnel *t)
 		                   t->last_sstp_log ? t->last_sstp_log : "call aborted");
 	case SSTP_CLOSE_DEAD_PEER:
 		return tunnel_fail(SSTP_EXIT_DEAD_PEER, "the server stopped answering (nothing received "
-		                   "for %u s)", 2 * t->o->hello_seconds);
+		                   "for %llu s, hello interval %u s)",
+		                   (unsigned long long) (t->sc.silence_ms + 500) / 1000, t->o->hello_seconds);
 	case SSTP_CLOSE_LOCAL_ABORT:
 		return tunnel_fail(SSTP_EXIT_INTERNAL, "call aborted after a local error");
 	case SSTP_CLOSE_NONE:
@@ -1104,10 +1105,16 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 		if (t->tls_tx.len > 0 && !t->write_wants_read)
 			tls_flush(t);
 
-		if (t->timer_deadline >= 0 && now >= t->timer_deadline && !t->sstp_closed) {
-			struct sstp_event tev = { .type = SSTP_EV_TIMER, .rx_activity = t->rx_activity };
-			t->timer_deadline = -1;
+		/* The packets read in this round arrived by now (clock read
+		 * after poll): the hello timer counts from here. */
+		if (t->rx_activity) {
+			t->last_rx_ms = now;
 			t->rx_activity = false;
+		}
+		if (t->timer_deadline >= 0 && now >= t->timer_deadline && !t->sstp_closed) {
+			struct sstp_event tev = { .type = SSTP_EV_TIMER, .now_ms = (uint64_t) now,
+			                          .last_rx_ms = (uint64_t) t->last_rx_ms };
+			t->timer_deadline = -1;
 			tunnel_step(t, &tev);
 			tls_flush(t);
 		}

@@ -228,8 +228,8 @@ static void local_event(struct sstp_client *c, unsigned which)
 	memset(&ev, 0, sizeof(ev));
 	switch (which) {
 	case 1: ev.type = SSTP_EV_PPP_AUTH_DONE; break;
-	case 2: ev.type = SSTP_EV_TIMER; ev.rx_activity = true; break;
-	case 3: ev.type = SSTP_EV_TIMER; ev.rx_activity = false; break;
+	case 2: ev.type = SSTP_EV_TIMER; ev.now_ms = 120000; ev.last_rx_ms = 119000; break;
+	case 3: ev.type = SSTP_EV_TIMER; ev.now_ms = 120000; ev.last_rx_ms = 0; break;
 	case 4: ev.type = SSTP_EV_LOCAL_DISCONNECT; break;
 	case 5: ev.type = SSTP_EV_LOCAL_ABORT; ev.abort_status = SSTP_STATUS_INVALID_FRAME_RECEIVED; break;
 	case 6: ev.type = SSTP_EV_START; break;

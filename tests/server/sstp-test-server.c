@@ -71,7 +71,24 @@ struct faults {
 	bool oversized_length;      /* the ACK's length field says 4095 */
 	int http_status;            /* 0, 403 or 500 */
 	bool no_ack;
+	const char *fault_file;     /* --fault-file: one KIND@MOMENT for the next call */
 };
+
+/* --fault-file: a fault taught on command, for one call (the fault matrix
+ * of tests/uml/test-nm-faults.sh). KIND at MOMENT: */
+enum fault_kind { FK_NONE = 0, FK_ABORT, FK_DISCONNECT, FK_SILENT, FK_RESET, FK_CLOSE };
+enum fault_moment {
+	FM_TLS = 0,      /* before the TLS handshake */
+	FM_HTTP,         /* HTTP request read, not answered */
+	FM_NEGOTIATION,  /* Call Connect Request received, not answered */
+	FM_AUTH,         /* the client's first PPP authentication frame */
+	FM_IPCP,         /* binding verified, pppd's NCP frames just released */
+	FM_CONNECTED,    /* connected: fires on SIGUSR1 */
+};
+static const char *const fault_kind_names[] = { "none", "abort", "disconnect", "silent", "reset",
+                                                "close" };
+static const char *const fault_moment_names[] = { "tls", "http", "negotiation", "auth", "ipcp",
+                                                  "connected" };
 
 struct options {
 	const char *cert;
@@ -139,6 +156,9 @@ struct call {
 	bool verified;
 	bool binding_failed;
 	bool silent;
+	bool reset;                 /* fault reset: close with RST, no TLS close_notify */
+	enum fault_kind fault;      /* armed from --fault-file for this call */
+	enum fault_moment fault_at;
 
 	/* deadlines in monotonic ms, 0 = off */
 	int64_t negotiation_deadline;
@@ -160,10 +180,14 @@ struct call {
 };
 
 static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_usr1;
 
 static void on_signal(int sig)
 {
-	got_signal = sig;
+	if (sig == SIGUSR1)
+		got_usr1 = 1;
+	else
+		got_signal = sig;
 }
 
 static int64_t now_ms(void)
@@ -279,6 +303,71 @@ static void call_disconnect(struct call *c, const char *why)
 	c->teardown_deadline = now_ms() + TEARDOWN_DISC_MS;
 }
 
+/* The wall clock, so that a test compares it with NetworkManager's D-Bus
+ * signal times (dbus-monitor prints the same clock). */
+static void log_fault(const struct call *c)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	server_log("fault %s@%s at=%lld.%03ld", fault_kind_names[c->fault],
+	           fault_moment_names[c->fault_at], (long long) ts.tv_sec, ts.tv_nsec / 1000000);
+}
+
+/* Fire the armed fault if it belongs to this moment. Returns true when it
+ * fired: the caller then does nothing more with what it was handling. */
+static bool fault_fire(struct call *c, enum fault_moment at)
+{
+	if (c->fault == FK_NONE || c->fault_at != at)
+		return false;
+	log_fault(c);
+	switch (c->fault) {
+	case FK_ABORT:
+		call_abort(c, SSTP_ATTR_NO_ERROR, SSTP_STATUS_NO_ERROR, "fault abort");
+		break;
+	case FK_DISCONNECT:
+		call_disconnect(c, "fault disconnect");
+		break;
+	case FK_SILENT:
+		/* sends nothing more and waits for the client to leave */
+		c->silent = true;
+		c->hello_deadline = 0;
+		c->negotiation_deadline = 0;
+		break;
+	case FK_RESET: {
+		/* now, not after the server's pppd has been stopped (up to 3 s) */
+		struct linger l = { .l_onoff = 1, .l_linger = 0 };
+		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+		close(c->fd);
+		c->fd = -1;
+		c->reset = true;
+		call_close(c, "fault reset");
+		break;
+	}
+	case FK_CLOSE:
+		/* TLS close_notify at once, no SSTP message before it */
+		if (c->ssl && SSL_is_init_finished(c->ssl))
+			SSL_shutdown(c->ssl);
+		c->silent = true;  /* nothing more, not even a second close_notify */
+		call_close(c, "fault close_notify");
+		break;
+	case FK_NONE:
+		break;
+	}
+	c->fault = FK_NONE;
+	return true;
+}
+
+/* Before TLS or in the HTTP phase (blocking socket): silent waits until the
+ * client gives up; reset and close end at once. */
+static void wait_for_client_to_leave(struct call *c)
+{
+	uint8_t buf[4096];
+
+	while (recv(c->fd, buf, sizeof(buf), 0) > 0)
+		;
+}
+
 static void send_ppp_to_client(struct call *c, const uint8_t *frame, size_t len)
 {
 	uint8_t pkt[SSTP_MAX_PACKET_LEN];
@@ -354,6 +443,7 @@ static void verify_call_connected(struct call *c)
 			server_log("released %llu held pppd frames",
 			           (unsigned long long) c->held_pppd_frames);
 		flush_held_frames(c);
+		fault_fire(c, FM_IPCP);
 		return;
 	}
 	server_log("binding FAILED: %s (hash=%s method=%s)", why ? why : "unknown", hash,
@@ -512,6 +602,8 @@ static void on_connect_request(struct call *c, const struct sstp_control *ctrl)
 	}
 	server_log("call connect request received protocol=%u",
 	           ctrl->has_encap_protocol ? ctrl->encap_protocol : 0);
+	if (fault_fire(c, FM_NEGOTIATION))
+		return;
 	if (f->no_ack) {
 		server_log("fault no-ack: not answering the call connect request");
 		return;
@@ -628,6 +720,12 @@ static void on_data(struct call *c, const uint8_t *frame, size_t len)
 				server_log("dropped client frame before call connected proto=0x%04x len=%zu",
 				           proto < 0 ? 0 : (unsigned) proto, len);
 			break;
+		}
+		if (c->fault_at == FM_AUTH) {
+			int proto = sstp_ppp_frame_protocol(frame, len);
+			if ((proto == 0xc223 || proto == 0xc023 || proto == 0xc227) &&
+			    fault_fire(c, FM_AUTH))
+				break;
 		}
 		server_auth_from_client(&c->auth, frame, len);
 		if (c->opt->ppp.eaptls_dir)
@@ -777,7 +875,12 @@ static void run_timers(struct call *c)
 	if (c->silent_at && now >= c->silent_at) {
 		c->silent_at = 0;
 		c->hello_deadline = 0;
-		server_log("fault silent-after: sending nothing from now on");
+		{
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			server_log("fault silent-after: sending nothing from now on at=%lld.%03ld",
+			           (long long) ts.tv_sec, ts.tv_nsec / 1000000);
+		}
 		c->silent = true;
 	}
 	if (c->hello_deadline && now >= c->hello_deadline) {
@@ -829,6 +932,13 @@ static void call_loop(struct call *c)
 			else
 				call_disconnect(c, "server terminated");
 		}
+		if (got_usr1) {
+			got_usr1 = 0;
+			if (c->state == CALL_CONNECTED && !fault_fire(c, FM_CONNECTED))
+				server_log("SIGUSR1: no fault armed for the connected call");
+		}
+		if (c->state == CALL_CLOSED)
+			break;
 		i_tls = n;
 		p[n++] = (struct pollfd) { .fd = c->fd, .events = POLLIN };
 		if (c->pppd.master >= 0) {
@@ -905,6 +1015,15 @@ static bool https_handshake(struct call *c)
 	int status = 200;
 
 	set_timeouts(c->fd, HTTP_TIMEOUT_S);
+	if (c->fault_at == FM_TLS && c->fault != FK_NONE) {
+		bool silent = c->fault == FK_SILENT;
+		fault_fire(c, FM_TLS);
+		c->silent = true;  /* no TLS to close: FIN (close) or RST (reset) */
+		if (silent)
+			wait_for_client_to_leave(c);
+		c->end_reason = "fault before TLS";
+		return false;
+	}
 	if (SSL_accept(c->ssl) != 1) {
 		log_openssl_errors("tls handshake");
 		server_log("tls handshake FAILED");
@@ -948,6 +1067,15 @@ static bool https_handshake(struct call *c)
 			server_log("fault http-%d", status);
 		}
 	}
+	if (c->fault_at == FM_HTTP && c->fault != FK_NONE) {
+		bool silent = c->fault == FK_SILENT;
+		fault_fire(c, FM_HTTP);
+		if (silent)
+			wait_for_client_to_leave(c);
+		c->silent = silent || c->reset;
+		c->end_reason = "fault in HTTP";
+		return false;
+	}
 	n = server_http_build_response(answer, sizeof(answer), status);
 	if (n == 0 || SSL_write(c->ssl, answer, (int) n) != (int) n) {
 		log_openssl_errors("tls write");
@@ -964,6 +1092,52 @@ static bool https_handshake(struct call *c)
 	memmove(c->rx, c->rx + req.header_len, c->rx_len - req.header_len);
 	c->rx_len -= req.header_len;
 	return true;
+}
+
+static bool parse_fault_command(const char *s, enum fault_kind *kind, enum fault_moment *at)
+{
+	const char *sep = strchr(s, '@');
+	size_t klen = sep ? (size_t) (sep - s) : 0;
+
+	*kind = FK_NONE;
+	for (size_t i = 1; sep && i < sizeof(fault_kind_names) / sizeof(fault_kind_names[0]); i++)
+		if (strlen(fault_kind_names[i]) == klen && strncmp(s, fault_kind_names[i], klen) == 0)
+			*kind = (enum fault_kind) i;
+	if (*kind == FK_NONE)
+		return false;
+	for (size_t i = 0; i < sizeof(fault_moment_names) / sizeof(fault_moment_names[0]); i++)
+		if (strcmp(sep + 1, fault_moment_names[i]) == 0) {
+			*at = (enum fault_moment) i;
+			/* Abort and Disconnect are SSTP messages: not before SSTP */
+			return !((*kind == FK_ABORT || *kind == FK_DISCONNECT) && *at <= FM_HTTP);
+		}
+	return false;
+}
+
+/* --fault-file: read and remove it, so the fault is for this call only. */
+static void fault_arm(struct call *c)
+{
+	char line[64];
+	int fd, n;
+
+	if (!c->opt->faults.fault_file)
+		return;
+	fd = open(c->opt->faults.fault_file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = (int) read(fd, line, sizeof(line) - 1);
+	close(fd);
+	unlink(c->opt->faults.fault_file);
+	if (n <= 0)
+		return;
+	line[n] = '\0';
+	line[strcspn(line, "\r\n")] = '\0';
+	if (!parse_fault_command(line, &c->fault, &c->fault_at)) {
+		c->fault = FK_NONE;
+		server_log("fault file: unknown fault \"%s\" ignored", line);
+		return;
+	}
+	server_log("fault armed %s@%s", fault_kind_names[c->fault], fault_moment_names[c->fault_at]);
 }
 
 static int serve_one(const struct options *o, SSL_CTX *ctx, int lfd, const uint8_t *der,
@@ -1001,6 +1175,7 @@ static int serve_one(const struct options *o, SSL_CTX *ctx, int lfd, const uint8
 	c->eaptls.keys_path = o->eaptls_keys;
 	c->eap.mode = o->eap_mode;
 	c->eap.offer = o->eap_offer;
+	fault_arm(c);
 	c->ssl = SSL_new(ctx);
 	if (c->ssl == NULL || SSL_set_fd(c->ssl, fd) != 1) {
 		log_openssl_errors("tls");
@@ -1017,7 +1192,7 @@ static int serve_one(const struct options *o, SSL_CTX *ctx, int lfd, const uint8
 		call_loop(c);
 	}
 
-	if (c->ssl && !c->silent)
+	if (c->ssl && !c->silent && !c->reset)
 		SSL_shutdown(c->ssl);
 	if (c->pppd_started)
 		server_pppd_stop(&c->pppd, 3000);
@@ -1035,7 +1210,8 @@ static int serve_one(const struct options *o, SSL_CTX *ctx, int lfd, const uint8
 	server_log("call ended reason=%s verified=%s exit=%d",
 	           c->end_reason ? c->end_reason : "unknown", c->verified ? "yes" : "no", ret);
 	SSL_free(c->ssl);
-	close(fd);
+	if (c->fd >= 0)
+		close(c->fd);
 	OPENSSL_cleanse(c->auth.hlak, sizeof(c->auth.hlak));
 	OPENSSL_cleanse(&c->eaptls, sizeof(c->eaptls));
 	free(c);
@@ -1077,6 +1253,9 @@ static void usage(FILE *out)
 	"  --expect-host NAME     Host and SNI must both be NAME, else 404 (accel-ppp host-name)\n"
 	"  --fault F              nak-first, nak-always, abort-after=N, silent-after=N,\n"
 	"                         bad-version, oversized-length, http-403, http-500, no-ack\n"
+	"  --fault-file FILE      at each call, read KIND@MOMENT from FILE and remove it:\n"
+	"                         KIND abort|disconnect|silent|reset|close (close_notify),\n"
+	"                         MOMENT tls|http|negotiation|auth|ipcp|connected (SIGUSR1)\n"
 	"  --loop                 serve calls one after the other until SIGTERM\n"
 	"Exit status: 0 binding verified, 1 usage/setup, 2 binding failed, 3 no binding.\n");
 }
@@ -1151,7 +1330,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	enum { O_CERT = 256, O_KEY, O_LISTEN, O_PORT, O_PORT_FILE, O_LOG, O_HASH, O_AUTH,
 	       O_LOCAL, O_REMOTE, O_DNS, O_MTU, O_IPV6, O_MPPE, O_NETNS, O_PPPD, O_PPPD_DEBUG,
 	       O_WORKDIR, O_HELLO, O_NEG, O_EXPECT_HOST, O_FAULT, O_LOOP, O_USER, O_PASSWORD_FILE,
-	       O_AUTH_RECORD, O_EAPTLS, O_EAPTLS_SHIM, O_EAP, O_EAP_OFFER, O_HELP };
+	       O_AUTH_RECORD, O_EAPTLS, O_EAPTLS_SHIM, O_EAP, O_EAP_OFFER, O_FAULT_FILE, O_HELP };
 	static const struct option longopts[] = {
 		{ "cert", required_argument, NULL, O_CERT },
 		{ "key", required_argument, NULL, O_KEY },
@@ -1178,6 +1357,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "negotiation-timeout", required_argument, NULL, O_NEG },
 		{ "expect-host", required_argument, NULL, O_EXPECT_HOST },
 		{ "fault", required_argument, NULL, O_FAULT },
+		{ "fault-file", required_argument, NULL, O_FAULT_FILE },
 		{ "loop", no_argument, NULL, O_LOOP },
 		{ "user", required_argument, NULL, O_USER },
 		{ "password-file", required_argument, NULL, O_PASSWORD_FILE },
@@ -1296,6 +1476,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (!parse_fault(optarg, &o->faults))
 				goto bad;
 			break;
+		case O_FAULT_FILE: o->faults.fault_file = optarg; break;
 		case O_LOOP: o->loop = true; break;
 		case O_USER: o->ppp.user = optarg; break;
 		case O_PASSWORD_FILE: password_file = optarg; break;
@@ -1471,6 +1652,7 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_signal;   /* no SA_RESTART: poll and accept return EINTR */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	ctx = tls_setup(&o, &der, &der_len);

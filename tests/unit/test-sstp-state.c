@@ -48,14 +48,24 @@ static struct sstp_actions step_type(struct sstp_client *c, enum sstp_event_type
 	return step(c, &ev);
 }
 
-static struct sstp_actions step_timer(struct sstp_client *c, bool rx_activity)
+/* The timer expires at now_ms of the caller's clock; the last SSTP packet
+ * arrived at last_rx_ms. Explicit times: no test here depends on a clock. */
+static struct sstp_actions step_timer_at(struct sstp_client *c, uint64_t now_ms, uint64_t last_rx_ms)
 {
 	struct sstp_event ev;
 
 	memset(&ev, 0, sizeof(ev));
 	ev.type = SSTP_EV_TIMER;
-	ev.rx_activity = rx_activity;
+	ev.now_ms = now_ms;
+	ev.last_rx_ms = last_rx_ms;
 	return step(c, &ev);
+}
+
+/* A timer other than hello expires, a packet having just arrived: only
+ * the hello timer counts from the last packet. */
+static struct sstp_actions step_timeout(struct sstp_client *c)
+{
+	return step_timer_at(c, 100000, 100000);
 }
 
 static struct sstp_actions step_ctrl(struct sstp_client *c, const struct sstp_control *ctrl)
@@ -263,7 +273,7 @@ static void test_ack_no_usable_hash(void)
 		assert_abort(&c, &a, SSTP_STATUS_VALUE_NOT_SUPPORTED, SSTP_CLOSE_NEGOTIATION_FAILED);
 		g_assert_cmpuint(a.abort_attr_id, ==, SSTP_ATTR_CRYPTO_BINDING_REQ);
 		/* T_A1 runs out without the server's Abort: closed. */
-		a = step_timer(&c, false);
+		a = step_timeout(&c);
 		assert_closed(&c, &a);
 		g_assert_false(a.send_abort);
 		g_assert_cmpint(c.close_reason, ==, SSTP_CLOSE_NEGOTIATION_FAILED);
@@ -317,7 +327,7 @@ static void test_nak_retries_then_abort(void)
 	g_assert_false(a.send_abort);
 	assert_timer(&a, SSTP_TIMER_ABORT_TIMEOUT_MS);
 	g_assert_cmpint(c.state, ==, SSTP_STATE_CALL_ABORT_TIMEOUT_PENDING);
-	a = step_timer(&c, true);
+	a = step_timeout(&c);
 	assert_closed(&c, &a);
 	g_assert_cmpint(c.close_reason, ==, SSTP_CLOSE_NEGOTIATION_FAILED);
 }
@@ -353,9 +363,9 @@ static void test_negotiation_timeout(void)
 
 		client_to(&c, states[i]);
 		/* Packets arriving (PPP frames) do not extend negotiation. */
-		a = step_timer(&c, true);
+		a = step_timeout(&c);
 		assert_abort(&c, &a, SSTP_STATUS_NEGOTIATION_TIMEOUT, SSTP_CLOSE_NEGOTIATION_FAILED);
-		a = step_timer(&c, false);
+		a = step_timeout(&c);
 		assert_closed(&c, &a);
 	}
 }
@@ -367,40 +377,100 @@ static void test_hello_echo_dead_peer(void)
 	struct sstp_client c;
 	struct sstp_actions a;
 
+	/* Call Connected at t=0 with hello 7 s: the timer runs 7 s. */
 	client_to(&c, SSTP_STATE_CALL_CONNECTED);
 	c.hello_ms = 7000;
 
-	/* Traffic during the interval: the hello timer just restarts. */
-	a = step_timer(&c, true);
+	/* A packet at 3 s: the expiry at 7 s restarts the timer for what is
+	 * left of the interval after that packet (3 + 7 = 10 s). */
+	a = step_timer_at(&c, 7000, 3000);
 	g_assert_false(a.send_echo_request);
-	assert_timer(&a, 7000);
+	assert_timer(&a, 3000);
 	g_assert_false(c.echo_outstanding);
 
-	/* Quiet interval: Echo Request. */
-	a = step_timer(&c, false);
+	/* Nothing since: Echo Request at 10 s, the peer has until 3 + 2 * 7. */
+	a = step_timer_at(&c, 10000, 3000);
 	g_assert_true(a.send_echo_request);
 	assert_timer(&a, 7000);
 	g_assert_true(c.echo_outstanding);
 	g_assert_false(a.close);
 
-	/* The Echo Response (rx activity) arrives: alive again. */
+	/* The Echo Response arrives at 12 s: alive again, and the expiry at
+	 * 17 s restarts from it (12 + 7 = 19 s). */
 	a = step_msg(&c, SSTP_MSG_ECHO_RESPONSE);
 	g_assert_false(a.send_abort);
 	g_assert_false(c.echo_outstanding);
-	a = step_timer(&c, true);
+	a = step_timer_at(&c, 17000, 12000);
 	g_assert_false(a.send_echo_request);
-	assert_timer(&a, 7000);
+	g_assert_false(a.close);
+	assert_timer(&a, 2000);
 
-	/* Quiet, echo; still quiet: dead peer, closed without an Abort. */
-	a = step_timer(&c, false);
+	/* Quiet since 12 s: echo at 19 s; still quiet: dead peer at 26 s,
+	 * exactly two intervals after the last packet, closed without an
+	 * Abort, and the silence is the true one. */
+	a = step_timer_at(&c, 19000, 12000);
 	g_assert_true(a.send_echo_request);
-	a = step_timer(&c, false);
+	assert_timer(&a, 7000);
+	a = step_timer_at(&c, 26000, 12000);
 	assert_closed(&c, &a);
 	g_assert_false(a.send_abort);
 	g_assert_false(a.send_disconnect);
 	g_assert_false(a.send_echo_request);
 	g_assert_cmpint(c.close_reason, ==, SSTP_CLOSE_DEAD_PEER);
+	g_assert_cmpuint(c.silence_ms, ==, 14000);
 	g_assert_nonnull(a.log);
+}
+
+/* The issue's case: a packet just after the timer was armed. Detection is
+ * at most two intervals after it, not almost three (a timer that only
+ * restarts a whole interval at each expiry would close at 30.5 s here). */
+static void test_hello_two_intervals_at_most(void)
+{
+	struct sstp_client c;
+	struct sstp_actions a;
+	uint64_t now = 0;
+
+	client_to(&c, SSTP_STATE_CALL_CONNECTED);
+	c.hello_ms = 10000;
+	a = step_timer_at(&c, 10000, 500);
+	assert_timer(&a, 500);
+	now = 10000 + a.timer_ms;
+	a = step_timer_at(&c, now, 500);
+	g_assert_true(a.send_echo_request);
+	now += a.timer_ms;
+	a = step_timer_at(&c, now, 500);
+	assert_closed(&c, &a);
+	g_assert_cmpuint(now, ==, 500 + 2 * 10000);
+	g_assert_cmpuint(c.silence_ms, ==, 2 * 10000);
+}
+
+/* An expiry that comes early (the caller's timer is coarse) waits for the
+ * rest; one that comes late (the loop was held up past the deadline)
+ * still gives the Echo Request a moment for its answer. */
+static void test_hello_early_and_late_expiry(void)
+{
+	struct sstp_client c;
+	struct sstp_actions a;
+
+	client_to(&c, SSTP_STATE_CALL_CONNECTED);
+	c.hello_ms = 10000;
+	a = step_timer_at(&c, 10000, 0);
+	g_assert_true(a.send_echo_request);
+	a = step_timer_at(&c, 19990, 0);
+	g_assert_false(a.close);
+	g_assert_false(a.send_echo_request);
+	assert_timer(&a, 10);
+	a = step_timer_at(&c, 20000, 0);
+	assert_closed(&c, &a);
+
+	client_to(&c, SSTP_STATE_CALL_CONNECTED);
+	c.hello_ms = 10000;
+	a = step_timer_at(&c, 50000, 0);
+	g_assert_true(a.send_echo_request);
+	assert_timer(&a, SSTP_TIMER_ECHO_GRACE_MS);
+	a = step_timer_at(&c, 50000 + SSTP_TIMER_ECHO_GRACE_MS, 0);
+	assert_closed(&c, &a);
+	g_assert_cmpuint(c.silence_ms, ==, 50000 + SSTP_TIMER_ECHO_GRACE_MS);
 }
 
 /* Any packet after the Echo Request counts, not only the Echo Response. */
@@ -410,15 +480,16 @@ static void test_hello_rx_after_echo(void)
 	struct sstp_actions a;
 
 	client_to(&c, SSTP_STATE_CALL_CONNECTED);
-	a = step_timer(&c, false);
+	a = step_timer_at(&c, SSTP_TIMER_HELLO_MS, 0);
 	g_assert_true(a.send_echo_request);
-	a = step_timer(&c, true);
+	/* a data packet 1 s after the echo */
+	a = step_timer_at(&c, 2 * SSTP_TIMER_HELLO_MS, SSTP_TIMER_HELLO_MS + 1000);
 	g_assert_false(a.close);
 	g_assert_false(a.send_echo_request);
 	g_assert_false(c.echo_outstanding);
-	assert_timer(&a, SSTP_TIMER_HELLO_MS);
+	assert_timer(&a, 1000);
 	/* The next quiet interval starts over with an echo, not a close. */
-	a = step_timer(&c, false);
+	a = step_timer_at(&c, 2 * SSTP_TIMER_HELLO_MS + 1000, SSTP_TIMER_HELLO_MS + 1000);
 	g_assert_true(a.send_echo_request);
 	g_assert_cmpint(c.state, ==, SSTP_STATE_CALL_CONNECTED);
 }
@@ -478,7 +549,7 @@ static void test_peer_disconnect(void)
 		a = step_type(&c, SSTP_EV_LOCAL_DISCONNECT);
 		assert_no_action(&a);
 		g_assert_false(sstp_client_may_send_ppp(&c, lcp_frame, sizeof(lcp_frame)));
-		a = step_timer(&c, false);
+		a = step_timeout(&c);
 		assert_closed(&c, &a);
 		g_assert_cmpint(c.close_reason, ==, SSTP_CLOSE_PEER_DISCONNECT);
 	}
@@ -517,7 +588,7 @@ static void test_peer_abort(void)
 		assert_no_action(&a);
 		a = step_type(&c, SSTP_EV_LOCAL_ABORT);
 		assert_no_action(&a);
-		a = step_timer(&c, false);
+		a = step_timeout(&c);
 		assert_closed(&c, &a);
 		g_assert_false(a.send_abort);
 		g_assert_cmpint(c.close_reason, ==, SSTP_CLOSE_PEER_ABORT);
@@ -575,7 +646,7 @@ static void test_local_disconnect_timeout(void)
 	client_to(&c, SSTP_STATE_CALL_CONNECTED);
 	a = step_type(&c, SSTP_EV_LOCAL_DISCONNECT);
 	g_assert_true(a.send_disconnect);
-	a = step_timer(&c, false);
+	a = step_timeout(&c);
 	assert_closed(&c, &a);
 	g_assert_cmpint(c.close_reason, ==, SSTP_CLOSE_LOCAL_DISCONNECT);
 }
@@ -592,7 +663,7 @@ static void test_disconnect_collision(void)
 	g_assert_true(a.send_disconnect_ack);
 	assert_timer(&a, SSTP_TIMER_DISCONNECT_TIMEOUT_MS);
 	g_assert_cmpint(c.state, ==, SSTP_STATE_CALL_DISCONNECT_TIMEOUT_PENDING);
-	a = step_timer(&c, false);
+	a = step_timeout(&c);
 	assert_closed(&c, &a);
 }
 
@@ -639,7 +710,7 @@ static void test_local_abort(void)
 		g_assert_false(a.send_abort);
 		assert_timer(&a, SSTP_TIMER_ABORT_TIMEOUT_MS);
 		g_assert_cmpint(c.state, ==, SSTP_STATE_CALL_ABORT_TIMEOUT_PENDING);
-		a = step_timer(&c, false);
+		a = step_timeout(&c);
 		assert_closed(&c, &a);
 		g_assert_cmpint(c.close_reason, ==, SSTP_CLOSE_LOCAL_ABORT);
 	}
@@ -778,8 +849,8 @@ static void test_closed_is_final(void)
 	struct sstp_actions a;
 
 	client_to(&c, SSTP_STATE_CALL_CONNECTED);
-	step_timer(&c, false);
-	a = step_timer(&c, false);
+	step_timer_at(&c, SSTP_TIMER_HELLO_MS, 0);
+	a = step_timer_at(&c, 2 * SSTP_TIMER_HELLO_MS, 0);
 	assert_closed(&c, &a);
 	memset(&ctrl, 0, sizeof(ctrl));
 	ctrl.msg_type = SSTP_MSG_ECHO_REQUEST;
@@ -831,6 +902,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/sstp-state/nak/then-ack", test_nak_then_ack);
 	g_test_add_func("/sstp-state/negotiation-timeout", test_negotiation_timeout);
 	g_test_add_func("/sstp-state/hello/echo-dead-peer", test_hello_echo_dead_peer);
+	g_test_add_func("/sstp-state/hello/two-intervals-at-most", test_hello_two_intervals_at_most);
+	g_test_add_func("/sstp-state/hello/early-and-late-expiry", test_hello_early_and_late_expiry);
 	g_test_add_func("/sstp-state/hello/rx-after-echo", test_hello_rx_after_echo);
 	g_test_add_func("/sstp-state/echo-before-connected", test_echo_before_connected);
 	g_test_add_func("/sstp-state/peer/disconnect", test_peer_disconnect);
