@@ -49,32 +49,9 @@ nm_field() {
 
 # profile CONN UUID IPV4_LINES IPV6_LINES [VPN_LINE...]: a keyfile with the saved password
 profile() {
-	local conn=$1 uuid=$2 ip4=$3 ip6=$4 password vpn
+	local conn=$1 uuid=$2 ip4=$3 ip6=$4
 	shift 4
-	IFS= read -r password <"$SSTP_PASSWORD_FILE" || return 1
-	vpn=$(printf '%s\n' "$@")
-	nm_guest_write_keyfile "$conn" <<-PROFILE
-	[connection]
-	id=$conn
-	uuid=$uuid
-	type=vpn
-	autoconnect=false
-
-	[vpn]
-	service-type=org.freedesktop.NetworkManager.sstp
-	user=$SSTP_USER
-	password-flags=0
-	$vpn
-
-	[vpn-secrets]
-	password=$password
-
-	[ipv4]
-	$ip4
-
-	[ipv6]
-	$ip6
-	PROFILE
+	nm_guest_write_vpn_profile_ip "$conn" "$uuid" "$SSTP_PASSWORD_FILE" "$ip4" "$ip6" "$@"
 }
 
 # finish CONN: down, nothing left, the server's call was clean

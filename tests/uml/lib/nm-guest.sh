@@ -200,14 +200,12 @@ nm_guest_write_keyfile() {
 
 # Every sstp profile of these tests saves its password in the keyfile (password-flags=0), so
 # NetworkManager has nothing to ask and the password goes through no command line.
-nm_guest_write_vpn_profile() {
-	local conn=$1 uuid=$2 password_file=$3 ipv6=$4 password vpn_lines ipv6_lines
-	shift 4
+# nm_guest_write_vpn_profile_ip CONN UUID PASSWORD_FILE IPV4_LINES IPV6_LINES [VPN_LINE...]
+nm_guest_write_vpn_profile_ip() {
+	local conn=$1 uuid=$2 password_file=$3 ipv4_lines=$4 ipv6_lines=$5 password vpn_lines
+	shift 5
 	IFS= read -r password <"$password_file" || return 1
 	vpn_lines=$(printf '%s\n' "$@")
-	ipv6_lines="method=$ipv6"
-	[ "$ipv6" != auto ] || ipv6_lines="$ipv6_lines
-never-default=true"
 	nm_guest_write_keyfile "$conn" <<-PROFILE
 	[connection]
 	id=$conn
@@ -225,12 +223,23 @@ never-default=true"
 	password=$password
 
 	[ipv4]
-	method=auto
-	never-default=true
+	$ipv4_lines
 
 	[ipv6]
 	$ipv6_lines
 	PROFILE
+}
+
+# nm_guest_write_vpn_profile CONN UUID PASSWORD_FILE IPV6_METHOD [VPN_LINE...]: IPv4 auto and
+# never the default route; IPv6 by IPV6_METHOD.
+nm_guest_write_vpn_profile() {
+	local conn=$1 uuid=$2 password_file=$3 ipv6=$4 ipv6_lines
+	shift 4
+	ipv6_lines="method=$ipv6"
+	[ "$ipv6" != auto ] || ipv6_lines="$ipv6_lines
+never-default=true"
+	nm_guest_write_vpn_profile_ip "$conn" "$uuid" "$password_file" "method=auto
+never-default=true" "$ipv6_lines" "$@"
 }
 
 nm_guest_up() {
