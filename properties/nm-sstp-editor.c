@@ -1056,12 +1056,24 @@ sstp_spin_new(const NMSstpKey *key)
 {
 	double lower = key->default_value ? key->min : (double) key->min - 1;
 	GtkWidget *spin = gtk_spin_button_new_with_range(lower, key->max, 1);
+	g_autofree char *largest = g_strdup_printf("%u", key->max);
+	int width;
 
 	gtk_spin_button_set_numeric(GTK_SPIN_BUTTON(spin), FALSE);
 	gtk_spin_button_set_digits(GTK_SPIN_BUTTON(spin), 0);
 	g_signal_connect(spin, "input", G_CALLBACK(sstp_on_spin_input), (gpointer) key);
 	g_signal_connect(spin, "output", G_CALLBACK(sstp_on_spin_output), (gpointer) key);
 	gtk_widget_set_halign(spin, GTK_ALIGN_START);
+	/* Wide enough for the largest number and for "Not set" in the
+	 * person's language, which would otherwise show cut off. */
+	width = (int) strlen(largest);
+	if (!key->default_value)
+		width = MAX(width, (int) g_utf8_strlen(_("Not set"), -1));
+#if SSTP_GTK4
+	gtk_editable_set_width_chars(GTK_EDITABLE(spin), width);
+#else
+	gtk_entry_set_width_chars(GTK_ENTRY(spin), width);
+#endif
 	if (!key->default_value) {
 #if SSTP_GTK4
 		GtkEditable *text = gtk_editable_get_delegate(GTK_EDITABLE(spin));

@@ -637,6 +637,13 @@ test_invalid_input_blocks_save(Fixture *f, gconstpointer data)
 	g_assert_cmpint(spin_get(mtu), ==, 576);
 	spin_set(mtu, 99999);
 	g_assert_cmpint(spin_get(mtu), ==, 4091);
+	/* an unset number shows "Not set" whole, not cut off */
+	{
+		int width = 0;
+
+		g_object_get(must_find(dialog, NM_SSTP_KEY_PROXY_PORT), "width-chars", &width, NULL);
+		g_assert_cmpint(width, >=, (int) g_utf8_strlen("Not set", -1));
+	}
 
 	/* Cancel puts the old values back. */
 	gtk_dialog_response(GTK_DIALOG(dialog), GTK_RESPONSE_CANCEL);
