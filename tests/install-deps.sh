@@ -17,7 +17,8 @@ build_packages="
 "
 # Running the tests: pppd, NetworkManager and SoftEther VPN Server inside User-Mode Linux,
 # sstp-client to compare with, the fuzzers (clang), the editors under Xvfb, the metainfo
-# check (appstream), the Debian 13 root (debootstrap).
+# check (appstream), the Debian 13 root (debootstrap), the PEAP server of the EAP test (hostapd
+# as a RADIUS server; the Debian 13 guest has its own).
 test_packages="
   clang libclang-rt-14-dev
   ppp user-mode-linux kmod iproute2 iputils-ping procps psmisc openssl
@@ -25,7 +26,7 @@ test_packages="
   network-manager dbus dbus-daemon dbus-bin udev
   softether-vpnserver softether-vpncmd sstp-client iperf3 dnsmasq-base
   xvfb xauth imagemagick gnome-keyring libsecret-tools
-  appstream
+  appstream hostapd
   debootstrap
 "
 case "${1:-}" in

@@ -247,7 +247,8 @@ static const NMSstpKey settings_table[] = {
 		.description = N_("password: log in with user and password, with whatever the server "
 		                  "asks for among MS-CHAPv2, EAP-MSCHAPv2, EAP-MD5, CHAP and PAP (see "
 		                  "refuse-eap and the other refuse keys); a server's request for a "
-		                  "certificate (EAP-TLS or PEAP) is declined. tls: log in with a client "
+		                  "certificate (EAP-TLS) is declined, and PEAP too unless tls-ca-cert is "
+		                  "set (pppd 2.5 or later). tls: log in with a client "
 		                  "certificate through EAP-TLS; the keys of the section below apply and "
 		                  "the server must authenticate itself with EAP too (pppd need-peer-eap)."),
 		.sanitize = settings_sanitize_enum,
@@ -368,8 +369,11 @@ static const NMSstpKey settings_table[] = {
 		.type = NM_SSTP_KEY_PATH,
 		.summary = N_("CA certificate for the EAP-TLS server certificate"),
 		.description = N_("PEM file of the authorities the RADIUS/EAP server's certificate is "
-		                  "verified against in EAP-TLS (not the SSTP server's, see ca-cert). "
-		                  "When unset, pppd uses the system directory /etc/ssl/certs."),
+		                  "verified against in EAP-TLS and PEAP (not the SSTP server's, see "
+		                  "ca-cert). With EAP-TLS, when unset, pppd uses the system directory "
+		                  "/etc/ssl/certs. With a password (pppd 2.5 or later) a server that asks "
+		                  "for PEAP gets it only when this is set; otherwise the plugin declines "
+		                  "PEAP and proposes EAP-MSCHAPv2."),
 		.sanitize = settings_sanitize_path,
 		.map = NM_SSTP_MAP_CUSTOM,
 		.option = "pppd ca FILE, or capath " SETTINGS_SYSTEM_CA_PATH,
@@ -1770,6 +1774,11 @@ nm_sstp_settings_key_used(NMSettingVpn *s_vpn, const NMSstpKey *key)
 	tls = nm_sstp_settings_is_tls(s_vpn);
 	if (key->map == NM_SSTP_MAP_NONE)
 		return FALSE;
+	/* In password mode pppd 2.5 may be asked for PEAP, whose server
+	 * certificate is checked against this file: the plugin allows PEAP only
+	 * when the profile names it. */
+	if (!tls && !strcmp(key->name, NM_SSTP_KEY_TLS_CA_CERT))
+		return settings_have_pppd_2_5() && settings_have(s_vpn, key->name);
 	if ((key->flags & NM_SSTP_KEY_FLAG_TLS_ONLY) && !tls)
 		return FALSE;
 	if ((key->flags & NM_SSTP_KEY_FLAG_PASSWORD_ONLY) && tls)

@@ -182,6 +182,8 @@ sstp_check_hook(void)
 
 static int eap_last_type;       /* method of the server's last EAP Request */
 static int eap_rejected_sent;   /* the server rejected EAP: the worker knows */
+static int peap_declined_sent;  /* PEAP declined: the worker knows, to name it if login fails */
+static int peap_started;        /* PEAP let through to pppd's client */
 static void (*next_snoop_recv)(unsigned char *p, int len);
 
 /* pppd's globals that are not in every version's public headers. */
@@ -200,6 +202,23 @@ have_certificate_options(void)
 	char **p12 = pppd_symbol("pkcs12_file");
 
 	return (cert && *cert) || (p12 && *p12);
+}
+
+/* PEAP in password mode: pppd 2.5 has a PEAP client (inner EAP-MSCHAPv2)
+ * that checks the EAP server's certificate against pppd's `ca` file. The
+ * plugin lets PEAP run only when the profile named that file (tls-ca-cert):
+ * pppd's default, the system authorities with no name check, would accept
+ * any publicly signed certificate and send it the MS-CHAPv2 response. */
+static int
+peap_allowed(void)
+{
+#ifdef PPPD_API_2_5
+	char **ca = pppd_symbol("cacert_file");
+
+	return have_password && ca && *ca && **ca;
+#else
+	return 0;
+#endif
 }
 
 /* Without a password (and without a certificate) EAP has nothing to answer
@@ -245,13 +264,42 @@ sstp_snoop_recv(unsigned char *p, int len)
 	if (len >= 9 && p[2] == 0xc2 && p[3] == 0x27 && p[4] == EAP_CODE_REQUEST) {
 		int type = p[8];
 
-		if ((type == EAPT_TLS_ || type == EAPT_PEAP_) && !have_certificate_options()) {
-			notice("nm-sstp: the server asks for %s; this connection logs in with a "
-			       "password, so the plugin declines it and proposes EAP-MSCHAPv2",
-			       type == EAPT_TLS_ ? "EAP-TLS (a certificate)" : "PEAP");
+		if (type == EAPT_TLS_ && !have_certificate_options()) {
+			notice("nm-sstp: the server asks for EAP-TLS (a certificate); this connection "
+			       "logs in with a password, so the plugin declines it and proposes "
+			       "EAP-MSCHAPv2");
 			p[4] = 0;
 			send_eap_nak(p[5]);
+		} else if (type == EAPT_PEAP_ && !have_certificate_options() && !peap_allowed()) {
+#ifdef PPPD_API_2_5
+			notice("nm-sstp: the server asks for PEAP; this connection logs in with a "
+			       "password and names no CA certificate for the authentication "
+			       "server (tls-ca-cert), so the plugin declines PEAP and proposes "
+			       "EAP-MSCHAPv2; set tls-ca-cert to the authority that signed the "
+			       "authentication server's certificate to allow PEAP");
+#else
+			notice("nm-sstp: the server asks for PEAP; this connection logs in with a "
+			       "password and pppd %s has no PEAP client, so the plugin declines it and "
+			       "proposes EAP-MSCHAPv2", VERSION);
+#endif
+			p[4] = 0;
+			send_eap_nak(p[5]);
+			if (!peap_declined_sent) {
+				char buf[64];
+				struct sstp_ipc_writer w;
+				size_t n;
+
+				peap_declined_sent = 1;
+				sstp_ipc_writer_init(&w, buf, sizeof(buf), "peap-declined");
+				n = sstp_ipc_writer_finish(&w);
+				sstp_send(buf, n);
+			}
 		} else if (type != EAPT_IDENTITY_ && type != EAPT_NOTIFY_ && type != EAPT_NAK_) {
+			if (type == EAPT_PEAP_)
+				peap_started = 1;
+			/* PEAP (pppd 2.5, a CA named): pppd's client sets its MPPE
+			 * keys from the PEAP CSK, whose first 32 bytes are the
+			 * client's MSK half the HLAK takes (MS-SSTP 3.2.5.2). */
 			eap_last_type = type;
 		}
 	}
@@ -463,6 +511,8 @@ auth_method(void)
 			return "eap-mschapv2";
 		if (eap_last_type == EAPT_MD5_)
 			return "eap-md5";
+		if (eap_last_type == EAPT_PEAP_)
+			return "peap";
 		return "eap";
 	}
 	if (ho->neg_chap)
@@ -522,6 +572,31 @@ send_auth_up(void)
 	wipe(buf, sizeof(buf));
 	/* The password is not needed any more (no re-authentication in SSTP). */
 	wipe(cred_password, sizeof(cred_password));
+}
+
+/* pppd ends on a failed PEAP TLS handshake (its fatal "SSL_do_handshake()")
+ * and logs why only with debug; OpenSSL's error queue, in this process,
+ * still says it ("certificate verify failed" when tls-ca-cert did not sign
+ * the server's certificate). Read through pppd's libcrypto, not linked. */
+static void
+send_peap_failed(void)
+{
+	unsigned long (*peek)(void) = pppd_symbol("ERR_peek_last_error");
+	void (*text)(unsigned long, char *, size_t) = pppd_symbol("ERR_error_string_n");
+	char why[160] = "", buf[256];
+	struct sstp_ipc_writer w;
+	size_t n, i;
+
+	if (peek && text && peek() != 0)
+		text(peek(), why, sizeof(why));
+	for (i = 0; why[i]; i++)
+		if ((unsigned char) why[i] < 0x20 || (unsigned char) why[i] > 0x7e)
+			why[i] = '?';
+	sstp_ipc_writer_init(&w, buf, sizeof(buf), "peap-failed");
+	if (why[0])
+		sstp_ipc_writer_add(&w, "why", why);
+	n = sstp_ipc_writer_finish(&w);
+	sstp_send(buf, n);
 }
 
 static void
@@ -637,6 +712,8 @@ on_exit_notify(void *ctx, int arg)
 	(void) ctx;
 	(void) arg;
 	wipe(cred_password, sizeof(cred_password));
+	if (peap_started && !auth_up_sent && sstp_sock >= 0)
+		send_peap_failed();
 	if (sstp_sock >= 0) {
 		close(sstp_sock);
 		sstp_sock = -1;

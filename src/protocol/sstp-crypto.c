@@ -106,7 +106,9 @@ enum sstp_hlak_source sstp_crypto_hlak_from_ppp(const char *method,
 		sstp_crypto_hlak_mschapv2(send_key, recv_key, hlak);
 		return SSTP_HLAK_FROM_MSCHAPV2;
 	}
-	if (strcmp(method, "eap") == 0) {
+	/* EAP-TLS ("eap") and PEAP: pppd sets the client's MSK halves (PEAP's
+	 * from its cryptobinding CSK), the send key first. */
+	if (strcmp(method, "eap") == 0 || strcmp(method, "peap") == 0) {
 		sstp_crypto_hlak_eap(send_key, send_len, hlak);
 		return SSTP_HLAK_FROM_EAP;
 	}

@@ -86,6 +86,9 @@ struct tunnel {
 	bool ppp_auth_done;            /* the plugin sent auth-up */
 	bool ppp_auth_refused;         /* the server sent pppd an authentication failure */
 	bool eap_rejected;             /* the server asked for EAP, then rejected it (plugin) */
+	bool peap_declined;            /* the server asked for PEAP; the plugin declined it */
+	bool peap_failed;              /* pppd's PEAP client stopped before the login ended */
+	char peap_why[160];            /* OpenSSL's reason, from the plugin, may be empty */
 	bool ppp_auth_none;            /* ... and pppd did not authenticate at all */
 	uint16_t server_auth_proto;    /* the login the server's LCP asked for, 0: none */
 	uint8_t server_chap_alg;
@@ -749,6 +752,13 @@ handle_plugin_message(struct tunnel *t, const struct sstp_ipc_msg *m)
 		tlog_info("the server asked for EAP and then rejected it: it takes EAP only for "
 		          "certificates");
 		relay_status(m, "eap-rejected", NULL, 0, NULL);
+	} else if (strcmp(m->type, "peap-declined") == 0) {
+		t->peap_declined = true;
+	} else if (strcmp(m->type, "peap-failed") == 0) {
+		const char *why = sstp_ipc_get(m, "why");
+
+		t->peap_failed = true;
+		snprintf(t->peap_why, sizeof(t->peap_why), "%s", why ? why : "");
 	} else if (strcmp(m->type, "ip-up") == 0) {
 		handle_ip_up(t, m);
 	} else if (strcmp(m->type, "ip6-up") == 0) {
@@ -904,6 +914,21 @@ exit_code(struct tunnel *t)
 		return tunnel_fail(SSTP_EXIT_AUTH, "the server asked for EAP and rejected it when this "
 		                   "connection declined a certificate login: connect with EAP refused "
 		                   "(refuse-eap=yes)");
+	/* pppd ends with a fatal error when PEAP's TLS handshake fails, most
+	 * often because tls-ca-cert did not sign the server's certificate. */
+	if (t->peap_failed && !t->ppp_auth_done)
+		return tunnel_fail(SSTP_EXIT_AUTH, "PPP authentication failed: PEAP's TLS handshake with "
+		                   "the authentication server failed (%s): its certificate must be "
+		                   "signed by the CA in tls-ca-cert",
+		                   t->peap_why[0] ? t->peap_why : "no reason given");
+	/* A server that insists on PEAP refuses the EAP-MSCHAPv2 the plugin
+	 * proposed in its place: name what would allow PEAP, not the password. */
+	if (t->peap_declined && !t->ppp_auth_done &&
+	    (pcode == SSTP_EXIT_AUTH || t->ppp_auth_refused))
+		return tunnel_fail(SSTP_EXIT_AUTH, "PPP authentication failed: the server asked for PEAP, "
+		                   "which this connection declined, and refused the login offered "
+		                   "instead; PEAP needs pppd 2.5 or later and the CA certificate of the "
+		                   "authentication server (tls-ca-cert)");
 	/* A server that drops the call after a failed login is still a login
 	 * failure for the user. */
 	if (pcode == SSTP_EXIT_AUTH)

@@ -40,6 +40,7 @@
 #include "server-auth.h"
 #include "server-eaptls.h"
 #include "server-eap.h"
+#include "server-peap.h"
 #include "server-http.h"
 #include "server-log.h"
 #include "server-pppd.h"
@@ -108,6 +109,10 @@ struct options {
 	char password[MSCHAPV2_MAX_PASSWORD + 1];
 	enum server_eap_mode eap_mode; /* --eap: pppd requires EAP, see server-eap.h */
 	int eap_offer;              /* --eap-offer: 13 (EAP-TLS) or 25 (PEAP), 0 none */
+	bool peap;                  /* --eap peap: PEAP through RADIUS, see server-peap.h */
+	unsigned radius_port;       /* --radius-port (127.0.0.1) */
+	const char *radius_secret;  /* --radius-secret FILE */
+	bool peap_wrong_hlak;       /* --peap-wrong-hlak */
 	char workdir[PATH_MAX];
 	bool own_workdir;
 	char eaptls_keys[PATH_MAX + 16]; /* --eap-tls: <workdir>/eaptls-keys */
@@ -151,6 +156,9 @@ struct call {
 	struct server_auth auth;
 	struct server_eaptls eaptls;
 	struct server_eap eap;
+	struct server_peap peap;
+	uint8_t peap_to_client[PEAP_FRAME_MAX];
+	uint8_t peap_to_pppd[PEAP_FRAME_MAX];
 	bool call_connected_deferred;
 	uint8_t call_connected[SSTP_CALL_CONNECTED_LEN];
 	bool verified;
@@ -500,6 +508,15 @@ static bool on_pppd_frame(void *ctx, const uint8_t *frame, size_t len)
 	server_auth_from_pppd(&c->auth, frame, len);
 	if (c->opt->ppp.eaptls_dir)
 		server_eaptls_from_pppd(&c->eaptls, &c->auth, frame, len);
+	if (c->opt->peap) {
+		size_t to_pppd_len;
+
+		if (server_peap_from_pppd(&c->peap, &c->auth, frame, len, c->peap_to_pppd, &to_pppd_len)) {
+			if (to_pppd_len)
+				pty_queue_frame(c, c->peap_to_pppd, to_pppd_len);
+			return true;
+		}
+	}
 	if (c->eap.mode != SERVER_EAP_OFF && len <= sizeof(c->eap_frame)) {
 		uint8_t out[EAP_FRAME_MAX];
 		size_t out_len;
@@ -730,6 +747,24 @@ static void on_data(struct call *c, const uint8_t *frame, size_t len)
 		server_auth_from_client(&c->auth, frame, len);
 		if (c->opt->ppp.eaptls_dir)
 			server_eaptls_from_client(&c->auth, frame, len);
+		if (c->opt->peap) {
+			size_t to_client_len, to_pppd_len;
+			bool consumed = server_peap_from_client(&c->peap, &c->auth, frame, len,
+			                                        c->peap_to_client, &to_client_len,
+			                                        c->peap_to_pppd, &to_pppd_len);
+
+			if (!consumed)
+				pty_queue_frame(c, frame, len);
+			if (to_client_len)
+				send_ppp_to_client(c, c->peap_to_client, to_client_len);
+			if (to_pppd_len)
+				pty_queue_frame(c, c->peap_to_pppd, to_pppd_len);
+			if (c->call_connected_deferred && c->auth.state == SERVER_AUTH_DONE) {
+				c->call_connected_deferred = false;
+				verify_call_connected(c);
+			}
+			break;
+		}
 		if (c->eap.mode != SERVER_EAP_OFF && len <= sizeof(c->eap_frame)) {
 			uint8_t out[EAP_FRAME_MAX];
 			size_t out_len;
@@ -1176,6 +1211,10 @@ static int serve_one(const struct options *o, SSL_CTX *ctx, int lfd, const uint8
 	c->eap.mode = o->eap_mode;
 	c->eap.offer = o->eap_offer;
 	fault_arm(c);
+	c->peap.rc.fd = -1;
+	c->peap.wrong_hlak = o->peap_wrong_hlak;
+	if (o->peap && radius_client_open(&c->peap.rc, o->radius_port, o->radius_secret) < 0)
+		c->auth.state = SERVER_AUTH_FAILED;
 	c->ssl = SSL_new(ctx);
 	if (c->ssl == NULL || SSL_set_fd(c->ssl, fd) != 1) {
 		log_openssl_errors("tls");
@@ -1214,6 +1253,8 @@ static int serve_one(const struct options *o, SSL_CTX *ctx, int lfd, const uint8
 		close(c->fd);
 	OPENSSL_cleanse(c->auth.hlak, sizeof(c->auth.hlak));
 	OPENSSL_cleanse(&c->eaptls, sizeof(c->eaptls));
+	radius_client_close(&c->peap.rc);
+	OPENSSL_cleanse(&c->peap, sizeof(c->peap));
 	free(c);
 	return ret;
 }
@@ -1233,6 +1274,10 @@ static void usage(FILE *out)
 	"  --auth mschapv2|pap|chap  what pppd requires (chap: CHAP-MD5; default mschapv2)\n"
 	"  --eap mschapv2|md5     pppd requires EAP instead (EAP-MSCHAPv2 corrected on the wire,\n"
 	"                         see server-eap.h; EAP-MD5 as pppd does it)\n"
+	"  --eap peap             pppd requires EAP; PEAP runs against a RADIUS server on\n"
+	"                         127.0.0.1 (see server-peap.h): --radius-port PORT,\n"
+	"                         --radius-secret FILE; --peap-wrong-hlak takes the HLAK from\n"
+	"                         MS-MPPE-Send-Key instead (to show a test can fail)\n"
 	"  --eap-offer tls|peap   with --eap mschapv2: ask the client for EAP-TLS or PEAP first\n"
 	"  --local-ip A --remote-ip A --dns A|none   (default 10.77.0.1, 10.77.0.2, 10.77.0.1)\n"
 	"  --mtu N                pppd mtu and mru (default 1400)\n"
@@ -1330,7 +1375,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	enum { O_CERT = 256, O_KEY, O_LISTEN, O_PORT, O_PORT_FILE, O_LOG, O_HASH, O_AUTH,
 	       O_LOCAL, O_REMOTE, O_DNS, O_MTU, O_IPV6, O_MPPE, O_NETNS, O_PPPD, O_PPPD_DEBUG,
 	       O_WORKDIR, O_HELLO, O_NEG, O_EXPECT_HOST, O_FAULT, O_LOOP, O_USER, O_PASSWORD_FILE,
-	       O_AUTH_RECORD, O_EAPTLS, O_EAPTLS_SHIM, O_EAP, O_EAP_OFFER, O_FAULT_FILE, O_HELP };
+	       O_AUTH_RECORD, O_EAPTLS, O_EAPTLS_SHIM, O_EAP, O_EAP_OFFER, O_FAULT_FILE,
+	       O_RADIUS_PORT, O_RADIUS_SECRET, O_PEAP_WRONG_HLAK, O_HELP };
 	static const struct option longopts[] = {
 		{ "cert", required_argument, NULL, O_CERT },
 		{ "key", required_argument, NULL, O_KEY },
@@ -1352,6 +1398,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "auth-record", required_argument, NULL, O_AUTH_RECORD },
 		{ "eap", required_argument, NULL, O_EAP },
 		{ "eap-offer", required_argument, NULL, O_EAP_OFFER },
+		{ "radius-port", required_argument, NULL, O_RADIUS_PORT },
+		{ "radius-secret", required_argument, NULL, O_RADIUS_SECRET },
+		{ "peap-wrong-hlak", no_argument, NULL, O_PEAP_WRONG_HLAK },
 		{ "workdir", required_argument, NULL, O_WORKDIR },
 		{ "hello", required_argument, NULL, O_HELLO },
 		{ "negotiation-timeout", required_argument, NULL, O_NEG },
@@ -1460,10 +1509,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 				o->eap_mode = SERVER_EAP_MSCHAPV2;
 			else if (strcmp(optarg, "md5") == 0)
 				o->eap_mode = SERVER_EAP_MD5;
+			else if (strcmp(optarg, "peap") == 0)
+				o->peap = true;
 			else
 				goto bad;
 			o->ppp.auth = "require-eap";
 			break;
+		case O_RADIUS_PORT:
+			if (!parse_uint(optarg, 65535, &o->radius_port) || o->radius_port == 0)
+				goto bad;
+			break;
+		case O_RADIUS_SECRET: o->radius_secret = optarg; break;
+		case O_PEAP_WRONG_HLAK: o->peap_wrong_hlak = true; break;
 		case O_EAP_OFFER:
 			if (strcmp(optarg, "tls") == 0)
 				o->eap_offer = 13;
@@ -1632,6 +1689,10 @@ int main(int argc, char **argv)
 		o.own_workdir = true;
 	}
 	o.ppp.workdir = o.workdir;
+	if (o.peap && (!o.radius_port || !o.radius_secret)) {
+		server_log("error: --eap peap needs --radius-port and --radius-secret");
+		return EXIT_USAGE;
+	}
 	if (o.ppp.eaptls_dir) {
 		if (!o.ppp.eaptls_shim) {
 			server_log("error: --eap-tls needs --eap-tls-shim");

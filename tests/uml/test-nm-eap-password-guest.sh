@@ -132,12 +132,128 @@ tap_check "no password: pppd refused EAP (the server saw no EAP identity)" \
 	sh -c "! grep -q '^eap identity' '$NM_SERVER_LOG'"
 tap_diag "message: $(grep -m1 -o 'connection failed: [^(]*' "$UML_OUT/client-no-password.log")"
 rm -f /etc/ppp/eaptls-client
-# A PEAP login that binds needs a PEAP server (TLS inside EAP, inner EAP-MSCHAPv2, the
-# cryptobinding TLV pppd 2.5 checks): neither pppd nor the test server has one yet.
+# 4b. PEAP (inner EAP-MSCHAPv2), pppd 2.5's client: the strict server relays EAP to a real
+# PEAP server, hostapd as a RADIUS server on the guest's loopback, and binds with the
+# MS-MPPE-Recv-Key of its Access-Accept (the MSK's first 32 bytes, MS-SSTP 3.2.5.2). The
+# profile names the CA of hostapd's certificate (tls-ca-cert); without it the plugin
+# declines PEAP, with another CA pppd refuses the certificate, with a wrong password
+# hostapd rejects: each ends in a failed activation, nothing left.
+peap_fails() {
+	local name=$1 password_file=$2 why=$3
+	shift 3
+	nm_guest_start_server "$name" "$SSTP_PASSWORD_FILE" "${peap_args[@]}" ||
+		tap_bail_out "sstp-test-server does not listen"
+	nm_guest_write_vpn_profile "$conn" 6b1d0f0e-4a57-4c0b-9d43-2f0e5a7c9e31 "$password_file" \
+		ignore "gateway=127.0.0.1:$NM_SERVER_PORT" "cert-pin-sha256=$PIN" "$@"
+	failed_before=$(failed_count)
+	syslog_before=$(wc -l <"$UML_OUT/syslog.log")
+	if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-$name.log" 2>&1; then
+		tap_not_ok "$name: activation fails ($why)"
+	else
+		tap_ok "$name: activation fails ($why)"
+	fi
+	guest_wait_for 30 failed_count_above "$failed_before"
+	tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" >"$UML_OUT/client-$name.log"
+	nm_guest_check_nothing_left "$name: nothing left: no worker, no pppd, no ppp device, no service"
+	nm_guest_stop_server
+	tap_check "$name: the server verified no binding" \
+		sh -c "! grep -q '^binding verified' '$NM_SERVER_LOG'"
+	peap_reason=$(last_failed_reason)
+}
 case $pppd_version in
 2.4.*) tap_skip "PEAP login with a verified binding" "pppd $pppd_version has no PEAP client" ;;
-*) tap_skip "PEAP login with a verified binding" \
-	"no PEAP server for tests; pppd $pppd_version has a client, which the plugin declines in password mode" ;;
+*)
+	command -v hostapd >/dev/null || tap_bail_out "hostapd (the PEAP server) is not installed"
+	peap=$UML_OUT/peap
+	mkdir -p "$peap" && chmod 755 "$peap"
+	(
+		cd "$peap" &&
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=peap-test-ca \
+			-keyout ca.key -out ca.pem &&
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca \
+			-keyout other-ca.key -out other-ca.pem &&
+		openssl req -newkey rsa:2048 -nodes -subj /CN=radius.test -keyout server.key \
+			-out server.csr &&
+		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+			-out server.pem
+	) >"$peap/openssl.log" 2>&1 || tap_bail_out "cannot make the PEAP certificates"
+	chmod 644 "$peap/ca.pem" "$peap/other-ca.pem"
+	IFS= read -r password <"$SSTP_PASSWORD_FILE"
+	uml_secret=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	(
+		umask 077
+		# hostapd's user file: PEAP outside (version 0, the one pppd and Windows speak;
+		# hostapd starts with 1), EAP-MSCHAPv2 inside ([2]: phase 2)
+		printf '"%s"\tPEAP\t[ver=0]\n"%s"\tMSCHAPV2\t"%s"\t[2]\n' "$SSTP_USER" "$SSTP_USER" "$password" \
+			>"$peap/eap_users"
+		printf '127.0.0.1/32\t%s\n' "$uml_secret" >"$peap/clients"
+		printf '%s\n' "$uml_secret" >"$peap/secret"
+		# RADIUS server only (driver=none): the guest's own network, loopback clients
+		cat >"$peap/hostapd.conf" <<-CONF
+		driver=none
+		logger_stdout=-1
+		logger_stdout_level=1
+		eap_server=1
+		eap_user_file=$peap/eap_users
+		ca_cert=$peap/ca.pem
+		server_cert=$peap/server.pem
+		private_key=$peap/server.key
+		radius_server_clients=$peap/clients
+		radius_server_auth_port=18120
+		fragment_size=1000
+		CONF
+	)
+	unset password
+	hostapd "$peap/hostapd.conf" >"$UML_OUT/hostapd.log" 2>&1 &
+	hostapd_pid=$!
+	guest_wait_for 20 grep -q 'AP-ENABLED\|interface state .*->ENABLED' "$UML_OUT/hostapd.log" ||
+		tap_bail_out "hostapd did not start (see hostapd.log)"
+	peap_args=(--eap peap --radius-port 18120 --radius-secret "$peap/secret")
+
+	PROFILE_EXTRA="tls-ca-cert=$peap/ca.pem"
+	login_ok peap peap "${peap_args[@]}"
+	PROFILE_EXTRA=
+	tap_check "peap: the server's HLAK is the 32-byte MS-MPPE-Recv-Key" \
+		grep -q '^peap: radius access-accept user=.*HLAK = MS-MPPE-Recv-Key, 32 bytes' \
+		"$NM_SERVER_LOG"
+	tap_diag "$(grep -m1 '^peap: radius access-accept' "$NM_SERVER_LOG")"
+	tap_check "peap: the worker used the EAP master send key" \
+		grep -q 'PPP authentication done (method peap, EAP master send key)' \
+		"$UML_OUT/NetworkManager.log"
+
+	peap_fails peap-no-ca "$SSTP_PASSWORD_FILE" "no CA for the PEAP server named"
+	tap_check "peap-no-ca: the plugin declined PEAP and said what to set" \
+		grep -q 'the server asks for PEAP; .*set tls-ca-cert' "$UML_OUT/client-peap-no-ca.log"
+	tap_check "peap-no-ca: no TLS with the PEAP server began (no certificate went to pppd)" \
+		sh -c "! grep -q 'peap: radius access-challenge: eap request id=[0-9]* type=25 len=[0-9][0-9][0-9]' '$NM_SERVER_LOG'"
+	tap_check "peap-no-ca: the failure names PEAP and tls-ca-cert, not the password" \
+		grep -q 'connection failed: PPP authentication failed: the server asked for PEAP, which this connection declined.*tls-ca-cert' \
+		"$UML_OUT/client-peap-no-ca.log"
+	tap_is "peap-no-ca: NetworkManager reason login-failed" "$peap_reason" \
+		"$NM_VPN_REASON_LOGIN_FAILED"
+	tap_diag "message: $(grep -m1 -o 'connection failed: [^(]*' "$UML_OUT/client-peap-no-ca.log")"
+
+	peap_fails peap-untrusted "$SSTP_PASSWORD_FILE" "the PEAP server's certificate is not signed by tls-ca-cert" \
+		"tls-ca-cert=$peap/other-ca.pem"
+	tap_check "peap-untrusted: the MS-CHAPv2 response never reached the PEAP server" \
+		sh -c "! grep -q '^peap: radius access-accept' '$NM_SERVER_LOG'"
+	tap_check "peap-untrusted: the failure says the certificate could not be verified and names tls-ca-cert" \
+		grep -q "connection failed: PPP authentication failed: PEAP's TLS handshake .*certificate verify failed.*tls-ca-cert" \
+		"$UML_OUT/client-peap-untrusted.log"
+	tap_is "peap-untrusted: NetworkManager reason login-failed" "$peap_reason" \
+		"$NM_VPN_REASON_LOGIN_FAILED"
+	tap_diag "message: $(grep -m1 -o 'connection failed: [^(]*' "$UML_OUT/client-peap-untrusted.log")"
+
+	peap_fails peap-wrong-password "$WRONG_PASSWORD_FILE" "wrong password" "tls-ca-cert=$peap/ca.pem"
+	tap_check "peap-wrong-password: the PEAP server rejected the user" \
+		grep -q '^peap: radius access-reject' "$NM_SERVER_LOG"
+	tap_is "peap-wrong-password: NetworkManager reason login-failed" "$peap_reason" \
+		"$NM_VPN_REASON_LOGIN_FAILED"
+	tap_diag "message: $(grep -m1 -o 'connection failed: [^(]*' "$UML_OUT/client-peap-wrong-password.log")"
+
+	guest_stop "$hostapd_pid"
+	wait "$hostapd_pid" 2>/dev/null
+	;;
 esac
 
 # 5. refuse-eap=yes against a server that only takes EAP: login-failed, a message a

@@ -1333,6 +1333,9 @@ test_key_used(void)
 		"gateway", "vpn.example.com", "connection-type", "tls",
 		"tls-user-cert", "/home/alice/alice.p12", "tls-user-key", "/home/alice/alice.p12", NULL
 	};
+	static const char *const password_peap_ca[] = {
+		"gateway", "vpn.example.com", "tls-ca-cert", "/home/alice/radius-ca.pem", NULL
+	};
 	NMSettingVpn *s;
 
 	s = profile_new(password, NULL);
@@ -1350,6 +1353,16 @@ test_key_used(void)
 	g_assert_true(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("tls-user-key")));
 	g_assert_true(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("crl-file")));
 	g_assert_true(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("tls-ca-cert")));
+	g_object_unref(s);
+
+	/* With a password, tls-ca-cert is the CA for PEAP, which only pppd 2.5 has:
+	 * used (its file read as the user, `ca FILE` for pppd) only when set there. */
+	s = profile_new(password_peap_ca, NULL);
+#ifdef PPPD_API_2_5
+	g_assert_true(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("tls-ca-cert")));
+#else
+	g_assert_false(nm_sstp_settings_key_used(s, nm_sstp_settings_lookup("tls-ca-cert")));
+#endif
 	g_object_unref(s);
 
 	/* pppd 2.5 takes the key from the PKCS#12 file itself. */

@@ -298,6 +298,11 @@ static void test_hlak_from_ppp(void)
 	g_assert_cmpint(sstp_crypto_hlak_from_ppp("eap", eap, 32, eap, 32, hlak), ==,
 	                SSTP_HLAK_FROM_EAP);
 	g_assert_cmpmem(hlak, 32, eap, 32);
+	/* PEAP (pppd 2.5): the same, its keys being the first 64 bytes of the CSK. */
+	memset(hlak, 0xAA, sizeof(hlak));
+	g_assert_cmpint(sstp_crypto_hlak_from_ppp("peap", eap, 32, eap, 32, hlak), ==,
+	                SSTP_HLAK_FROM_EAP);
+	g_assert_cmpmem(hlak, 32, eap, 32);
 }
 
 static void test_bad_hash_refused(void)
