@@ -246,6 +246,19 @@ send_eap_nak(int id)
 	output(0, nak, (int) sizeof(nak));
 }
 
+/* A message to the worker that has a type and no keys. */
+static void
+send_bare_message(const char *type)
+{
+	char buf[64];
+	struct sstp_ipc_writer w;
+	size_t n;
+
+	sstp_ipc_writer_init(&w, buf, sizeof(buf), type);
+	n = sstp_ipc_writer_finish(&w);
+	sstp_send(buf, n);
+}
+
 /* Every frame from the server passes here before pppd handles it (p starts
  * with FF 03 and the two protocol bytes). Two jobs:
  *  - remember the type of the server's EAP Requests: the method that ends
@@ -254,8 +267,8 @@ send_eap_nak(int id)
  *    must not reach pppd: its EAP-TLS client would look for a certificate
  *    and key in /etc/ppp/eaptls-client (root's, for another connection)
  *    and use them with this server; its PEAP client (pppd 2.5) would start
- *    TLS with no CA the profile names for the EAP server in password mode,
- *    and no PEAP login has been tested. The request is turned into an EAP code
+ *    TLS with no CA the profile names for the EAP server (peap_allowed()
+ *    lets PEAP through only when tls-ca-cert names one). The request is turned into an EAP code
  *    pppd ignores, and the plugin answers with a Nak proposing EAP-MSCHAPv2,
  *    as pppd does when its EAP-TLS cannot start. */
 static void
@@ -285,14 +298,8 @@ sstp_snoop_recv(unsigned char *p, int len)
 			p[4] = 0;
 			send_eap_nak(p[5]);
 			if (!peap_declined_sent) {
-				char buf[64];
-				struct sstp_ipc_writer w;
-				size_t n;
-
 				peap_declined_sent = 1;
-				sstp_ipc_writer_init(&w, buf, sizeof(buf), "peap-declined");
-				n = sstp_ipc_writer_finish(&w);
-				sstp_send(buf, n);
+				send_bare_message("peap-declined");
 			}
 		} else if (type != EAPT_IDENTITY_ && type != EAPT_NOTIFY_ && type != EAPT_NAK_) {
 			if (type == EAPT_PEAP_)
@@ -309,14 +316,8 @@ sstp_snoop_recv(unsigned char *p, int len)
 	 * with EAP refused at LCP, where such servers offer MS-CHAPv2. */
 	if (len >= 10 && p[2] == 0xc0 && p[3] == 0x21 && p[4] == 8 && p[8] == 0xc2 && p[9] == 0x27
 	    && !eap_rejected_sent && !have_certificate_options()) {
-		char buf[64];
-		struct sstp_ipc_writer w;
-		size_t n;
-
 		eap_rejected_sent = 1;
-		sstp_ipc_writer_init(&w, buf, sizeof(buf), "eap-rejected");
-		n = sstp_ipc_writer_finish(&w);
-		sstp_send(buf, n);
+		send_bare_message("eap-rejected");
 	}
 	if (next_snoop_recv)
 		next_snoop_recv(p, len);
