@@ -383,8 +383,7 @@ sstp_config_build_ip6(const struct sstp_ipc_msg *ip6, gboolean never_default, GE
 	return g_variant_builder_end(&dict);
 }
 
-/* Before the NULL that ends words (the pppd words are the last ones). */
-static void
+void
 sstp_config_add_pppd_word(GPtrArray *words, char *word)
 {
 	g_ptr_array_insert(words, (gint) words->len - 1, word);

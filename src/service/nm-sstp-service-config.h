@@ -44,6 +44,10 @@ gboolean sstp_config_domain_valid(const char *name);
 /* "xxxx:xxxx:xxxx:xxxx" → 8 bytes. FALSE if malformed or all zero. */
 gboolean sstp_config_parse_iid(const char *text, guint8 out_iid[8]);
 
+/* Appends a pppd word (taken) to nm_sstp_settings_worker_args()' array:
+ * before its terminating NULL, after the "--" that starts pppd's words. */
+void sstp_config_add_pppd_word(GPtrArray *words, char *word);
+
 /* What the connection's own IP settings (ipv4.*, ipv6.*) ask of pppd and
  * the worker, as the old plugin turned them into pppd options: ipv4.method
  * disabled gives "noip"; manual with an address "LOCAL:[GATEWAY]" plus

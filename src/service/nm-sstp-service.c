@@ -456,9 +456,8 @@ sstp_plugin_launch(NMSstpPlugin *self, GError **error)
 		return FALSE;
 	}
 
-	/* pppd options come last, before the terminating NULL. */
-	if (self->without_eap && words->len > 0)
-		g_ptr_array_insert(words, (gint) words->len - 1, g_strdup("refuse-eap"));
+	if (self->without_eap)
+		sstp_config_add_pppd_word(words, g_strdup("refuse-eap"));
 	self->eap_rejected = FALSE;
 
 	if (self->pppd_plugin) {
