@@ -275,9 +275,16 @@ static void run_stream(const uint8_t *data, size_t size)
 		off += (size_t)fl;
 	}
 	/* Let every timer run out: the machine must always reach CLOSED
-	 * (Call_Connected needs two quiet hello intervals). */
-	for (int i = 0; i < 4 && c.state != SSTP_STATE_CLOSED; i++)
-		local_event(&c, 3);
+	 * (Call_Connected needs two quiet hello intervals). Time goes on by
+	 * an hour each round, more than any timer: an Echo sent late still
+	 * gets its own short wait, which must also run out. */
+	for (int i = 0; i < 4 && c.state != SSTP_STATE_CLOSED; i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = SSTP_EV_TIMER;
+		ev.now_ms = 120000 + (uint64_t)i * 3600000;
+		ev.last_rx_ms = 0;
+		step_checked(&c, &ev);
+	}
 	if (c.state == SSTP_STATE_CALL_DISCONNECTED)
 		local_event(&c, 4);
 	check(c.state == SSTP_STATE_CLOSED, "timers do not lead to CLOSED");
