@@ -44,6 +44,11 @@ nm_guest_setup vec0 "$SSTP_SERVER"
 
 write_profile ""
 up inform
+# The answer may come after activation (the worker holds the IPv4 configuration only a
+# moment); it then reaches NetworkManager as an update. Wait for it, a few seconds at most:
+# if it never comes, the checks below fail.
+guest_wait_for 10 sh -c "nmcli -g IP4.ROUTE connection show '$conn' | grep -q 'dst = 203.0.113.0/24,'" ||
+	tap_diag "no route from the DHCP answer in NetworkManager after 10 s"
 ip route >"$UML_OUT/ip-route.txt" 2>&1
 nmcli -g IP4.ROUTE,IP4.DOMAIN connection show "$conn" >"$UML_OUT/nmcli-routes.txt" 2>&1
 tap_diag "ip route:"
