@@ -13,16 +13,6 @@ write_profile() {
 		ignore "gateway=127.0.0.1:$NM_SERVER_PORT" "cert-pin-sha256=$PIN" "$@"
 }
 
-failed_count() {
-	nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s' | wc -l
-}
-failed_count_above() {
-	[ "$(failed_count)" -gt "$1" ]
-}
-last_failed_reason() {
-	nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s { r = $2 } END { print r }'
-}
-
 # One login that must succeed: up, the binding line, down, nothing left. PROFILE_EXTRA:
 # more vpn.data keys.
 PROFILE_EXTRA=
@@ -117,14 +107,14 @@ never-default=true
 [ipv6]
 method=ignore
 PROFILE
-failed_before=$(failed_count)
+failed_before=$(nm_guest_failed_count)
 syslog_before=$(wc -l <"$UML_OUT/syslog.log")
 if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-no-password.log" 2>&1; then
 	tap_not_ok "no password, EAP server: activation fails"
 else
 	tap_ok "no password, EAP server: activation fails"
 fi
-guest_wait_for 30 failed_count_above "$failed_before"
+guest_wait_for 30 nm_guest_failed_count_above "$failed_before"
 tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" >"$UML_OUT/client-no-password.log"
 nm_guest_check_nothing_left "no password: nothing left: no worker, no pppd, no ppp device, no service"
 nm_guest_stop_server
@@ -145,20 +135,20 @@ peap_fails() {
 		tap_bail_out "sstp-test-server does not listen"
 	nm_guest_write_vpn_profile "$conn" 6b1d0f0e-4a57-4c0b-9d43-2f0e5a7c9e31 "$password_file" \
 		ignore "gateway=127.0.0.1:$NM_SERVER_PORT" "cert-pin-sha256=$PIN" "$@"
-	failed_before=$(failed_count)
+	failed_before=$(nm_guest_failed_count)
 	syslog_before=$(wc -l <"$UML_OUT/syslog.log")
 	if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-$name.log" 2>&1; then
 		tap_not_ok "$name: activation fails ($why)"
 	else
 		tap_ok "$name: activation fails ($why)"
 	fi
-	guest_wait_for 30 failed_count_above "$failed_before"
+	guest_wait_for 30 nm_guest_failed_count_above "$failed_before"
 	tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" >"$UML_OUT/client-$name.log"
 	nm_guest_check_nothing_left "$name: nothing left: no worker, no pppd, no ppp device, no service"
 	nm_guest_stop_server
 	tap_check "$name: the server verified no binding" \
 		sh -c "! grep -q '^binding verified' '$NM_SERVER_LOG'"
-	peap_reason=$(last_failed_reason)
+	peap_reason=$(nm_guest_last_failed_reason)
 }
 case $pppd_version in
 2.4.*) tap_skip "PEAP login with a verified binding" "pppd $pppd_version has no PEAP client" ;;
@@ -261,17 +251,17 @@ esac
 nm_guest_start_server refused "$SSTP_PASSWORD_FILE" --eap mschapv2 ||
 	tap_bail_out "sstp-test-server does not listen"
 write_profile refuse-eap=yes
-failed_before=$(failed_count)
+failed_before=$(nm_guest_failed_count)
 syslog_before=$(wc -l <"$UML_OUT/syslog.log")
 if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-refused.log" 2>&1; then
 	tap_not_ok "refuse-eap=yes, EAP-only server: activation fails"
 else
 	tap_ok "refuse-eap=yes, EAP-only server: activation fails"
 fi
-guest_wait_for 30 failed_count_above "$failed_before"
+guest_wait_for 30 nm_guest_failed_count_above "$failed_before"
 tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" >"$UML_OUT/client-refused.log"
 tap_is "refuse-eap=yes, EAP-only server: NetworkManager reason login-failed" \
-	"$(last_failed_reason)" "$NM_VPN_REASON_LOGIN_FAILED"
+	"$(nm_guest_last_failed_reason)" "$NM_VPN_REASON_LOGIN_FAILED"
 msg=$(grep -m1 -o 'the server requires a login with EAP[^"]*' "$UML_OUT/client-refused.log")
 case $msg in
 *"this connection refuses EAP: allow it (refuse-eap=no"*)
@@ -281,7 +271,7 @@ esac
 tap_diag "message: $msg"
 nm_guest_check_nothing_left "refuse-eap=yes: nothing left: no worker, no pppd, no ppp device, no service"
 nm_guest_stop_server
-[ "$(failed_count)" -gt "$failed_before" ] || tap_diag_file "$UML_OUT/client-refused.log" 30
+[ "$(nm_guest_failed_count)" -gt "$failed_before" ] || tap_diag_file "$UML_OUT/client-refused.log" 30
 
 tap_check "the password is in no log" \
 	sh -c "! grep -qF -f '$SSTP_PASSWORD_FILE' '$UML_OUT/NetworkManager.log' '$UML_OUT/syslog.log'"

@@ -68,14 +68,6 @@ passphrase_nowhere() {
 	[ -z "$found" ] || { echo "found in: $found" >&2; return 1; }
 }
 
-failed_count() {
-	nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s' | wc -l
-}
-
-failed_count_above() {
-	[ "$(failed_count)" -gt "$1" ]
-}
-
 # One server for every attempt (--loop: one call after the other); each attempt reads the
 # lines its call added to the server's log.
 srv_mark=0
@@ -126,14 +118,14 @@ up_fails() {
 	local name=$1 want=$5 where=$6 before syslog_before reason t0=$SECONDS t1
 	server_mark
 	write_profile "$2" "$3" "$4"
-	before=$(failed_count)
+	before=$(nm_guest_failed_count)
 	syslog_before=$(wc -l <"$UML_OUT/syslog.log")
 	if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-$name.log" 2>&1; then
 		tap_not_ok "$name: activation fails"
 	else
 		tap_ok "$name: activation fails"
 	fi
-	guest_wait_for 30 failed_count_above "$before"
+	guest_wait_for 30 nm_guest_failed_count_above "$before"
 	t1=$SECONDS
 	reason=$(nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s { r = $2 } END { print r }')
 	tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" |

@@ -17,24 +17,12 @@ write_profile() {
 }
 
 # The reason of the last VpnStateChanged(failed) NetworkManager sent.
-last_failed_reason() {
-	nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s { r = $2 } END { print r }'
-}
-
-failed_count() {
-	nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s' | wc -l
-}
-
-failed_count_above() {
-	[ "$(failed_count)" -gt "$1" ]
-}
-
 nm_guest_setup
 
 for i in $(seq "$attempts"); do
 	nm_guest_start_server "wrong-$i" "$SSTP_PASSWORD_FILE" || tap_bail_out "sstp-test-server does not listen"
 	write_profile
-	failed_before=$(failed_count)
+	failed_before=$(nm_guest_failed_count)
 	syslog_before=$(wc -l <"$UML_OUT/syslog.log")
 	if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-$i.log" 2>&1; then
 		tap_not_ok "attempt $i: activation with a refused password fails"
@@ -42,8 +30,8 @@ for i in $(seq "$attempts"); do
 		tap_ok "attempt $i: activation with a refused password fails"
 		tap_diag "nmcli: $(head -n 1 "$UML_OUT/nmcli-up-$i.log")"
 	fi
-	guest_wait_for 30 failed_count_above "$failed_before"
-	reason=$(last_failed_reason)
+	guest_wait_for 30 nm_guest_failed_count_above "$failed_before"
+	reason=$(nm_guest_last_failed_reason)
 	tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" | grep 'connection failed' >"$UML_OUT/failure-$i.log"
 	if [ "$reason" = "$NM_VPN_REASON_LOGIN_FAILED" ]; then
 		tap_ok "attempt $i: NetworkManager: VPN failed, reason login-failed ($reason)"

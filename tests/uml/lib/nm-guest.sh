@@ -368,6 +368,17 @@ nm_guest_vpn_states() {
 	     $1 == "uint32" { v[n++] = $2; if (n == 2) print v[0], v[1] }' "$NM_GUEST_SIGNALS"
 }
 
+# How many times a VPN went to the failed state, and the reason of the last one.
+nm_guest_failed_count() {
+	nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s' | wc -l
+}
+nm_guest_failed_count_above() {
+	[ "$(nm_guest_failed_count)" -gt "$1" ]
+}
+nm_guest_last_failed_reason() {
+	nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s { r = $2 } END { print r }'
+}
+
 # STATE [REASON]
 nm_guest_has_vpn_state() {
 	nm_guest_vpn_states | awk -v s="$1" -v r="${2:-}" \
