@@ -1585,9 +1585,17 @@ sstp_on_advanced_clicked(GtkButton *button, gpointer user_data)
 		sstp_ui_window_show(self->dialog);
 		return;
 	}
+	/* GTK 4 (GNOME Settings): Cancel and OK in the header bar, as GNOME's
+	 * dialogs and NetworkManager-openvpn's have them. A GtkDialog still
+	 * (deprecated since 4.10, kept through GTK 4): the one source serves
+	 * both toolkits with the same response handling. */
 	self->dialog = gtk_dialog_new_with_buttons(_("SSTP Advanced Options"),
 	                                           sstp_ui_window_of(self->widget),
-	                                           GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+	                                           GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT
+#if SSTP_GTK4
+	                                               | GTK_DIALOG_USE_HEADER_BAR
+#endif
+	                                           ,
 	                                           _("_Cancel"), GTK_RESPONSE_CANCEL, _("_OK"),
 	                                           GTK_RESPONSE_OK, NULL);
 	gtk_widget_set_name(self->dialog, "sstp-advanced-dialog");
@@ -1596,16 +1604,6 @@ sstp_on_advanced_clicked(GtkButton *button, gpointer user_data)
 	/* the default action looks like one (GNOME's suggested-action) */
 #if SSTP_GTK4
 	gtk_widget_add_css_class(ok, "suggested-action");
-	/* GTK 4 packs a dialog's buttons edge to edge: space them as GTK 3 does */
-	if (GTK_IS_BOX(gtk_widget_get_parent(ok))) {
-		GtkWidget *buttons = gtk_widget_get_parent(ok);
-
-		gtk_box_set_spacing(GTK_BOX(buttons), 6);
-		gtk_widget_set_margin_start(buttons, 12);
-		gtk_widget_set_margin_end(buttons, 12);
-		gtk_widget_set_margin_top(buttons, 6);
-		gtk_widget_set_margin_bottom(buttons, 12);
-	}
 #else
 	gtk_style_context_add_class(gtk_widget_get_style_context(ok), "suggested-action");
 #endif
