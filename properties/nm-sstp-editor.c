@@ -226,6 +226,9 @@ typedef struct {
 	 * the field's own value meanwhile, the one that is saved. */
 	gboolean forced;
 	char *held;
+	/* a certificate-login key that password login uses too (the
+	 * authentication server's CA for PEAP, pppd 2.5): the table says so */
+	gboolean with_password;
 } SstpField;
 
 #define SSTP_TYPE_EDITOR (sstp_editor_get_type())
@@ -498,7 +501,7 @@ sstp_field_applies(SstpEditor *self, SstpField *field)
 	gboolean tls = sstp_editor_is_tls(self);
 
 	if ((field->key->flags & NM_SSTP_KEY_FLAG_TLS_ONLY) && !tls)
-		return FALSE;
+		return field->with_password;
 	if ((field->key->flags & NM_SSTP_KEY_FLAG_PASSWORD_ONLY) && tls)
 		return FALSE;
 	return TRUE;
@@ -1337,6 +1340,50 @@ sstp_page_add_mppe_bits(SstpEditor *self, SstpPage *page, const NMSstpKey *key)
 	g_signal_connect(self->mppe_bits, "changed", G_CALLBACK(sstp_on_mppe_bits_changed), self);
 }
 
+/* libnma labels every chooser "TITLE _certificate", escaping any "_" of the
+ * title, so the CA and the user certificate would share Alt+C. Its labels are
+ * reachable through nma_cert_chooser_add_to_size_group(): the one shown (a
+ * CERT chooser without passwords shows no other) takes the table's label,
+ * whose mnemonic translators choose. */
+static void
+sstp_cert_chooser_relabel(GtkWidget *chooser, const char *text)
+{
+	GtkSizeGroup *group = gtk_size_group_new(GTK_SIZE_GROUP_NONE);
+	GSList *widgets, *l;
+	GtkWidget *shown = NULL;
+	guint n_shown = 0;
+
+	nma_cert_chooser_add_to_size_group(NMA_CERT_CHOOSER(chooser), group);
+	widgets = g_slist_copy(gtk_size_group_get_widgets(group));
+	for (l = widgets; l; l = l->next) {
+		if (GTK_IS_LABEL(l->data) && gtk_widget_get_visible(l->data)) {
+			shown = l->data;
+			n_shown++;
+		}
+		gtk_size_group_remove_widget(group, l->data);
+	}
+	g_slist_free(widgets);
+	g_object_unref(group);
+	/* another libnma: its own label stays */
+	if (n_shown == 1)
+		gtk_label_set_text_with_mnemonic(GTK_LABEL(shown), text);
+}
+
+/* Whether password login uses a certificate-login key too: the table is
+ * asked with a password profile that sets the key, so the editor keeps no
+ * list of its own (tls-ca-cert: the server that asks for PEAP gets it only
+ * then, with pppd 2.5). */
+static gboolean
+sstp_key_used_with_password(const NMSstpKey *key)
+{
+	g_autoptr(NMSetting) probe = nm_setting_vpn_new();
+
+	nm_setting_vpn_add_data_item(NM_SETTING_VPN(probe), NM_SSTP_KEY_CONNECTION_TYPE,
+	                             NM_SSTP_CONTYPE_PASSWORD);
+	nm_setting_vpn_add_data_item(NM_SETTING_VPN(probe), key->name, "x");
+	return nm_sstp_settings_key_used(NM_SETTING_VPN(probe), key);
+}
+
 static void
 sstp_editor_build_fields(SstpEditor *self, NMSettingVpn *s_vpn)
 {
@@ -1358,6 +1405,8 @@ sstp_editor_build_fields(SstpEditor *self, NMSettingVpn *s_vpn)
 		field->key = key;
 		field->kind = sstp_kind_for(key);
 		field->tooltip = g_strdup(sstp_tr(key->tooltip));
+		if (key->flags & NM_SSTP_KEY_FLAG_TLS_ONLY)
+			field->with_password = sstp_key_used_with_password(key);
 
 		in_ui = gtk_builder_get_object(self->builder, key->name);
 		if (sstp_key_is(key, NM_SSTP_KEY_CA_CERT)) {
@@ -1371,6 +1420,7 @@ sstp_editor_build_fields(SstpEditor *self, NMSettingVpn *s_vpn)
 			                                                      | NMA_CERT_CHOOSER_FLAG_NO_PASSWORDS);
 			nma_cert_chooser_add_to_size_group(NMA_CERT_CHOOSER(field->widget),
 			                                   self->main_labels);
+			sstp_cert_chooser_relabel(field->widget, sstp_key_label(key));
 			sstp_ui_show(field->widget);
 			sstp_ui_box_append(box, field->widget);
 		} else if (sstp_key_is(key, NM_SSTP_KEY_TLS_USER_CERT)
@@ -1535,9 +1585,17 @@ sstp_on_advanced_clicked(GtkButton *button, gpointer user_data)
 		sstp_ui_window_show(self->dialog);
 		return;
 	}
+	/* GTK 4 (GNOME Settings): Cancel and OK in the header bar, as GNOME's
+	 * dialogs and NetworkManager-openvpn's have them. A GtkDialog still
+	 * (deprecated since 4.10, kept through GTK 4): the one source serves
+	 * both toolkits with the same response handling. */
 	self->dialog = gtk_dialog_new_with_buttons(_("SSTP Advanced Options"),
 	                                           sstp_ui_window_of(self->widget),
-	                                           GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+	                                           GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT
+#if SSTP_GTK4
+	                                               | GTK_DIALOG_USE_HEADER_BAR
+#endif
+	                                           ,
 	                                           _("_Cancel"), GTK_RESPONSE_CANCEL, _("_OK"),
 	                                           GTK_RESPONSE_OK, NULL);
 	gtk_widget_set_name(self->dialog, "sstp-advanced-dialog");
@@ -1546,16 +1604,6 @@ sstp_on_advanced_clicked(GtkButton *button, gpointer user_data)
 	/* the default action looks like one (GNOME's suggested-action) */
 #if SSTP_GTK4
 	gtk_widget_add_css_class(ok, "suggested-action");
-	/* GTK 4 packs a dialog's buttons edge to edge: space them as GTK 3 does */
-	if (GTK_IS_BOX(gtk_widget_get_parent(ok))) {
-		GtkWidget *buttons = gtk_widget_get_parent(ok);
-
-		gtk_box_set_spacing(GTK_BOX(buttons), 6);
-		gtk_widget_set_margin_start(buttons, 12);
-		gtk_widget_set_margin_end(buttons, 12);
-		gtk_widget_set_margin_top(buttons, 6);
-		gtk_widget_set_margin_bottom(buttons, 12);
-	}
 #else
 	gtk_style_context_add_class(gtk_widget_get_style_context(ok), "suggested-action");
 #endif

@@ -81,7 +81,9 @@ static const NMSstpKey settings_table[] = {
 	},
 	{
 		.name = NM_SSTP_KEY_CA_CERT,
-		.label = N_("CA certificate"),
+		/* TRANSLATORS: on the main page next to libnma's "User _certificate":
+		 * take another letter than that one's */
+		.label = N_("CA c_ertificate"),
 		.tooltip = N_("The authority that signed the server’s certificate; empty: the system’s authorities"),
 		.type = NM_SSTP_KEY_PATH,
 		.summary = N_("CA certificate file (PEM) that the server certificate must chain to"),
@@ -364,7 +366,7 @@ static const NMSstpKey settings_table[] = {
 	{
 		.name = NM_SSTP_KEY_TLS_CA_CERT,
 		.label = N_("C_A certificate"),
-		.tooltip = N_("The authority that signed the authentication (RADIUS) server’s certificate; empty: the system’s authorities"),
+		.tooltip = N_("The authority that signed the authentication (RADIUS) server’s certificate; empty: the system’s authorities with a certificate login, no PEAP with a password"),
 		.group = N_("Authentication server"),
 		.type = NM_SSTP_KEY_PATH,
 		.summary = N_("CA certificate for the EAP-TLS server certificate"),

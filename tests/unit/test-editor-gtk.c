@@ -482,12 +482,27 @@ test_loads_connection(Fixture *f, gconstpointer data)
 }
 
 /* The certificate details page is there only for certificate login. */
+/* Whether the table has password login use the authentication server's CA
+ * (PEAP, pppd 2.5). */
+static gboolean
+tls_ca_used_with_password(void)
+{
+	g_autoptr(NMSetting) s = nm_setting_vpn_new();
+
+	nm_setting_vpn_add_data_item(NM_SETTING_VPN(s), NM_SSTP_KEY_CONNECTION_TYPE,
+	                             NM_SSTP_CONTYPE_PASSWORD);
+	nm_setting_vpn_add_data_item(NM_SETTING_VPN(s), NM_SSTP_KEY_TLS_CA_CERT, "/etc/ca.pem");
+	return nm_sstp_settings_key_used(NM_SETTING_VPN(s),
+	                                 nm_sstp_settings_lookup(NM_SSTP_KEY_TLS_CA_CERT));
+}
+
 static void
 test_pages_that_apply(Fixture *f, gconstpointer data)
 {
 	GtkWidget *dialog = open_advanced(f);
 	GtkWidget *notebook = must_find(dialog, "advanced-notebook");
 	GtkWidget *identity = must_find(dialog, NM_SSTP_KEY_TLS_IDENTITY);
+	GtkWidget *tls_ca = must_find(dialog, NM_SSTP_KEY_TLS_CA_CERT);
 	GtkWidget *page = NULL;
 	guint hidden = 0;
 	int i;
@@ -499,14 +514,30 @@ test_pages_that_apply(Fixture *f, gconstpointer data)
 			page = p;
 	}
 	g_assert_nonnull(page);
-	g_assert_false(gtk_widget_get_visible(page));
 	for (i = 0; i < gtk_notebook_get_n_pages(GTK_NOTEBOOK(notebook)); i++)
 		hidden += !gtk_widget_get_visible(gtk_notebook_get_nth_page(GTK_NOTEBOOK(notebook), i));
-	g_assert_cmpuint(hidden, ==, 1);
+	if (tls_ca_used_with_password()) {
+		/* password login with pppd 2.5: the authentication server's CA
+		 * lets a server ask for PEAP; the page is there for it alone */
+		g_test_message("password login: the authentication server's CA is offered");
+		g_assert_true(gtk_widget_get_visible(page));
+		g_assert_cmpuint(hidden, ==, 0);
+		g_assert_true(gtk_widget_get_sensitive(tls_ca));
+		g_assert_false(gtk_widget_get_sensitive(identity));
+		gtk_notebook_set_current_page(GTK_NOTEBOOK(notebook),
+		                              gtk_notebook_page_num(GTK_NOTEBOOK(notebook), page));
+		wait_until_shown(dialog);
+		save_screenshot(dialog, "advanced-password");
+	} else {
+		/* pppd 2.4.9 has no PEAP: nothing on that page applies */
+		g_assert_false(gtk_widget_get_visible(page));
+		g_assert_cmpuint(hidden, ==, 1);
+	}
 	gtk_combo_box_set_active_id(GTK_COMBO_BOX(must_find(f->page, NM_SSTP_KEY_CONNECTION_TYPE)),
 	                            NM_SSTP_CONTYPE_TLS);
 	g_assert_true(gtk_widget_get_visible(page));
 	g_assert_true(gtk_widget_get_sensitive(identity));
+	g_assert_true(gtk_widget_get_sensitive(tls_ca));
 	gtk_dialog_response(GTK_DIALOG(dialog), GTK_RESPONSE_OK);
 }
 
@@ -878,6 +909,22 @@ test_roundtrip(void)
 		roundtrip_run(NM_SETTING_VPN(nm_setting_duplicate(NM_SETTING(s_vpn))), FALSE);
 		roundtrip_run(s_vpn, TRUE);
 	}
+	/* password login with the authentication server's CA (PEAP with pppd
+	 * 2.5): kept, whether or not this pppd uses it */
+	{
+		NMSettingVpn *s_vpn = NM_SETTING_VPN(nm_setting_vpn_new());
+
+		g_object_set(s_vpn, NM_SETTING_VPN_SERVICE_TYPE, NM_SSTP_DBUS_SERVICE, NULL);
+		nm_setting_vpn_add_data_item(s_vpn, NM_SSTP_KEY_GATEWAY, "vpn.example.com");
+		nm_setting_vpn_add_data_item(s_vpn, NM_SSTP_KEY_CONNECTION_TYPE,
+		                             NM_SSTP_CONTYPE_PASSWORD);
+		nm_setting_vpn_add_data_item(s_vpn, NM_SSTP_KEY_USER, "bob");
+		nm_setting_vpn_add_data_item(s_vpn, NM_SSTP_KEY_CA_CERT, "/etc/sstp/ca.pem");
+		nm_setting_vpn_add_data_item(s_vpn, NM_SSTP_KEY_TLS_CA_CERT, "/etc/sstp/radius-ca.pem");
+		g_test_message("round trip, password login with the authentication server's CA");
+		roundtrip_run(NM_SETTING_VPN(nm_setting_duplicate(NM_SETTING(s_vpn))), FALSE);
+		roundtrip_run(s_vpn, TRUE);
+	}
 	/* and a short profile stays as short (no defaults or flags added) */
 	{
 		NMSettingVpn *s_vpn = NM_SETTING_VPN(nm_setting_vpn_new());
@@ -1057,9 +1104,11 @@ test_labels_for_people(Fixture *f, gconstpointer data)
 	ok = gtk_dialog_get_widget_for_response(GTK_DIALOG(dialog), GTK_RESPONSE_OK);
 #if SSTP_TEST_GTK == 4
 	g_assert_true(gtk_widget_has_css_class(ok, "suggested-action"));
-	/* and buttons do not touch each other */
-	if (GTK_IS_BOX(gtk_widget_get_parent(ok)))
-		g_assert_cmpint(gtk_box_get_spacing(GTK_BOX(gtk_widget_get_parent(ok))), >=, 6);
+	/* Cancel and OK in the header bar, at its two ends, as GNOME has them */
+	g_assert_nonnull(gtk_widget_get_ancestor(ok, GTK_TYPE_HEADER_BAR));
+	g_assert_nonnull(gtk_widget_get_ancestor(
+	    gtk_dialog_get_widget_for_response(GTK_DIALOG(dialog), GTK_RESPONSE_CANCEL),
+	    GTK_TYPE_HEADER_BAR));
 #else
 	g_assert_true(gtk_style_context_has_class(gtk_widget_get_style_context(ok), "suggested-action"));
 #endif
@@ -1134,9 +1183,15 @@ test_mnemonics(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(count, >=, 5);
 	g_assert_cmpuint(shared, ==, 0);
 
-	/* certificate login: every page of the dialog is there */
+	/* certificate login: every page of the dialog is there; on the main
+	 * page libnma's user certificate chooser joins ours for the CA */
 	gtk_combo_box_set_active_id(GTK_COMBO_BOX(must_find(f->page, NM_SSTP_KEY_CONNECTION_TYPE)),
 	                            NM_SSTP_CONTYPE_TLS);
+	g_string_truncate(main_keys, 0);
+	count = shared = 0;
+	collect_mnemonics(f->page, main_keys, &count, &shared);
+	g_assert_cmpuint(count, >=, 5);
+	g_assert_cmpuint(shared, ==, 0);
 	dialog = open_advanced(f);
 	notebook = must_find(dialog, "advanced-notebook");
 	for (i = 0; i < gtk_notebook_get_n_pages(GTK_NOTEBOOK(notebook)); i++) {
