@@ -166,6 +166,23 @@ static const NMSstpKey settings_table[] = {
 		.section = SECTION_SERVER,
 	},
 	{
+		.name = NM_SSTP_KEY_TLS_SERVER_NAME,
+		.label = N_("Certificate na_me"),
+		.tooltip = N_("The server name on its certificate, when the gateway is an address"),
+		.group = N_("Security"),
+		.type = NM_SSTP_KEY_HOST,
+		.summary = N_("Server name for TLS when the gateway is an address"),
+		.description = N_("The name the server certificate is checked against, sent as TLS "
+		                  "server name (SNI) and in the HTTP Host header, instead of the host "
+		                  "part of gateway. Set it when gateway is an IP address (or a name "
+		                  "the certificate does not carry) and the certificate names the "
+		                  "server."),
+		.sanitize = settings_sanitize_host,
+		.map = NM_SSTP_MAP_WORKER_VALUE,
+		.option = "--host",
+		.section = SECTION_SERVER,
+	},
+	{
 		.name = NM_SSTP_KEY_HELLO_INTERVAL,
 		.label = N_("_Keepalive interval (seconds)"),
 		.tooltip = N_("How long the server may stay silent before it is asked whether it is still there"),
@@ -202,22 +219,6 @@ static const NMSstpKey settings_table[] = {
 		.sanitize = settings_sanitize_bool,
 		.map = NM_SSTP_MAP_WORKER_IF_NO,
 		.option = "--no-dhcp-inform",
-		.section = SECTION_SERVER,
-	},
-	{
-		.name = NM_SSTP_KEY_TLS_SERVER_NAME,
-		.label = N_("Certificate na_me"),
-		.tooltip = N_("The server name on its certificate, when the gateway is an address"),
-		.type = NM_SSTP_KEY_HOST,
-		.summary = N_("Server name for TLS when the gateway is an address"),
-		.description = N_("The name the server certificate is checked against, sent as TLS "
-		                  "server name (SNI) and in the HTTP Host header, instead of the host "
-		                  "part of gateway. Set it when gateway is an IP address (or a name "
-		                  "the certificate does not carry) and the certificate names the "
-		                  "server."),
-		.sanitize = settings_sanitize_host,
-		.map = NM_SSTP_MAP_WORKER_VALUE,
-		.option = "--host",
 		.section = SECTION_SERVER,
 	},
 	{

@@ -655,7 +655,7 @@ test_tls_server_name_and_uuid(void)
 		NULL
 	};
 	static const char *const expected[] = {
-		"--tls-min", "1.2", "--hello", "60", "--host", "VPN.Example.com", "--uuid", "not-a-guid",
+		"--tls-min", "1.2", "--host", "VPN.Example.com", "--hello", "60", "--uuid", "not-a-guid",
 		"192.0.2.7:4443", "--", "noauth", "mtu", "1400", "mru", "1400",
 		"lcp-echo-failure", "0", "lcp-echo-interval", "0", NULL
 	};
