@@ -42,17 +42,19 @@ make_tokens() {
 			--id 01 "pkcs11:token=root-tok"
 }
 
-# write_profile TOKEN PIN_LINE: the user's tls profile (connection.permissions: the user) as
-# a keyfile (0600, guest tmpfs), so the PIN goes through no command line.
+# write_profile TOKEN PIN_LINE [PERMISSIONS]: the user's tls profile (connection.permissions:
+# the user, or PERMISSIONS; "none" for a system profile) as a keyfile (0600, guest tmpfs), so
+# the PIN goes through no command line.
 write_profile() {
-	local token=$1 secret=$2
+	local token=$1 secret=$2 perm=${3:-user:$user;}
+	[ "$perm" != none ] || perm=
 	nm_guest_write_keyfile "$conn" <<-PROFILE
 	[connection]
 	id=$conn
 	uuid=6a0e3f52-1c7d-4b8e-9f21-3d5c7e9a1b44
 	type=vpn
 	autoconnect=false
-	permissions=user:$user;
+	permissions=$perm
 
 	[vpn]
 	service-type=org.freedesktop.NetworkManager.sstp
@@ -100,15 +102,6 @@ server_lines() {
 }
 server_has() {
 	server_lines | grep -q -- "$1"
-}
-
-# The p11-kit remote that serves pppd runs as the profile's user, not root.
-served_as_user() {
-	local pids pid
-	pids=$(pgrep -f 'p11-kit[- ]remote') || return 1
-	for pid in $pids; do
-		[ "$(stat -c %U "/proc/$pid")" = "$user" ] || { echo "pid $pid is not $user's" >&2; return 1; }
-	done
 }
 
 # up_fails NAME TOKEN PIN_LINE WANT_REASON: activation fails before any connection, with
@@ -164,7 +157,6 @@ write_profile alice-tok "$(pin_line)"
 if nm_guest_up "$conn" nmcli-up-token "token: nmcli connection up (EAP-TLS, key and certificate on the user's token)"; then
 	guest_check_ping "token: ping 10.77.0.1 crosses the tunnel" ping 10.77.0.1 ppp0
 	tap_check "token: the PIN is on no process's argv or environment" pin_nowhere
-	tap_check "token: the service's p11-kit remote runs as $user" served_as_user
 	tap_check "token: pppd's engine module is p11-kit's client, not the proxy" \
 		sh -c "grep -q p11-kit-client.so /proc/\$(pgrep -o -f 'pppd /dev/pts')/maps && ! grep -q p11-kit-proxy.so /proc/\$(pgrep -o -f 'pppd /dev/pts')/maps"
 	nm_guest_down "$conn" nmcli-down-token "token: nmcli connection down"
@@ -195,6 +187,22 @@ up_fails root-token root-tok "$(pin_line)" "$NM_VPN_REASON_LOGIN_FAILED"
 tap_check "root-token: the message says the certificate is on no token the user can use" \
 	grep -q "connection failed: the client certificate (tls-user-cert) is on no PKCS#11 token the profile's user can use" \
 	"$UML_OUT/failure-root-token.log"
+
+# The same profile without permissions (a system profile, an administrator's) opens root's
+# token as root, and the login succeeds: what failed above is the user's identity, not the
+# token or the test.
+server_mark
+write_profile root-tok "$(pin_line)" none
+if nm_guest_up "$conn" nmcli-up-system "system-profile: nmcli connection up with root's token"; then
+	nm_guest_down "$conn" nmcli-down-system "system-profile: nmcli connection down"
+fi
+nm_guest_check_nothing_left "system-profile: nothing left after the connection" 30
+guest_wait_for 30 server_has 'call ended'
+server_lines >"$UML_OUT/server-system.log"
+tap_check "system-profile: the server's pppd accepted alice's certificate from root's token" \
+	grep -q 'eap-tls success id=' "$UML_OUT/server-system.log"
+tap_check "system-profile: the service says the token is reached as root" \
+	grep -q "PKCS#11: token pkcs11:token=root-tok is reached as root" "$UML_OUT/syslog.log"
 
 guest_stop "$NM_SERVER_PID"
 wait "$NM_SERVER_PID"
