@@ -179,10 +179,14 @@ tap_check "wrong-pin: the message says the token refused the PIN" \
 	grep -q 'connection failed: the PKCS#11 token refused the PIN: the PIN in tls-user-key-secret is wrong' \
 	"$UML_OUT/failure-wrong-pin.log"
 
-# Root's token, named by the user's profile: the user cannot open it, so neither can the
-# profile, although root could (and it holds a certificate the server accepts).
+# Root's token, named by the user's profile, and the user's SoftHSM configuration pointed at
+# root's token folder (the user owns that file): the user cannot open the folder, so neither
+# can the profile, although root could (and the token holds a certificate the server
+# accepts). Were p11-kit remote root's, this login would succeed.
 tap_check "root-tok: root itself can use root's token (the test is meaningful)" \
 	sh -c "p11tool --list-all-certs 'pkcs11:token=root-tok' | grep -q 'token=root-tok'"
+tap_check "root-tok: the user points SoftHSM at root's token folder" \
+	su -s /bin/sh "$user" -c 'printf "directories.tokendir = /var/lib/softhsm/tokens\nobjectstore.backend = file\n" >~/.config/softhsm2/softhsm2.conf'
 up_fails root-token root-tok "$(pin_line)" "$NM_VPN_REASON_LOGIN_FAILED"
 tap_check "root-token: the message says the certificate is on no token the user can use" \
 	grep -q "connection failed: the client certificate (tls-user-cert) is on no PKCS#11 token the profile's user can use" \
