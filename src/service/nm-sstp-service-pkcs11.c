@@ -21,7 +21,10 @@
 #include "nm-sstp-service-pkcs11.h"
 
 /* The OpenSSL configuration pppd gets (OPENSSL_CONF): it replaces the
- * system's for pppd alone, and sets the pkcs11 engine's module. */
+ * system's for pppd alone, and sets the pkcs11 engine's module. init = 1:
+ * pppd only makes the engine the default (ENGINE_set_default), which leaves
+ * libp11 0.4.13's engine (no methods of its own) uninitialised, and then
+ * ENGINE_load_private_key() fails with "not initialised" (Debian 13). */
 #define PKCS11_OPENSSL_CONF_TEXT                                                          \
 	"# Written by nm-sstp-service for one connection; removed when it ends.\n"         \
 	"openssl_conf = nm_sstp_init\n"                                                      \
@@ -32,7 +35,7 @@
 	"[nm_sstp_pkcs11]\n"                                                                 \
 	"engine_id = pkcs11\n"                                                               \
 	"MODULE_PATH = " P11_KIT_CLIENT "\n"                                                 \
-	"init = 0\n"
+	"init = 1\n"
 
 struct SstpPkcs11 {
 	char *dir;            /* the activation's private folder (files') */

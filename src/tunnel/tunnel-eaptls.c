@@ -9,6 +9,7 @@
 #include "tunnel-eaptls.h"
 
 #include "sstp-exit.h"
+#include "tunnel-log.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -293,6 +294,12 @@ check_pkcs11(const struct tunnel_options *o, const char *cert_v, const char *key
 			         "lists them); check the token is inserted and the URI");
 			ret = SSTP_EXIT_AUTH;
 			goto out;
+		}
+		{
+			char subject[256];
+
+			X509_NAME_oneline(X509_get_subject_name(params.cert), subject, sizeof(subject));
+			tlog_info("PKCS#11: the client certificate on the token is %s", subject);
 		}
 		ret = check_validity(params.cert, "tls-user-cert", err, cap);
 		if (ret != 0)

@@ -93,6 +93,15 @@ pin_nowhere() {
 	[ -z "$found" ] || { echo "found in: $found" >&2; return 1; }
 }
 
+# The client pppd (the one with our plugin) has p11-kit's client module mapped, and not the
+# proxy (which would open root's tokens).
+pppd_uses_client() {
+	local pid
+	pid=$(nm_guest_client_pppd_pids | head -n 1)
+	[ -n "$pid" ] || { echo "no client pppd" >&2; return 1; }
+	grep -q p11-kit-client.so "/proc/$pid/maps" && ! grep -q p11-kit-proxy.so "/proc/$pid/maps"
+}
+
 srv_mark=0
 server_mark() {
 	srv_mark=$(wc -l <"$NM_SERVER_LOG")
@@ -157,8 +166,8 @@ write_profile alice-tok "$(pin_line)"
 if nm_guest_up "$conn" nmcli-up-token "token: nmcli connection up (EAP-TLS, key and certificate on the user's token)"; then
 	guest_check_ping "token: ping 10.77.0.1 crosses the tunnel" ping 10.77.0.1 ppp0
 	tap_check "token: the PIN is on no process's argv or environment" pin_nowhere
-	tap_check "token: pppd's engine module is p11-kit's client, not the proxy" \
-		sh -c "grep -q p11-kit-client.so /proc/\$(pgrep -o -f 'pppd /dev/pts')/maps && ! grep -q p11-kit-proxy.so /proc/\$(pgrep -o -f 'pppd /dev/pts')/maps"
+	tap_check "token: the client pppd's engine module is p11-kit's client, not the proxy" \
+		pppd_uses_client
 	nm_guest_down "$conn" nmcli-down-token "token: nmcli connection down"
 fi
 nm_guest_check_nothing_left "token: nothing left after the connection" 30
@@ -187,6 +196,7 @@ tap_check "root-tok: root itself can use root's token (the test is meaningful)" 
 	sh -c "p11tool --list-all-certs 'pkcs11:token=root-tok' | grep -q 'token=root-tok'"
 tap_check "root-tok: the user points SoftHSM at root's token folder" \
 	su -s /bin/sh "$user" -c 'printf "directories.tokendir = /var/lib/softhsm/tokens\nobjectstore.backend = file\n" >~/.config/softhsm2/softhsm2.conf'
+tap_diag "root-tok: the tokens $user sees: $(su -s /bin/sh "$user" -c 'p11-kit list-modules' 2>&1 | grep 'token:' | tr -s ' \n' ' ')"
 up_fails root-token root-tok "$(pin_line)" "$NM_VPN_REASON_LOGIN_FAILED"
 tap_check "root-token: the message says the certificate is on no token the user can use" \
 	grep -q "connection failed: the client certificate (tls-user-cert) is on no PKCS#11 token the profile's user can use" \
