@@ -59,22 +59,27 @@ struct SstpPkcs11 {
 static gboolean
 pkcs11_check_pppd_conf(GError **error)
 {
+	/* Tests name another file (the service's environment is NetworkManager's,
+	 * not a user's). */
+	const char *conf = g_getenv("NM_SSTP_PPPD_OPENSSL_CONF");
 	char *text = NULL;
 	gboolean ok = TRUE;
 
-	if (!g_file_get_contents(SSTP_PPPD_OPENSSL_CONF, &text, NULL, NULL)) {
+	if (!conf || !*conf)
+		conf = SSTP_PPPD_OPENSSL_CONF;
+	if (!g_file_get_contents(conf, &text, NULL, NULL)) {
 		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_LAUNCH_FAILED,
 		            _("a PKCS#11 URI needs %s: pppd uses OpenSSL engines (here: the PKCS#11 "
 		              "one) only when that file exists. An administrator can create it "
 		              "empty (touch %s)"),
-		            SSTP_PPPD_OPENSSL_CONF, SSTP_PPPD_OPENSSL_CONF);
+		            conf, conf);
 		return FALSE;
 	}
 	if (g_strstr_len(text, -1, "engines") || g_strstr_len(text, -1, "MODULE_PATH")) {
 		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_LAUNCH_FAILED,
 		            _("%s configures OpenSSL engines, which pppd would use instead of the "
 		              "profile user's own token: a PKCS#11 URI is refused while it does"),
-		            SSTP_PPPD_OPENSSL_CONF);
+		            conf);
 		ok = FALSE;
 	}
 	g_free(text);
@@ -95,11 +100,10 @@ pkcs11_check_programs(GError **error)
 }
 
 static char **
-pkcs11_envp(const SstpFilesUser *user, const char *name, const char *home)
+pkcs11_envp(const char *name, const char *home)
 {
 	GPtrArray *env = g_ptr_array_new();
 
-	(void) user;
 	g_ptr_array_add(env, g_strconcat("HOME=", home, NULL));
 	g_ptr_array_add(env, g_strconcat("USER=", name, NULL));
 	g_ptr_array_add(env, g_strconcat("LOGNAME=", name, NULL));
@@ -230,8 +234,8 @@ sstp_pkcs11_start(SstpFiles *files, NMSettingVpn *s_vpn, GError **error)
 	gsize i;
 
 	g_return_val_if_fail(files && s_vpn, NULL);
-	if (!pkcs11_check_pppd_conf(error) || !pkcs11_check_programs(error) ||
-	    !sstp_files_one_user(files, &user, error))
+	if (!sstp_files_one_user(files, &user, error) || !pkcs11_check_pppd_conf(error) ||
+	    !pkcs11_check_programs(error))
 		return NULL;
 	dir = sstp_files_dir(files, error);
 	if (!dir)
@@ -254,7 +258,7 @@ sstp_pkcs11_start(SstpFiles *files, NMSettingVpn *s_vpn, GError **error)
 		g_ptr_array_add(argv, g_strdup(tokens[i]));
 	g_ptr_array_add(argv, NULL);
 	p->argv = (char **) g_ptr_array_free(argv, FALSE);
-	p->envp = user ? pkcs11_envp(user, user->name, user->home) : pkcs11_envp(NULL, "root", "/root");
+	p->envp = user ? pkcs11_envp(user->name, user->home) : pkcs11_envp("root", "/root");
 
 	if (!pkcs11_write_conf(p, error) || !pkcs11_listen(p, error)) {
 		g_strfreev(tokens);
