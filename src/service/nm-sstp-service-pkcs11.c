@@ -157,6 +157,11 @@ pkcs11_listen(SstpPkcs11 *p, GError **error)
 static void G_GNUC_NORETURN
 pkcs11_child(const SstpPkcs11 *p, int cfd)
 {
+	sigset_t none;
+
+	/* A signal mask survives exec: p11-kit remote gets none of the service's. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (p->user && !sstp_files_child_become(p->user))
 		_exit(126);
 	if (sstp_follow_parent(p->service, SIGTERM) != 0)
