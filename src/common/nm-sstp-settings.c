@@ -1244,15 +1244,19 @@ settings_sanitize_pkcs11(const char *value, char **out, GError **error)
 	}
 	for (q = body; *q; q++) {
 		if (!settings_pkcs11_char_ok(*q)) {
-			settings_set_reason(error, _("not a usable PKCS#11 URI: a space, quote, backslash, "
-			                             "control or non-ASCII character must be written "
-			                             "percent-encoded (%20 for a space)"));
+			g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+			            _("not a usable PKCS#11 URI: a space, quote, backslash, control or "
+			              "non-ASCII character must be written percent-encoded (%s for a "
+			              "space)"),
+			            "%20");
 			return FALSE;
 		}
 		if (*q == '%' && (!g_ascii_isxdigit(q[1]) || !g_ascii_isxdigit(q[2]) ||
 		                  (q[1] == '0' && q[2] == '0'))) {
-			settings_set_reason(error, _("not a usable PKCS#11 URI: “%” must start two hex "
-			                             "digits that are not 00"));
+			g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+			            _("not a usable PKCS#11 URI: “%s” must start two hex digits that are "
+			              "not 00"),
+			            "%");
 			return FALSE;
 		}
 	}
