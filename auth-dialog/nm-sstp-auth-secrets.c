@@ -66,13 +66,19 @@ data_set(GHashTable *data, const char *key)
 	return v && v[0];
 }
 
-/* Is the EAP-TLS private key protected by a passphrase? */
+/* Is the EAP-TLS private key protected by a passphrase, or on a PKCS#11
+ * token (the secret is then its PIN; without tls-user-key the certificate's
+ * URI names the key)? */
 static gboolean
 tls_key_is_encrypted(GHashTable *data)
 {
 	const char *path = g_hash_table_lookup(data, NM_SSTP_KEY_TLS_USER_KEY);
 	gboolean encrypted = FALSE;
 
+	if (nm_sstp_settings_is_pkcs11_uri(path) ||
+	    ((!path || !path[0]) &&
+	     nm_sstp_settings_is_pkcs11_uri(g_hash_table_lookup(data, NM_SSTP_KEY_TLS_USER_CERT))))
+		return TRUE;
 	if (!path || !path[0])
 		return FALSE;
 	if (!nm_utils_file_is_private_key(path, &encrypted))

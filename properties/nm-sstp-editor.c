@@ -394,6 +394,17 @@ sstp_field_get_value(SstpField *field)
 	}
 }
 
+/* The scheme libnma's chooser shows a value with: a PKCS#11 URI (a token's
+ * object, chosen in libnma's token dialog) or a file. */
+static NMSetting8021xCKScheme
+sstp_chooser_scheme(const char *value)
+{
+	if (!value || !*value)
+		return NM_SETTING_802_1X_CK_SCHEME_UNKNOWN;
+	return nm_sstp_settings_is_pkcs11_uri(value) ? NM_SETTING_802_1X_CK_SCHEME_PKCS11
+	                                             : NM_SETTING_802_1X_CK_SCHEME_PATH;
+}
+
 static void
 sstp_field_set_value(SstpField *field, const char *value)
 {
@@ -427,13 +438,11 @@ sstp_field_set_value(SstpField *field, const char *value)
 	}
 	case SSTP_FIELD_USER_CERT:
 		nma_cert_chooser_set_cert(NMA_CERT_CHOOSER(field->widget), value && *value ? value : NULL,
-		                          value && *value ? NM_SETTING_802_1X_CK_SCHEME_PATH
-		                                          : NM_SETTING_802_1X_CK_SCHEME_UNKNOWN);
+		                          sstp_chooser_scheme(value));
 		break;
 	case SSTP_FIELD_USER_KEY:
 		nma_cert_chooser_set_key(NMA_CERT_CHOOSER(field->widget), value && *value ? value : NULL,
-		                         value && *value ? NM_SETTING_802_1X_CK_SCHEME_PATH
-		                                         : NM_SETTING_802_1X_CK_SCHEME_UNKNOWN);
+		                         sstp_chooser_scheme(value));
 		break;
 	case SSTP_FIELD_USER_PASS:
 		nma_cert_chooser_set_key_password(NMA_CERT_CHOOSER(field->widget), value ? value : "");
@@ -1298,7 +1307,10 @@ sstp_editor_user_chooser(SstpEditor *self, NMSettingVpn *s_vpn)
 	/* TRANSLATORS: title of libnma's chooser for the user's own
 	 * certificate; libnma makes "User certificate", "User private key"
 	 * and "User key password" of it. */
-	self->user_chooser = nma_cert_chooser_new(_("User"), NMA_CERT_CHOOSER_FLAG_PEM);
+	/* Without NMA_CERT_CHOOSER_FLAG_PEM libnma offers PKCS#11 tokens next to
+	 * files (where it is built with GCR): the settings take a pkcs11: URI for
+	 * both. The token's PIN is the key password (tls-user-key-secret). */
+	self->user_chooser = nma_cert_chooser_new(_("User"), NMA_CERT_CHOOSER_FLAG_NONE);
 	nma_cert_chooser_add_to_size_group(NMA_CERT_CHOOSER(self->user_chooser), self->main_labels);
 	nm_setting_get_secret_flags(NM_SETTING(s_vpn), NM_SSTP_KEY_TLS_USER_KEY_SECRET, &flags, NULL);
 	nma_cert_chooser_setup_key_password_storage(NMA_CERT_CHOOSER(self->user_chooser), flags,

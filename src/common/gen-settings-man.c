@@ -58,6 +58,8 @@ man_key_facts(const NMSstpKey *key)
 	gsize i;
 
 	man_text(man_type_name(key), 0);
+	if (key->flags & NM_SSTP_KEY_FLAG_PKCS11)
+		fputs(", or a PKCS#11 URI (see PKCS#11)", stdout);
 	if (key->type == NM_SSTP_KEY_ENUM && key->enum_values) {
 		fputs(" ", stdout);
 		for (i = 0; key->enum_values[i]; i++) {
@@ -196,6 +198,44 @@ man_files_section(const NMSstpKey *keys, gsize n)
 	      stdout);
 }
 
+/* Keys that take a PKCS#11 URI: how the token is reached
+ * (src/service/nm-sstp-service-pkcs11.h). */
+static void
+man_pkcs11_section(void)
+{
+	fputs(".SH PKCS#11\n"
+	      "\\fBtls\\-user\\-cert\\fR and \\fBtls\\-user\\-key\\fR may name an object on a smart\n"
+	      "card or other PKCS#11 token instead of a file, with a PKCS#11 URI (RFC 7512), e.g.\n"
+	      ".BR \"pkcs11:token=My%20Card;object=alice;type=cert\" .\n"
+	      "Characters other than letters, digits and \\-._~!$&\\(aq()*+,;=:@/?[] are written\n"
+	      "percent\\-encoded. The attributes pin\\-value, pin\\-source, module\\-name and\n"
+	      "module\\-path are refused: the PIN is \\fBtls\\-user\\-key\\-secret\\fR (a secret,\n"
+	      "asked for like a key passphrase), and the module is the user's own choice.\n"
+	      ".PP\n"
+	      "The token is opened as the profile's user, never as root: the service answers\n"
+	      "pppd's requests with\n"
+	      ".B p11\\-kit remote\n"
+	      "run with that user's uid, groups and home (so with that user's p11\\-kit modules,\n"
+	      "see\n"
+	      ".BR pkcs11.conf (5),\n"
+	      "and that user's access to the token), on a socket in the private folder under\n"
+	      ".IR /run/nm\\-sstp ;\n"
+	      "pppd's OpenSSL engine (libp11) loads only p11\\-kit's client module. A token that\n"
+	      "user cannot open cannot be used by the profile, whatever root could open; a profile\n"
+	      "restricted to several users is refused (the token is opened as one). A profile\n"
+	      "without permissions opens it as root.\n"
+	      ".PP\n"
+	      "This needs p11\\-kit, p11\\-kit\\-modules and OpenSSL's pkcs11 engine\n"
+	      "(libengine\\-pkcs11\\-openssl), and the file\n"
+	      ".IR /etc/ppp/openssl.cnf :\n"
+	      "pppd loads OpenSSL engines only when it exists (it may be empty). A connection whose\n"
+	      "profile names a URI is refused while that file is missing, or while it configures\n"
+	      "engines of its own. Before connecting, the certificate and key are opened through\n"
+	      "the same path, so that a token the user cannot reach, a wrong PIN or an expired\n"
+	      "certificate end with a message.\n",
+	      stdout);
+}
+
 int
 main(void)
 {
@@ -244,6 +284,7 @@ main(void)
 	}
 
 	man_files_section(keys, n);
+	man_pkcs11_section();
 	fputs(".SH EXAMPLE\n"
 	      "A profile whose password the user's keyring keeps (password\\-flags 1): the\n"
 	      "desktop, or nmcli with \\-\\-ask, asks for it when the connection starts.\n"

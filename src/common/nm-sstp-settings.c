@@ -39,6 +39,9 @@ static gboolean settings_sanitize_enum(const NMSstpKey *key, const char *value,
                                        char **out, GError **error);
 static gboolean settings_sanitize_path(const NMSstpKey *key, const char *value,
                                        char **out, GError **error);
+static char *settings_pkcs11_for_pppd(const char *uri, gboolean drop_type);
+static gboolean settings_sanitize_path_or_pkcs11(const NMSstpKey *key, const char *value,
+                                                 char **out, GError **error);
 static gboolean settings_sanitize_secret(const NMSstpKey *key, const char *value,
                                          char **out, GError **error);
 static gboolean settings_sanitize_hostport(const NMSstpKey *key, const char *value,
@@ -393,12 +396,14 @@ static const NMSstpKey settings_table[] = {
 		                  "too and then holds the key as well; with pppd 2.4.9 such a file is "
 		                  "refused with the openssl commands that convert it to PEM. Before "
 		                  "connecting, an expired or not yet valid certificate is refused "
-		                  "with a message (login-failed)."),
-		.sanitize = settings_sanitize_path,
+		                  "with a message (login-failed). Instead of a file, a PKCS#11 URI "
+		                  "(RFC 7512, such as pkcs11:token=NAME;object=LABEL) names a certificate on "
+		                  "a smart card or other token; see PKCS#11 below."),
+		.sanitize = settings_sanitize_path_or_pkcs11,
 		.map = NM_SSTP_MAP_CUSTOM,
-		.option = "pppd cert FILE (pkcs12 FILE for .p12/.pfx with pppd 2.5)",
+		.option = "pppd cert FILE (pkcs12 FILE for .p12/.pfx with pppd 2.5), or cert URI",
 		.section = SECTION_EAP_TLS,
-		.flags = NM_SSTP_KEY_FLAG_TLS_ONLY,
+		.flags = NM_SSTP_KEY_FLAG_TLS_ONLY | NM_SSTP_KEY_FLAG_PKCS11,
 	},
 	{
 		.name = NM_SSTP_KEY_TLS_USER_KEY,
@@ -408,12 +413,14 @@ static const NMSstpKey settings_table[] = {
 		.description = N_("The private key of the user certificate (PEM), possibly encrypted "
 		                  "with tls-user-key-secret. When unset, tls-user-cert is used as the "
 		                  "key file too (it must then hold the key); pppd's "
-		                  "/etc/ppp/eaptls-client is never used."),
-		.sanitize = settings_sanitize_path,
+		                  "/etc/ppp/eaptls-client is never used. A PKCS#11 URI names a key on "
+		                  "a token instead, and tls-user-key-secret is then its PIN; when unset "
+		                  "next to a certificate URI, that URI (without its type) names the key."),
+		.sanitize = settings_sanitize_path_or_pkcs11,
 		.map = NM_SSTP_MAP_CUSTOM,
-		.option = "pppd key FILE",
+		.option = "pppd key FILE or URI",
 		.section = SECTION_EAP_TLS,
-		.flags = NM_SSTP_KEY_FLAG_TLS_ONLY,
+		.flags = NM_SSTP_KEY_FLAG_TLS_ONLY | NM_SSTP_KEY_FLAG_PKCS11,
 	},
 	{
 		.name = NM_SSTP_KEY_TLS_USER_KEY_SECRET,
@@ -421,7 +428,8 @@ static const NMSstpKey settings_table[] = {
 		.type = NM_SSTP_KEY_SECRET,
 		.max = SETTINGS_SECRET_MAX,
 		.summary = N_("Passphrase of the private key"),
-		.description = N_("The passphrase of tls-user-key (or of the PKCS#12 file), a secret "
+		.description = N_("The passphrase of tls-user-key (or of the PKCS#12 file), or the PIN "
+		                  "of its PKCS#11 token, a secret "
 		                  "(vpn.secrets). Handed to pppd by its plugin, never on a command "
 		                  "line. Before connecting the key is opened with it: a missing or "
 		                  "wrong passphrase ends with a message naming this key "
@@ -1159,6 +1167,140 @@ settings_sanitize_path(const NMSstpKey *key, const char *value, char **out, GErr
 	return TRUE;
 }
 
+/* PKCS#11 URIs (RFC 7512). Only what names an object is taken: the
+ * attributes that would choose a module (module-name, module-path) or make
+ * root read a file (pin-source) are refused, and the PIN belongs in
+ * tls-user-key-secret, not in vpn.data (pin-value). */
+static const char *const settings_pkcs11_path_attrs[] = {
+	"token", "manufacturer", "serial", "model", "object", "type", "id",
+	"library-manufacturer", "library-description", "library-version",
+	"slot-description", "slot-manufacturer", "slot-id", NULL,
+};
+
+#define SETTINGS_PKCS11_SCHEME "pkcs11:"
+
+gboolean
+nm_sstp_settings_is_pkcs11_uri(const char *value)
+{
+	return value && g_ascii_strncasecmp(value, SETTINGS_PKCS11_SCHEME,
+	                                    strlen(SETTINGS_PKCS11_SCHEME)) == 0;
+}
+
+/* RFC 3986 characters a PKCS#11 URI may hold as they are; anything else
+ * (space, quotes, backslash, non-ASCII) must be percent-encoded. */
+static gboolean
+settings_pkcs11_char_ok(char c)
+{
+	return g_ascii_isalnum(c) || (c != '\0' && strchr("-._~!$&'()*+,;=:@/?[]%", c) != NULL);
+}
+
+static gboolean
+settings_pkcs11_attr_check(const char *attr, gboolean query, GError **error)
+{
+	const char *eq = strchr(attr, '=');
+	char *name = g_strndup(attr, eq ? (gsize) (eq - attr) : strlen(attr));
+	gboolean ok = FALSE;
+	char *msg = NULL;
+
+	if (!eq || !*name) {
+		msg = g_strdup_printf(_("“%s” is not of the form name=value"), attr);
+	} else if (query && !strcmp(name, "pin-value")) {
+		msg = g_strdup(_("the PIN must not be in the URI: give it as the key password "
+		                 "(tls-user-key-secret), which is kept as a secret"));
+	} else if (query && !strcmp(name, "pin-source")) {
+		msg = g_strdup(_("pin-source is not accepted: give the PIN as the key password "
+		                 "(tls-user-key-secret)"));
+	} else if (query && (!strcmp(name, "module-name") || !strcmp(name, "module-path"))) {
+		msg = g_strdup_printf(_("%s is not accepted: the token is reached through your own "
+		                        "p11-kit configuration (p11-kit list-modules)"), name);
+	} else if (query || !g_strv_contains(settings_pkcs11_path_attrs, name)) {
+		msg = g_strdup_printf(_("unknown attribute “%s” (known: token, manufacturer, serial, "
+		                        "model, object, type, id, and the library- and slot- ones)"),
+		                      name);
+	} else {
+		ok = TRUE;
+	}
+	if (!ok) {
+		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+		            _("not a usable PKCS#11 URI: %s"), msg);
+	}
+	g_free(msg);
+	g_free(name);
+	return ok;
+}
+
+/* Checks a "pkcs11:" URI; *out gets it with the scheme in lower case (pppd
+ * chooses its OpenSSL engine by the part before the colon). */
+static gboolean
+settings_sanitize_pkcs11(const char *value, char **out, GError **error)
+{
+	const char *body = value + strlen(SETTINGS_PKCS11_SCHEME);
+	const char *q;
+	char *path, *query = NULL;
+	char **attrs;
+	gboolean ok = TRUE;
+	gsize i;
+
+	if (strlen(value) > 4095) {
+		settings_set_reason(error, _("the PKCS#11 URI is too long"));
+		return FALSE;
+	}
+	for (q = body; *q; q++) {
+		if (!settings_pkcs11_char_ok(*q)) {
+			g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+			            _("not a usable PKCS#11 URI: a space, quote, backslash, control or "
+			              "non-ASCII character must be written percent-encoded (%s for a "
+			              "space)"),
+			            "%20");
+			return FALSE;
+		}
+		if (*q == '%' && (!g_ascii_isxdigit(q[1]) || !g_ascii_isxdigit(q[2]) ||
+		                  (q[1] == '0' && q[2] == '0'))) {
+			g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+			            _("not a usable PKCS#11 URI: “%s” must start two hex digits that are "
+			              "not 00"),
+			            "%");
+			return FALSE;
+		}
+	}
+	q = strchr(body, '?');
+	path = q ? g_strndup(body, (gsize) (q - body)) : g_strdup(body);
+	if (q)
+		query = g_strdup(q + 1);
+	attrs = g_strsplit(path, ";", -1);
+	for (i = 0; ok && attrs[i]; i++) {
+		if (*attrs[i])
+			ok = settings_pkcs11_attr_check(attrs[i], FALSE, error);
+	}
+	g_strfreev(attrs);
+	attrs = query ? g_strsplit(query, "&", -1) : NULL;
+	for (i = 0; ok && attrs && attrs[i]; i++) {
+		if (*attrs[i])
+			ok = settings_pkcs11_attr_check(attrs[i], TRUE, error);
+	}
+	g_strfreev(attrs);
+	g_free(path);
+	g_free(query);
+	if (ok && out)
+		*out = g_strconcat(SETTINGS_PKCS11_SCHEME, body, NULL);
+	return ok;
+}
+
+static gboolean
+settings_sanitize_path_or_pkcs11(const NMSstpKey *key, const char *value, char **out,
+                                 GError **error)
+{
+	if (nm_sstp_settings_is_pkcs11_uri(value))
+		return settings_sanitize_pkcs11(value, out, error);
+	if (value[0] != '/' && strchr(value, ':') == NULL) {
+		/* Say that a URI is possible too, the first time it matters. */
+		settings_set_reason(error, _("must be an absolute file name (starting with /) or a "
+		                             "PKCS#11 URI (pkcs11:…)"));
+		return FALSE;
+	}
+	return settings_sanitize_path(key, value, out, error);
+}
+
 /* Secrets: the reason never quotes the value. */
 static gboolean
 settings_sanitize_secret(const NMSstpKey *key, const char *value, char **out, GError **error)
@@ -1486,7 +1628,7 @@ settings_have_proxy_port(NMSettingVpn *s_vpn)
 static gboolean
 settings_user_cert_is_pkcs12(const char *path)
 {
-	return path && (g_str_has_suffix(path, ".p12") || g_str_has_suffix(path, ".P12") ||
+	return path && !nm_sstp_settings_is_pkcs11_uri(path) && (g_str_has_suffix(path, ".p12") || g_str_has_suffix(path, ".P12") ||
 	                g_str_has_suffix(path, ".pfx") || g_str_has_suffix(path, ".PFX"));
 }
 
@@ -1715,17 +1857,27 @@ settings_emit_custom(const NMSstpKey *key, NMSettingVpn *s_vpn, gboolean tls,
 			 * /etc/ppp/eaptls-client. A PEM file may hold the key too. */
 			if (!p12 && !settings_have(s_vpn, NM_SSTP_KEY_TLS_USER_KEY)) {
 				settings_add(pppd, "key");
-				settings_add(pppd, v);
+				settings_add_take(pppd, nm_sstp_settings_is_pkcs11_uri(v)
+				                            ? settings_pkcs11_for_pppd(v, TRUE)
+				                            : g_strdup(v));
 			}
 			settings_add(pppd, p12 ? "pkcs12" : "cert");
-			settings_add_take(pppd, v);
+			settings_add_take(pppd, nm_sstp_settings_is_pkcs11_uri(v)
+			                            ? settings_pkcs11_for_pppd(v, FALSE)
+			                            : g_strdup(v));
+			g_free(v);
 		}
 	} else if (!strcmp(name, NM_SSTP_KEY_TLS_USER_KEY)) {
 		/* Not reached with a PKCS#12 certificate: nm_sstp_settings_key_used(). */
 		v = settings_get_normalized(s_vpn, key);
 		if (v) {
 			settings_add(pppd, "key");
-			settings_add_take(pppd, v);
+			if (nm_sstp_settings_is_pkcs11_uri(v)) {
+				settings_add_take(pppd, settings_pkcs11_for_pppd(v, FALSE));
+				g_free(v);
+			} else {
+				settings_add_take(pppd, v);
+			}
 		}
 	} else if (!strcmp(name, NM_SSTP_KEY_TLS_VERIFY_METHOD)) {
 		const NMSstpKey *rk = nm_sstp_settings_lookup(NM_SSTP_KEY_TLS_REMOTENAME);
@@ -1765,6 +1917,118 @@ settings_emit_custom(const NMSstpKey *key, NMSettingVpn *s_vpn, gboolean tls,
 	/* gateway, domain, tls-subject-name, tls-remotename, proxy-port,
 	 * proxy-user and the secrets are produced with the key above or after
 	 * the loop. */
+}
+
+/* A validated PKCS#11 URI as pppd's cert/key option takes it. pppd takes
+ * the part before the first colon as the name of the OpenSSL engine
+ * ("pkcs11", libp11). pppd 2.5 hands the whole value to the engine; pppd
+ * 2.4.9 hands it only what follows that colon, and takes a value holding
+ * '/' or '.' for a file name: there the URI goes after a second "pkcs11:"
+ * with those two characters percent-encoded (the engine decodes them).
+ * drop_type: without its type attribute (the key named by a certificate's
+ * URI). */
+static char *
+settings_pkcs11_for_pppd(const char *uri, gboolean drop_type)
+{
+	GString *out = g_string_new(NULL);
+	const char *body = uri + strlen(SETTINGS_PKCS11_SCHEME);
+	const char *end = body + strcspn(body, "?");
+	char **attrs;
+	gsize i;
+	gboolean first = TRUE;
+
+	if (!settings_have_pppd_2_5())
+		g_string_append(out, SETTINGS_PKCS11_SCHEME);
+	g_string_append(out, SETTINGS_PKCS11_SCHEME);
+	{
+		char *path = g_strndup(body, (gsize) (end - body));
+
+		attrs = g_strsplit(path, ";", -1);
+		g_free(path);
+	}
+	for (i = 0; attrs[i]; i++) {
+		const char *c;
+
+		if (!*attrs[i] || (drop_type && g_str_has_prefix(attrs[i], "type=")))
+			continue;
+		if (!first)
+			g_string_append_c(out, ';');
+		first = FALSE;
+		for (c = attrs[i]; *c; c++) {
+			if (!settings_have_pppd_2_5() && (*c == '/' || *c == '.'))
+				g_string_append_printf(out, "%%%02X", (unsigned) *c);
+			else
+				g_string_append_c(out, *c);
+		}
+	}
+	g_strfreev(attrs);
+	/* The query part holds nothing the validator lets through that the
+	 * engine needs. */
+	return g_string_free(out, FALSE);
+}
+
+gboolean
+nm_sstp_settings_uses_pkcs11(NMSettingVpn *s_vpn)
+{
+	const char *names[] = {NM_SSTP_KEY_TLS_USER_CERT, NM_SSTP_KEY_TLS_USER_KEY};
+	gsize i;
+
+	g_return_val_if_fail(NM_IS_SETTING_VPN(s_vpn), FALSE);
+	if (!nm_sstp_settings_is_tls(s_vpn))
+		return FALSE;
+	for (i = 0; i < G_N_ELEMENTS(names); i++) {
+		if (nm_sstp_settings_is_pkcs11_uri(nm_sstp_settings_get(s_vpn, names[i])))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+char **
+nm_sstp_settings_pkcs11_tokens(NMSettingVpn *s_vpn)
+{
+	const char *names[] = {NM_SSTP_KEY_TLS_USER_CERT, NM_SSTP_KEY_TLS_USER_KEY};
+	const char *token_attrs[] = {"token=", "manufacturer=", "serial=", "model=", NULL};
+	GPtrArray *out = g_ptr_array_new();
+	gsize i, j, k;
+
+	g_return_val_if_fail(NM_IS_SETTING_VPN(s_vpn), NULL);
+	for (i = 0; i < G_N_ELEMENTS(names); i++) {
+		const char *v = nm_sstp_settings_get(s_vpn, names[i]);
+		const char *body;
+		char *path;
+		char **attrs;
+		GString *tok;
+
+		if (!nm_sstp_settings_uses_pkcs11(s_vpn) || !nm_sstp_settings_is_pkcs11_uri(v))
+			continue;
+		body = v + strlen(SETTINGS_PKCS11_SCHEME);
+		path = g_strndup(body, strcspn(body, "?"));
+		attrs = g_strsplit(path, ";", -1);
+		g_free(path);
+		tok = g_string_new(SETTINGS_PKCS11_SCHEME);
+		for (j = 0; attrs[j]; j++) {
+			for (k = 0; token_attrs[k]; k++) {
+				if (!g_str_has_prefix(attrs[j], token_attrs[k]))
+					continue;
+				if (tok->len > strlen(SETTINGS_PKCS11_SCHEME))
+					g_string_append_c(tok, ';');
+				g_string_append(tok, attrs[j]);
+			}
+		}
+		g_strfreev(attrs);
+		for (j = 0; j < out->len && strcmp(g_ptr_array_index(out, j), tok->str) != 0; j++)
+			;
+		if (j < out->len)
+			g_string_free(tok, TRUE);
+		else
+			g_ptr_array_add(out, g_string_free(tok, FALSE));
+	}
+	if (out->len == 0) {
+		g_ptr_array_free(out, TRUE);
+		return NULL;
+	}
+	g_ptr_array_add(out, NULL);
+	return (char **) g_ptr_array_free(out, FALSE);
 }
 
 gboolean

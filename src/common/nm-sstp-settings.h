@@ -135,6 +135,8 @@ typedef enum {
 	                                          * box is ticked when the value is no */
 	NM_SSTP_KEY_FLAG_NOT_IN_EDITOR = 1 << 8, /* the editor keeps it as loaded but does not
 	                                          * show it (set by other tools) */
+	NM_SSTP_KEY_FLAG_PKCS11        = 1 << 9, /* PATH that may instead be a PKCS#11 URI
+	                                          * (RFC 7512) naming an object on a token */
 } NMSstpKeyFlags;
 
 typedef struct _NMSstpKey NMSstpKey;
@@ -234,6 +236,22 @@ GPtrArray *nm_sstp_settings_worker_args(NMSettingVpn *s_vpn, gboolean with_secre
  * pppd, nor tls-user-key next to a PKCS#12 tls-user-cert with pppd 2.5
  * (the key is in that file). Whether it is set is not looked at. */
 gboolean nm_sstp_settings_key_used(NMSettingVpn *s_vpn, const NMSstpKey *key);
+
+/* PKCS#11 (src/service/nm-sstp-service-pkcs11.h says how root reaches a
+ * token only through the user). TRUE when `value` is a "pkcs11:" URI (the
+ * scheme in any case); it says nothing about its validity. */
+gboolean nm_sstp_settings_is_pkcs11_uri(const char *value);
+
+/* TRUE when connection-type is tls and the user certificate or key is a
+ * PKCS#11 URI. */
+gboolean nm_sstp_settings_uses_pkcs11(NMSettingVpn *s_vpn);
+
+/* The token part (token, manufacturer, serial, model) of the PKCS#11 URIs of
+ * the user certificate and key, as URIs for `p11-kit remote` ("pkcs11:" when
+ * a URI names no token: every token of the user). NULL-terminated, no
+ * duplicates, g_strfreev() it; NULL when none is a URI. Only for a setting
+ * that validated. */
+char **nm_sstp_settings_pkcs11_tokens(NMSettingVpn *s_vpn);
 
 /* A value made safe to show in a message or log: control characters, bytes
  * that are not UTF-8, backslash and quotes escaped, cut after 64 characters.

@@ -20,6 +20,7 @@
 #include "nm-sstp-settings.h"
 #include "nm-sstp-service-files.h"
 #include "nm-sstp-service-log.h"
+#include "nm-sstp-service-pkcs11.h"
 
 /* The folder of every service's copies when the service is root (no
  * NM_SSTP_RUNTIME_DIR): root-only, on tmpfs. */
@@ -38,14 +39,7 @@ enum {
 	FILES_CHILD_IO,            /* a read or write failed */
 };
 
-typedef struct {
-	char *name;
-	uid_t uid;
-	gid_t gid;
-	gid_t *groups;
-	int n_groups;
-	gboolean switch_ids; /* FALSE when the service already is this user */
-} FilesUser;
+typedef SstpFilesUser FilesUser;
 
 struct SstpFiles {
 	GPtrArray *users; /* FilesUser; empty: read as the service (root) */
@@ -53,6 +47,7 @@ struct SstpFiles {
 	int dir_fd;
 	GPtrArray *names; /* copies in dir */
 	GPtrArray *paths; /* the same, as full paths handed out */
+	SstpPkcs11 *pkcs11; /* the token relay, in dir (nm-sstp-service-pkcs11.h) */
 };
 
 /* What the service read: key material, wiped before it is freed. */
@@ -71,6 +66,7 @@ files_user_free(gpointer data)
 	FilesUser *user = data;
 
 	g_free(user->name);
+	g_free(user->home);
 	g_free(user->groups);
 	g_free(user);
 }
@@ -105,6 +101,7 @@ files_user_new(const char *name, GError **error)
 
 	user = g_new0(FilesUser, 1);
 	user->name = g_strdup(name);
+	user->home = g_strdup(pw.pw_dir);
 	user->uid = pw.pw_uid;
 	user->gid = pw.pw_gid;
 	user->switch_ids = !(geteuid() == pw.pw_uid && getegid() == pw.pw_gid);
@@ -168,8 +165,8 @@ files_add_users(SstpFiles *files, NMConnection *connection, GError **error)
  * service lookup). setgroups() and setres[ug]id() are plain system calls
  * here: the child has a single thread to change. */
 
-static gboolean
-files_child_become(const FilesUser *user)
+gboolean
+sstp_files_child_become(const SstpFilesUser *user)
 {
 	if (!user->switch_ids)
 		return TRUE;
@@ -259,7 +256,7 @@ files_child(const FilesUser *user, const char *path, int out_fd, pid_t service)
 	int fd;
 	int rfd;
 
-	if (user && !files_child_become(user))
+	if (user && !sstp_files_child_become(user))
 		_exit(FILES_CHILD_IDENTITY);
 	/* Set after the identity change, which clears it: if the service dies,
 	 * so does this child (a read on a hung file system could outlive it). */
@@ -683,6 +680,31 @@ sstp_files_copy(SstpFiles *files, const char *key, const char *path, GError **er
 	return g_ptr_array_index(files->paths, files->paths->len - 1);
 }
 
+const char *
+sstp_files_dir(SstpFiles *files, GError **error)
+{
+	g_return_val_if_fail(files, NULL);
+	return files_make_dir(files, error) ? files->dir : NULL;
+}
+
+gboolean
+sstp_files_one_user(const SstpFiles *files, const SstpFilesUser **user, GError **error)
+{
+	g_return_val_if_fail(files && user, FALSE);
+	*user = NULL;
+	if (files->users->len == 0)
+		return TRUE;
+	if (files->users->len == 1) {
+		*user = g_ptr_array_index(files->users, 0);
+		return TRUE;
+	}
+	g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
+	            _("a PKCS#11 token is used as the one user the profile belongs to, but "
+	              "connection.permissions lists %u users: keep one"),
+	            files->users->len);
+	return FALSE;
+}
+
 void
 sstp_files_free(SstpFiles *files)
 {
@@ -690,6 +712,8 @@ sstp_files_free(SstpFiles *files)
 
 	if (!files)
 		return;
+	/* Its socket and configuration are in dir. */
+	g_clear_pointer(&files->pkcs11, sstp_pkcs11_free);
 	for (i = 0; files->dir_fd >= 0 && i < files->names->len; i++)
 		unlinkat(files->dir_fd, g_ptr_array_index(files->names, i), 0);
 	if (files->dir_fd >= 0)
@@ -725,6 +749,12 @@ files_replace_paths(SstpFiles *files, NMSettingVpn *s_vpn, NMSettingVpn *out, GE
 		/* Paths may be stored in NetworkManager's utf8safe escaping. */
 		if (!raw || !nm_sstp_settings_normalize_value(k->name, raw, &path, NULL) || !path)
 			continue;
+		/* A token's object is no file: reached through the PKCS#11 relay
+		 * (nm-sstp-service-pkcs11.h), as the same user. */
+		if (nm_sstp_settings_is_pkcs11_uri(path)) {
+			g_free(path);
+			continue;
+		}
 		copy = sstp_files_copy(files, k->name, path, error);
 		g_free(path);
 		if (!copy)
@@ -794,6 +824,16 @@ sstp_files_worker_args(NMConnection *connection, SstpFiles **files, GError **err
 		files_set_correlation_id(connection, copied);
 		if (files_replace_paths(*files, s_vpn, copied, &local))
 			words = nm_sstp_settings_worker_args(copied, TRUE, &local);
+		if (words && nm_sstp_settings_uses_pkcs11(s_vpn)) {
+			(*files)->pkcs11 = sstp_pkcs11_start(*files, s_vpn, &local);
+			if ((*files)->pkcs11) {
+				g_ptr_array_insert(words, 0, g_strdup("--pkcs11-dir"));
+				g_ptr_array_insert(words, 1,
+				                   g_strdup(sstp_pkcs11_dir((*files)->pkcs11)));
+			} else {
+				g_clear_pointer(&words, g_ptr_array_unref);
+			}
+		}
 		g_object_unref(copied);
 	}
 	if (!words) {

@@ -30,6 +30,8 @@
 #ifndef NM_SSTP_SERVICE_FILES_H
 #define NM_SSTP_SERVICE_FILES_H
 
+#include <sys/types.h>
+
 #include <glib.h>
 #include <NetworkManager.h>
 
@@ -41,6 +43,19 @@
 #define SSTP_FILES_READ_SECONDS 5
 
 typedef struct SstpFiles SstpFiles;
+typedef struct SstpFilesUser SstpFilesUser;
+
+/* A user of connection.permissions, looked up before any fork. */
+struct SstpFilesUser {
+	char *name;
+	char *home;
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;
+	int n_groups;
+	gboolean switch_ids; /* FALSE when the service already is this user */
+};
+typedef struct SstpPkcs11 SstpPkcs11;
 
 /* Who reads the files of `connection`, and where the copies go (the folder
  * is made on the first copy). NULL + error if connection.permissions names
@@ -52,13 +67,28 @@ SstpFiles *sstp_files_new(NMConnection *connection, GError **error);
  * NULL + a message that names key, path and what to do. */
 const char *sstp_files_copy(SstpFiles *files, const char *key, const char *path, GError **error);
 
+/* The private folder (made now if needed), owned by files; NULL + error. */
+const char *sstp_files_dir(SstpFiles *files, GError **error);
+
+/* For a PKCS#11 token, used as one user: *user is the profile's only
+ * user, or NULL for a profile without permissions (root's). FALSE + error
+ * when several users are listed. */
+gboolean sstp_files_one_user(const SstpFiles *files, const SstpFilesUser **user, GError **error);
+
+/* In a child after fork() (async-signal-safe): takes the user's groups,
+ * gid and uid; not dumpable until exec. TRUE if done (or nothing to do). */
+gboolean sstp_files_child_become(const SstpFilesUser *user);
+
 /* Removes the copies and their folder. NULL is allowed. */
 void sstp_files_free(SstpFiles *files);
 
 /* The worker's options words (nm_sstp_settings_worker_args() with
  * secrets) for `connection`, each file name that reaches the worker or pppd
  * replaced by a private copy. *files (freed first if set) receives the
- * copies: keep it until the worker has ended. NULL + error on a bad setting
+ * copies: keep it until the worker has ended. A profile whose user
+ * certificate or key is a PKCS#11 URI also gets the token relay
+ * (nm-sstp-service-pkcs11.h), kept in *files, and the words start with
+ * "--pkcs11-dir" DIR. NULL + error on a bad setting
  * or a file that cannot be copied (*files is NULL then). */
 GPtrArray *sstp_files_worker_args(NMConnection *connection, SstpFiles **files, GError **error);
 

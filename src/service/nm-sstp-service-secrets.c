@@ -77,6 +77,10 @@ sstp_secrets_missing(NMConnection *connection)
 		/* The file is read only when its answer matters. */
 		if (!sstp_secret_wanted(s_vpn, NM_SSTP_KEY_TLS_USER_KEY_SECRET))
 			raw = NULL;
+		/* A key on a PKCS#11 token: the secret is its PIN (a token that
+		 * needs none: secret flags "not required"). */
+		else if (nm_sstp_settings_uses_pkcs11(s_vpn))
+			return NM_SSTP_KEY_TLS_USER_KEY_SECRET;
 		/* Paths may be stored in NetworkManager's utf8safe escaping. */
 		if (!raw || !nm_sstp_settings_normalize_value(NM_SSTP_KEY_TLS_USER_KEY, raw, &key, NULL))
 			key = NULL;

@@ -1,14 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
+/* pppd reaches PKCS#11 tokens through OpenSSL's ENGINE API (deprecated in
+ * OpenSSL 3, and the only one pppd 2.4.9 and 2.5 use): the check below
+ * takes the same path, so that it finds what pppd would. */
+#define OPENSSL_SUPPRESS_DEPRECATED 1
+
 #include "tunnel-eaptls.h"
 
 #include "sstp-exit.h"
+#include "tunnel-log.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include <openssl/bio.h>
+#include <openssl/engine.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -206,6 +215,139 @@ out:
 	return ret;
 }
 
+/* A URI as the settings gave it to pppd (pppd 2.4.9's form has a second
+ * "pkcs11:" in front, see nm-sstp-settings.c). */
+static const char *
+pkcs11_uri(const char *pppd_value)
+{
+	if (strncmp(pppd_value, "pkcs11:pkcs11:", 14) == 0)
+		return pppd_value + 7;
+	return pppd_value;
+}
+
+static bool
+is_pkcs11(const char *v)
+{
+	return v && strncmp(v, "pkcs11:", 7) == 0;
+}
+
+/* The last OpenSSL error says the token refused the PIN (libp11 reports
+ * the PKCS#11 return value by name). */
+static bool
+pin_refused(void)
+{
+	unsigned long e;
+	bool refused = false;
+
+	while ((e = ERR_get_error()) != 0) {
+		const char *r = ERR_reason_error_string(e);
+
+		if (r && (strstr(r, "PIN incorrect") || strstr(r, "PIN locked") ||
+		          strstr(r, "PIN invalid") || strstr(r, "PIN len range")))
+			refused = true;
+	}
+	return refused;
+}
+
+/* The certificate and key on the token, opened as pppd will: libp11's
+ * engine, p11-kit's client module, the service's socket (as the profile's
+ * user). */
+static int
+check_pkcs11(const struct tunnel_options *o, const char *cert_v, const char *key_v, char *err,
+             size_t cap)
+{
+	struct {
+		const char *uri;
+		X509 *cert;
+	} params = {NULL, NULL};
+	char addr[4200];
+	ENGINE *e;
+	EVP_PKEY *key = NULL;
+	int ret = SSTP_EXIT_USAGE;
+
+	if (!o->pkcs11_dir) {
+		/* Run by hand (as root): pppd uses whatever its engine is set up
+		 * with; nothing to check from here. */
+		return 0;
+	}
+	snprintf(addr, sizeof(addr), "unix:path=%s/p11.sock", o->pkcs11_dir);
+	if (setenv("P11_KIT_SERVER_ADDRESS", addr, 1) != 0)
+		return SSTP_EXIT_INTERNAL;
+	e = ENGINE_by_id("pkcs11");
+	if (!e) {
+		snprintf(err, cap, "a PKCS#11 URI needs OpenSSL's pkcs11 engine, which is not "
+		         "installed: install libengine-pkcs11-openssl (libp11)");
+		goto out;
+	}
+	if (!ENGINE_ctrl_cmd_string(e, "MODULE_PATH", P11_KIT_CLIENT, 0) || !ENGINE_init(e)) {
+		snprintf(err, cap, "OpenSSL's pkcs11 engine cannot load %s", P11_KIT_CLIENT);
+		ENGINE_free(e);
+		e = NULL;
+		goto out;
+	}
+	if (cert_v) {
+		params.uri = pkcs11_uri(cert_v);
+		if (!ENGINE_ctrl_cmd(e, "LOAD_CERT_CTRL", 0, &params, NULL, 0) || !params.cert) {
+			snprintf(err, cap, "the client certificate (tls-user-cert) is on no PKCS#11 token "
+			         "the profile's user can use: the token is opened with that user's rights "
+			         "and p11-kit configuration (p11-kit list-modules, run as that user, "
+			         "lists them); check the token is inserted and the URI");
+			ret = SSTP_EXIT_AUTH;
+			goto out;
+		}
+		{
+			char subject[256];
+
+			X509_NAME_oneline(X509_get_subject_name(params.cert), subject, sizeof(subject));
+			tlog_info("PKCS#11: the client certificate on the token is %s", subject);
+		}
+		ret = check_validity(params.cert, "tls-user-cert", err, cap);
+		if (ret != 0)
+			goto out;
+		ret = SSTP_EXIT_USAGE;
+	}
+	if (key_v) {
+		if (o->password && *o->password &&
+		    !ENGINE_ctrl_cmd_string(e, "PIN", o->password, 0)) {
+			snprintf(err, cap, "OpenSSL's pkcs11 engine does not take a PIN");
+			goto out;
+		}
+		key = ENGINE_load_private_key(e, pkcs11_uri(key_v), NULL, NULL);
+		if (!key) {
+			if (pin_refused()) {
+				snprintf(err, cap, "the PKCS#11 token refused the PIN: the PIN in "
+				         "tls-user-key-secret is wrong");
+				ret = SSTP_EXIT_AUTH;
+			} else if (!o->password || !*o->password) {
+				snprintf(err, cap, "the private key (tls-user-key) on the PKCS#11 token needs "
+				         "the token's PIN: enter it as the key's password "
+				         "(tls-user-key-secret)");
+				ret = SSTP_EXIT_AUTH;
+			} else {
+				snprintf(err, cap, "the private key (tls-user-key) is on no PKCS#11 token the "
+				         "profile's user can use: check the token and the URI");
+				ret = SSTP_EXIT_AUTH;
+			}
+			goto out;
+		}
+		if (params.cert && X509_check_private_key(params.cert, key) != 1) {
+			snprintf(err, cap, "the private key (tls-user-key) does not belong to the client "
+			         "certificate (tls-user-cert): choose the key of that certificate");
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	ERR_clear_error();
+	EVP_PKEY_free(key);
+	X509_free(params.cert);
+	if (e) {
+		ENGINE_finish(e);
+		ENGINE_free(e);
+	}
+	return ret;
+}
+
 int
 tunnel_eaptls_check(const struct tunnel_options *o, char *err, size_t cap)
 {
@@ -215,6 +357,21 @@ tunnel_eaptls_check(const struct tunnel_options *o, char *err, size_t cap)
 
 	if (p12)
 		return check_pkcs12(p12, o->password, err, cap);
+	if (is_pkcs11(cert) || is_pkcs11(key)) {
+		int r = check_pkcs11(o, is_pkcs11(cert) ? cert : NULL, is_pkcs11(key) ? key : NULL,
+		                     err, cap);
+
+		/* A file next to a URI is checked on its own. */
+		if (r == 0 && cert && !is_pkcs11(cert)) {
+			BIO *b = BIO_new_file(cert, "r");
+			X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
+
+			BIO_free(b);
+			r = x ? check_validity(x, "tls-user-cert", err, cap) : 0;
+			X509_free(x);
+		}
+		return r;
+	}
 	if (cert && key)
 		return check_pem(cert, key, o->password, err, cap);
 	return 0;

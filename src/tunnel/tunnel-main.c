@@ -60,6 +60,8 @@ print_usage(FILE *f)
 	        "-" G_STRINGIFY(SSTP_HELLO_MAX) " (default " G_STRINGIFY(SSTP_HELLO_DEFAULT) ")\n"
 	        "  --pppd PATH             pppd to run (default " PPPD_PATH ")\n"
 	        "  --pppd-plugin PATH      pppd plugin (default " NM_SSTP_PPPD_PLUGIN ")\n"
+	        "  --pkcs11-dir DIR        the service's PKCS#11 relay for pppd (DIR/p11.sock,\n"
+	        "                          DIR/openssl.cnf; see nm-sstp-settings(5))\n"
 	        "  --no-dhcp-inform        do not ask the server for split routes and the DNS\n"
 	        "                          domain (DHCPINFORM through the tunnel)\n"
 	        "  --no-peer-dns           do not ask the server for DNS servers (no usepeerdns)\n"

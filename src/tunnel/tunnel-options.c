@@ -27,7 +27,7 @@
 enum opt_id {
 	OPT_CA_CERT, OPT_PIN, OPT_NO_VERIFY, OPT_HOST, OPT_NO_SNI, OPT_TLS_MIN,
 	OPT_PROXY, OPT_PROXY_USER, OPT_PROXY_PASSWORD_FILE, OPT_PROXY_PASSWORD,
-	OPT_USER, OPT_PASSWORD_FILE, OPT_PASSWORD, OPT_HELLO, OPT_PPPD, OPT_PPPD_PLUGIN,
+	OPT_USER, OPT_PASSWORD_FILE, OPT_PASSWORD, OPT_HELLO, OPT_PPPD, OPT_PPPD_PLUGIN, OPT_PKCS11_DIR,
 	OPT_DEBUG, OPT_NO_DHCP_INFORM, OPT_NO_PEER_DNS, OPT_VERSION, OPT_HELP, OPT_OPTIONS_FD,
 	OPT_STATUS_FD,
 	/* sstpc's spellings (sstpc(8)) where the meaning is ours too */
@@ -62,6 +62,7 @@ static const struct opt_def opt_defs[] = {
 	{ "hello",               OPT_HELLO,               true,  false, false },
 	{ "pppd",                OPT_PPPD,                true,  false, false },
 	{ "pppd-plugin",         OPT_PPPD_PLUGIN,         true,  false, false },
+	{ "pkcs11-dir",          OPT_PKCS11_DIR,          true,  false, false },
 	{ "debug",               OPT_DEBUG,               false, false, false },
 	{ "no-dhcp-inform",      OPT_NO_DHCP_INFORM,      false, false, false },
 	{ "no-peer-dns",         OPT_NO_PEER_DNS,         false, false, false },
@@ -145,6 +146,7 @@ tunnel_options_clear(struct tunnel_options *o)
 	free(o->password_file);
 	free(o->pppd_path);
 	free(o->pppd_plugin);
+	free(o->pkcs11_dir);
 	free(o->correlation_id);
 	for (size_t i = 0; i < o->n_pppd_args; i++)
 		free(o->pppd_args[i]);
@@ -358,6 +360,10 @@ apply_option(struct tunnel_options *o, const struct opt_def *d, const char *v,
 		if (v[0] != '/')
 			return set_err(err, err_len, "--pppd-plugin needs an absolute path");
 		return replace_str(&o->pppd_plugin, v, err, err_len);
+	case OPT_PKCS11_DIR:
+		if (v[0] != '/')
+			return set_err(err, err_len, "--pkcs11-dir needs an absolute path");
+		return replace_str(&o->pkcs11_dir, v, err, err_len);
 	case OPT_DEBUG:
 		o->debug = true;
 		return 0;

@@ -42,6 +42,9 @@ struct tunnel_options {
 	unsigned hello_seconds;
 	char    *pppd_path;
 	char    *pppd_plugin;
+	/* --pkcs11-dir: the service's PKCS#11 relay (p11.sock) and the OpenSSL
+	 * configuration for pppd (nm-sstp-service-pkcs11.h); NULL: none */
+	char    *pkcs11_dir;
 	bool     debug;
 	char    *correlation_id;    /* --uuid: "{GUID}" for SSTPCORRELATIONID (NULL: random) */
 	/* --no-dhcp-inform: do not ask the server for split routes and the DNS

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
 #include "tunnel-pppd.h"
 
 #include <errno.h>
@@ -236,6 +238,35 @@ child_exec(const char **argv, int sock, int slave, pid_t parent)
 	_exit(127);
 }
 
+/* PKCS#11 (--pkcs11-dir, nm-sstp-service-pkcs11.h): pppd's OpenSSL engine
+ * must load p11-kit's client module, talking to the service's socket, never
+ * the proxy (root's tokens). pppd inherits the worker's environment; the
+ * worker's own OpenSSL read its configuration long before (the TLS
+ * connection is up), so OPENSSL_CONF changes only pppd's. Anything these
+ * variables held before is replaced, and without --pkcs11-dir they are
+ * removed: nothing but the service chooses pppd's module. */
+static int
+pkcs11_env(const struct tunnel_options *o)
+{
+	char buf[4200];
+	int r = 0;
+
+	if (!o->pkcs11_dir) {
+		unsetenv("P11_KIT_SERVER_ADDRESS");
+		unsetenv("PKCS11_MODULE_PATH");
+		return 0;
+	}
+	if ((size_t) snprintf(buf, sizeof(buf), "unix:path=%s/p11.sock", o->pkcs11_dir) >= sizeof(buf))
+		return tunnel_fail(SSTP_EXIT_USAGE, "--pkcs11-dir is too long");
+	r |= setenv("P11_KIT_SERVER_ADDRESS", buf, 1);
+	r |= setenv("PKCS11_MODULE_PATH", P11_KIT_CLIENT, 1);
+	snprintf(buf, sizeof(buf), "%s/openssl.cnf", o->pkcs11_dir);
+	r |= setenv("OPENSSL_CONF", buf, 1);
+	if (r != 0)
+		return tunnel_fail(SSTP_EXIT_INTERNAL, "cannot set pppd's PKCS#11 environment");
+	return 0;
+}
+
 int
 tunnel_pppd_start(struct tunnel_options *o, struct tunnel_pppd *p)
 {
@@ -258,6 +289,11 @@ tunnel_pppd_start(struct tunnel_options *o, struct tunnel_pppd *p)
 		return r;
 	}
 	argc = build_argv(o, p, argv);
+	r = pkcs11_env(o);
+	if (r != 0) {
+		close(sv[1]);
+		return r;
+	}
 	if (tunnel_log_debug_enabled()) {
 		char line[2048];
 		size_t len = 0;

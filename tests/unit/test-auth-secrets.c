@@ -103,6 +103,36 @@ test_secrets_table_wiped(void)
 	g_hash_table_unref(secrets);
 }
 
+/* Without hints (nmcli --ask before the service asks), a key or a
+ * certificate on a PKCS#11 token needs the key password: the token's PIN. */
+static void
+test_pkcs11_needs_pin(void)
+{
+	const char *cases[][3] = {
+		{ "pkcs11:token=t;object=a", "pkcs11:token=t;object=a", "1" },
+		{ "pkcs11:token=t;object=a", NULL, "1" },
+		{ "/nonexistent/alice.pem", "pkcs11:token=t;object=a", "1" },
+		{ "/nonexistent/alice.pem", "/nonexistent/alice.key", "0" },
+	};
+	gsize i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		GHashTable *data = g_hash_table_new(g_str_hash, g_str_equal);
+		GHashTable *secrets = g_hash_table_new(g_str_hash, g_str_equal);
+		NMSstpAuthRequest req;
+
+		g_hash_table_insert(data, (char *) "connection-type", (char *) "tls");
+		g_hash_table_insert(data, (char *) "tls-user-cert", (char *) cases[i][0]);
+		if (cases[i][1])
+			g_hash_table_insert(data, (char *) "tls-user-key", (char *) cases[i][1]);
+		nm_sstp_auth_request_init(&req, data, secrets, NULL);
+		g_assert_cmpint(req.need[NM_SSTP_SECRET_KEY_PASSPHRASE], ==, cases[i][2][0] == '1');
+		nm_sstp_auth_request_clear(&req);
+		g_hash_table_unref(data);
+		g_hash_table_unref(secrets);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -110,5 +140,6 @@ main(int argc, char **argv)
 	g_test_add_func("/auth-secrets/set-value-wipes-old", test_set_value_wipes_old);
 	g_test_add_func("/auth-secrets/clear-wipes", test_clear_wipes);
 	g_test_add_func("/auth-secrets/secrets-table-wiped", test_secrets_table_wiped);
+	g_test_add_func("/auth-secrets/pkcs11-needs-pin", test_pkcs11_needs_pin);
 	return g_test_run();
 }

@@ -789,7 +789,12 @@ roundtrip_value(const NMSstpKey *key, char *buf, gsize len)
 		return key->enum_values[n];
 	}
 	case NM_SSTP_KEY_PATH:
-		g_snprintf(buf, len, "/etc/sstp/%s.pem", key->name);
+		/* the user certificate and key: an object on a PKCS#11 token,
+		 * which libnma's chooser must keep as a URI */
+		if (key->flags & NM_SSTP_KEY_FLAG_PKCS11)
+			g_snprintf(buf, len, "pkcs11:token=My%%20Card;object=%s", key->name);
+		else
+			g_snprintf(buf, len, "/etc/sstp/%s.pem", key->name);
 		return buf;
 	case NM_SSTP_KEY_HOSTPORT:
 		return "vpn.example.com:8443";

@@ -63,6 +63,9 @@ value_for_key(const NMSstpKey *key)
 		}
 		return g_strdup(key->enum_values[0]);
 	case NM_SSTP_KEY_PATH:
+		/* the user certificate and key as PKCS#11 URIs: kept as they are */
+		if (key->flags & NM_SSTP_KEY_FLAG_PKCS11)
+			return g_strdup_printf("pkcs11:token=My%%20Card;id=%%01;object=%s", key->name);
 		return g_strdup_printf("/etc/sstp-test/%s.pem", key->name);
 	case NM_SSTP_KEY_HOSTPORT:
 		return g_strdup("vpn.example.com:8443");

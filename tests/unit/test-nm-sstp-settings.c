@@ -1020,6 +1020,120 @@ test_tls_never_eaptls_client(void)
 	g_object_unref(s);
 }
 
+/* PKCS#11 URIs (RFC 7512) for the user certificate and key: what names an
+ * object is accepted; what would choose a module, make root read a file or
+ * put the PIN into vpn.data is refused with the reason. pppd 2.4.9 gets the
+ * URI after a second "pkcs11:" with '/' and '.' encoded (it takes a value
+ * holding them for a file name). */
+static void
+test_pkcs11_uris(void)
+{
+	static const char *const good[] = {
+		"pkcs11:token=alice-tok;object=alice",
+		"pkcs11:token=My%20Card;id=%01%02;type=cert",
+		"PKCS11:serial=9f8e861bab766fa1;object=a.b/c",
+		"pkcs11:model=SoftHSM%20v2;manufacturer=SoftHSM%20project;token=t;object=o;type=private",
+		"pkcs11:",
+		NULL
+	};
+	static const char *const bad[][2] = {
+		{ "pkcs11:token=t;object=o?pin-value=1234", "PIN must not be in the URI" },
+		{ "pkcs11:token=t?pin-source=/root/pin", "pin-source is not accepted" },
+		{ "pkcs11:token=t?module-path=/tmp/evil.so", "module-path is not accepted" },
+		{ "pkcs11:token=t?module-name=softhsm2", "module-name is not accepted" },
+		{ "pkcs11:token=t;colour=red", "unknown attribute “colour”" },
+		{ "pkcs11:token=My Card", "percent-encoded" },
+		{ "pkcs11:token=a\\b", "percent-encoded" },
+		{ "pkcs11:token=%zz", "two hex digits" },
+		{ "pkcs11:token=a%00b", "two hex digits" },
+		{ "pkcs11:token", "not of the form name=value" },
+		{ "alice.pem", "absolute file name (starting with /) or a PKCS#11 URI" },
+		{ "engine:foo", "absolute file name" },
+	};
+	static const char *const keys[] = { "tls-user-cert", "tls-user-key" };
+	static const char *const data[] = {
+		"gateway", "vpn.example.com", "connection-type", "tls", "tls-identity", "alice",
+		"tls-user-cert", "PKCS11:token=alice-tok;object=alice.v2;type=cert", NULL
+	};
+	NMSettingVpn *s;
+	GPtrArray *args;
+	GError *error = NULL;
+	char **tokens;
+	char *v;
+	gsize i, k;
+	const char *cert = NULL, *key = NULL;
+
+	for (k = 0; k < G_N_ELEMENTS(keys); k++) {
+		const NMSstpKey *key_entry = nm_sstp_settings_lookup(keys[k]);
+
+		g_assert_true(key_entry->flags & NM_SSTP_KEY_FLAG_PKCS11);
+		for (i = 0; good[i]; i++)
+			assert_accepted(key_entry, good[i]);
+		for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+			assert_rejected(key_entry, bad[i][0]);
+			g_assert_false(nm_sstp_settings_validate_value(keys[k], bad[i][0], &error));
+			if (!strstr(error->message, bad[i][1]))
+				g_error("%s=%s: message lacks “%s”: %s", keys[k], bad[i][0], bad[i][1],
+				        error->message);
+			g_clear_error(&error);
+		}
+	}
+	/* The scheme is written in lower case: pppd names its engine by it. */
+	v = normalize("tls-user-cert", "PKCS11:token=t;object=o");
+	g_assert_cmpstr(v, ==, "pkcs11:token=t;object=o");
+	g_free(v);
+	/* Other keys of type PATH take no URI. */
+	assert_rejected(nm_sstp_settings_lookup("ca-cert"), "pkcs11:token=t;object=o");
+	assert_rejected(nm_sstp_settings_lookup("tls-ca-cert"), "pkcs11:token=t;object=o");
+
+	/* A certificate URI without tls-user-key: the key is the same URI
+	 * without its type; both in pppd's form. Nothing is a PKCS#12 file. */
+	s = profile_new(data, NULL);
+	g_assert_true(nm_sstp_settings_uses_pkcs11(s));
+	args = nm_sstp_settings_worker_args(s, TRUE, &error);
+	g_assert_no_error(error);
+	for (i = 0; i + 1 < args->len; i++) {
+		g_assert_cmpstr(args->pdata[i], !=, "pkcs12");
+		if (!g_strcmp0(args->pdata[i], "cert"))
+			cert = args->pdata[i + 1];
+		if (!g_strcmp0(args->pdata[i], "key"))
+			key = args->pdata[i + 1];
+	}
+#ifdef PPPD_API_2_5
+	g_assert_cmpstr(cert, ==, "pkcs11:token=alice-tok;object=alice.v2;type=cert");
+	g_assert_cmpstr(key, ==, "pkcs11:token=alice-tok;object=alice.v2");
+#else
+	g_assert_cmpstr(cert, ==, "pkcs11:pkcs11:token=alice-tok;object=alice%2Ev2;type=cert");
+	g_assert_cmpstr(key, ==, "pkcs11:pkcs11:token=alice-tok;object=alice%2Ev2");
+#endif
+	g_ptr_array_unref(args);
+
+	/* The tokens p11-kit serves: the token attributes of each URI, once. */
+	nm_setting_vpn_add_data_item(s, "tls-user-key", "pkcs11:object=k;token=alice-tok");
+	tokens = nm_sstp_settings_pkcs11_tokens(s);
+	g_assert_nonnull(tokens);
+	g_assert_cmpstr(tokens[0], ==, "pkcs11:token=alice-tok");
+	g_assert_null(tokens[1]);
+	g_strfreev(tokens);
+	nm_setting_vpn_add_data_item(s, "tls-user-key", "pkcs11:object=k");
+	tokens = nm_sstp_settings_pkcs11_tokens(s);
+	g_assert_cmpstr(tokens[0], ==, "pkcs11:token=alice-tok");
+	g_assert_cmpstr(tokens[1], ==, "pkcs11:");
+	g_assert_null(tokens[2]);
+	g_strfreev(tokens);
+
+	/* Files only, or password mode: no PKCS#11. */
+	nm_setting_vpn_add_data_item(s, "tls-user-cert", "/home/alice/alice.pem");
+	nm_setting_vpn_add_data_item(s, "tls-user-key", "/home/alice/alice.key");
+	g_assert_false(nm_sstp_settings_uses_pkcs11(s));
+	g_assert_null(nm_sstp_settings_pkcs11_tokens(s));
+	nm_setting_vpn_add_data_item(s, "tls-user-key", "pkcs11:object=k");
+	g_assert_true(nm_sstp_settings_uses_pkcs11(s));
+	nm_setting_vpn_add_data_item(s, "connection-type", "password");
+	g_assert_false(nm_sstp_settings_uses_pkcs11(s));
+	g_object_unref(s);
+}
+
 /* The proxy needs both server and port (as with the old plugin); an IPv6
  * proxy is bracketed in the URL; a proxy password without proxy stays out. */
 static void
@@ -1382,6 +1496,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 
 	g_test_add_func("/settings/table/consistent", test_table_consistent);
+	g_test_add_func("/settings/pkcs11/uris", test_pkcs11_uris);
 	g_test_add_func("/settings/table/old-keys", test_table_has_old_keys);
 	g_test_add_func("/settings/sanitize/every-key", test_every_key_sanitizer);
 	g_test_add_func("/settings/sanitize/gateway", test_gateway);

@@ -561,6 +561,90 @@ test_correlation_id(void)
 	}
 }
 
+/* PKCS#11 URIs: no file is read for them; the relay needs pppd's OpenSSL
+ * configuration (missing, or configuring engines: refused with the file's
+ * name) and one user; when it starts, the worker gets --pkcs11-dir with
+ * the socket and an OpenSSL configuration (root's, 0600) that names
+ * p11-kit's client module. */
+static char *
+pkcs11_error(const char *users)
+{
+	NMConnection *conn = make_connection(users, "gateway", "vpn.example.com",
+	                                     "connection-type", "tls", "tls-identity", "alice",
+	                                     "tls-user-cert", "pkcs11:token=t;object=alice",
+	                                     NULL);
+	SstpFiles *files = NULL;
+	GError *error = NULL;
+	char *message;
+
+	g_assert_null(sstp_files_worker_args(conn, &files, &error));
+	g_assert_null(files);
+	g_assert_nonnull(error);
+	g_test_message("%s", error->message);
+	message = g_strdup(error->message);
+	g_error_free(error);
+	g_object_unref(conn);
+	return message;
+}
+
+static void
+test_pkcs11(void)
+{
+	char *conf = g_build_filename(files_dir, "openssl.cnf", NULL);
+	char *msg;
+	NMConnection *conn;
+	SstpFiles *files = NULL;
+	GError *error = NULL;
+	GPtrArray *words;
+	char *path, *text = NULL;
+	struct stat st;
+
+	if (!have_nobody())
+		return;
+	g_setenv("NM_SSTP_PPPD_OPENSSL_CONF", conf, TRUE);
+	msg = pkcs11_error("nobody");
+	g_assert_nonnull(strstr(msg, "a PKCS#11 URI needs"));
+	g_assert_nonnull(strstr(msg, conf));
+	g_assert_null(strstr(msg, "cannot read it"));
+	g_free(msg);
+	g_assert_true(g_file_set_contents(conf, "[e]\nengines = x\n", -1, NULL));
+	msg = pkcs11_error("nobody");
+	g_assert_nonnull(strstr(msg, "configures OpenSSL engines"));
+	g_free(msg);
+	g_assert_true(g_file_set_contents(conf, "", -1, NULL));
+	msg = pkcs11_error("root,nobody");
+	g_assert_nonnull(strstr(msg, "lists 2 users: keep one"));
+	g_free(msg);
+
+	if (access(P11_KIT_PATH, X_OK) != 0 || access(P11_KIT_CLIENT, R_OK) != 0) {
+		g_test_skip("needs p11-kit and p11-kit-modules");
+	} else {
+		conn = make_connection("nobody", "gateway", "vpn.example.com", "connection-type", "tls",
+		                       "tls-identity", "alice", "tls-user-cert",
+		                       "pkcs11:token=t;object=alice", NULL);
+		words = sstp_files_worker_args(conn, &files, &error);
+		g_assert_no_error(error);
+		g_assert_cmpstr(g_ptr_array_index(words, 0), ==, "--pkcs11-dir");
+		path = g_build_filename(g_ptr_array_index(words, 1), "p11.sock", NULL);
+		g_assert_cmpint(lstat(path, &st), ==, 0);
+		g_assert_true(S_ISSOCK(st.st_mode));
+		g_free(path);
+		path = g_build_filename(g_ptr_array_index(words, 1), "openssl.cnf", NULL);
+		g_assert_cmpint(lstat(path, &st), ==, 0);
+		g_assert_cmpint(st.st_mode & 07777, ==, 0600);
+		g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+		g_assert_nonnull(strstr(text, "MODULE_PATH = " P11_KIT_CLIENT "\n"));
+		g_free(text);
+		g_free(path);
+		g_ptr_array_unref(words);
+		sstp_files_free(files);
+		g_object_unref(conn);
+	}
+	g_unsetenv("NM_SSTP_PPPD_OPENSSL_CONF");
+	g_unlink(conf);
+	g_free(conf);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -584,6 +668,7 @@ main(int argc, char **argv)
 	g_test_add_func("/service/files/too-big", test_too_big);
 	g_test_add_func("/service/files/worker-args", test_worker_args);
 	g_test_add_func("/service/files/correlation-id", test_correlation_id);
+	g_test_add_func("/service/files/pkcs11", test_pkcs11);
 	ret = g_test_run();
 
 	/* Both folders must be empty again: no copy was left behind. */
