@@ -1292,9 +1292,52 @@ sstp_group_checks_only(const NMSstpKey *keys, gsize n_keys, const NMSstpKey *key
 	return TRUE;
 }
 
+/* Keeps a widget hidden whenever libnma shows it again. */
+static void
+sstp_on_show_keep_hidden(GtkWidget *widget, gpointer user_data)
+{
+	(void) user_data;
+	gtk_widget_hide(widget);
+}
+
+/* libnma's chooser has a "certificate password" row next to the key
+ * password, for a certificate on a token. pppd takes one PIN, the key's
+ * (tls-user-key-secret): a second field would be saved nowhere, and it
+ * would take the key password's Alt+P. The row is found by the label libnma
+ * gives it (its own catalogue, our title) among the labels it hands to a
+ * size group, and stays hidden when a token certificate is chosen. */
+static void
+sstp_cert_chooser_hide_cert_password(GtkWidget *chooser, const char *title)
+{
+	g_autofree char *escaped = g_strjoinv("__", (char *[]) { (char *) title, NULL });
+	g_autofree char *text = g_strdup_printf(g_dgettext("libnma", "%s certificate _password"),
+	                                        escaped);
+	GtkSizeGroup *group = gtk_size_group_new(GTK_SIZE_GROUP_NONE);
+	GSList *widgets, *l;
+
+	nma_cert_chooser_add_to_size_group(NMA_CERT_CHOOSER(chooser), group);
+	widgets = g_slist_copy(gtk_size_group_get_widgets(group));
+	for (l = widgets; l; l = l->next) {
+		GtkWidget *entry;
+
+		gtk_size_group_remove_widget(group, l->data);
+		if (!GTK_IS_LABEL(l->data) || g_strcmp0(gtk_label_get_label(l->data), text) != 0)
+			continue;
+		entry = gtk_label_get_mnemonic_widget(l->data);
+		gtk_widget_hide(l->data);
+		g_signal_connect_after(l->data, "show", G_CALLBACK(sstp_on_show_keep_hidden), NULL);
+		if (entry) {
+			gtk_widget_hide(entry);
+			g_signal_connect_after(entry, "show", G_CALLBACK(sstp_on_show_keep_hidden), NULL);
+		}
+	}
+	g_slist_free(widgets);
+	g_object_unref(group);
+}
+
 /* The user certificate, its key and the key password: libnma's chooser on
- * the main page, as NetworkManager-openvpn has it. Local files only (PEM,
- * or PKCS#12 with pppd 2.5): pppd is given file names. */
+ * the main page, as NetworkManager-openvpn has it. Files (PEM, or PKCS#12
+ * with pppd 2.5) or a PKCS#11 token. */
 static GtkWidget *
 sstp_editor_user_chooser(SstpEditor *self, NMSettingVpn *s_vpn)
 {
@@ -1311,6 +1354,7 @@ sstp_editor_user_chooser(SstpEditor *self, NMSettingVpn *s_vpn)
 	 * files (where it is built with GCR): the settings take a pkcs11: URI for
 	 * both. The token's PIN is the key password (tls-user-key-secret). */
 	self->user_chooser = nma_cert_chooser_new(_("User"), NMA_CERT_CHOOSER_FLAG_NONE);
+	sstp_cert_chooser_hide_cert_password(self->user_chooser, _("User"));
 	nma_cert_chooser_add_to_size_group(NMA_CERT_CHOOSER(self->user_chooser), self->main_labels);
 	nm_setting_get_secret_flags(NM_SETTING(s_vpn), NM_SSTP_KEY_TLS_USER_KEY_SECRET, &flags, NULL);
 	nma_cert_chooser_setup_key_password_storage(NMA_CERT_CHOOSER(self->user_chooser), flags,

@@ -1197,6 +1197,15 @@ test_mnemonics(Fixture *f, gconstpointer data)
 	collect_mnemonics(f->page, main_keys, &count, &shared);
 	g_assert_cmpuint(count, >=, 5);
 	g_assert_cmpuint(shared, ==, 0);
+	/* a certificate on a token: libnma shows its "certificate password"
+	 * again, which pppd has no use for (the PIN is the key password's) */
+	nma_cert_chooser_set_cert_uri(NMA_CERT_CHOOSER(must_find(f->page, NM_SSTP_KEY_TLS_USER_CERT)),
+	                              "pkcs11:token=My%20Card;object=alice");
+	g_string_truncate(main_keys, 0);
+	count = shared = 0;
+	collect_mnemonics(f->page, main_keys, &count, &shared);
+	g_assert_cmpuint(count, >=, 5);
+	g_assert_cmpuint(shared, ==, 0);
 	dialog = open_advanced(f);
 	notebook = must_find(dialog, "advanced-notebook");
 	for (i = 0; i < gtk_notebook_get_n_pages(GTK_NOTEBOOK(notebook)); i++) {
