@@ -1152,9 +1152,9 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 	           (unsigned long long) t->frames_dropped_gate,
 	           (unsigned long long) t->dec->frames_bad_fcs, (unsigned long long) t->dec->frames_too_long);
 
-	/* Teardown: TLS first (the server sees close_notify), then pppd. A dead
-	 * server gets a reset instead (tunnel-tls.h). */
-	if (t->sc.close_reason == SSTP_CLOSE_DEAD_PEER)
+	/* Teardown: TLS first (the server sees close_notify), then pppd. A server
+	 * that did not answer in time gets a reset instead (tunnel-tls.h). */
+	if (t->sc.peer_unresponsive)
 		tunnel_conn_abort(conn);
 	else
 		tunnel_conn_close(conn);

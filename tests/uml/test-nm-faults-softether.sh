@@ -65,7 +65,7 @@ sstp_sessions() {
 
 # One request: "SEQ ACTION". Answer in ctl/done-SEQ: "T_BEFORE T_AFTER RC INFO".
 agent_do() {
-	local action=$1 t0 t1 rc=0 info= pid s
+	local action=$1 t0 t1 rc=0 info='' pid s
 	t0=$(now)
 	case $action in
 	clock) ;;
@@ -83,6 +83,21 @@ agent_do() {
 			hub_cmd "${lines[@]}" || rc=$?
 		fi ;;
 	sessions) info=$(sstp_sessions | wc -l) ;;
+	stop-at-*)
+		# SIGSTOP as soon as the guest's service logs the next "tunnel phase: P" (its syslog
+		# lines come through the shared folder): SoftEther then holds the call in P.
+		local phase=${action#stop-at-} n0
+		n0=$(grep -a -c "tunnel phase: $phase\$" "$out/syslog.log")
+		rc=1
+		for _ in $(seq 1500); do
+			if [ "$(grep -a -c "tunnel phase: $phase\$" "$out/syslog.log")" -gt "$n0" ]; then
+				t0=$(now)
+				pid=$(softether_server_pid "$ns") && kill -STOP "$pid" && rc=0
+				break
+			fi
+			sleep 0.02
+		done
+		info="$phase ${pid:-}" ;;
 	stop | cont | kill)
 		pid=$(softether_server_pid "$ns") || rc=1
 		[ -z "$pid" ] || kill "-${action^^}" "$pid" || rc=$?
@@ -95,7 +110,7 @@ agent_do() {
 	*) rc=2 ;;
 	esac
 	t1=$(now)
-	echo "$t0 $t1 $rc" $info >"$ctl/done.tmp"
+	echo "$t0 $t1 $rc ${info//$'\n'/ }" >"$ctl/done.tmp"
 	mv "$ctl/done.tmp" "$ctl/done-$2"
 }
 
