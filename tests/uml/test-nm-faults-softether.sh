@@ -114,9 +114,10 @@ agent_do() {
 	mv "$ctl/done.tmp" "$ctl/done-$2"
 }
 
+# (it ends with this script, however that ends: a stray agent would answer the next run's requests)
 agent() {
-	local seq action last=
-	while :; do
+	local seq action last=''
+	while kill -0 "$main_pid" 2>/dev/null; do
 		if [ -s "$ctl/req" ] && read -r seq action <"$ctl/req" && [ "$seq" != "$last" ]; then
 			last=$seq
 			echo "$(now) $seq $action" >>"$ctl/agent.log"
@@ -126,8 +127,10 @@ agent() {
 	done
 }
 
+main_pid=$$
 agent &
 agent_pid=$!
+uml_cleanup_push kill "$agent_pid"
 
 t_start=$(date +%s)
 nm_host_run_guest "$out" "$here/test-nm-faults-softether-guest.sh" \
