@@ -401,6 +401,8 @@ tap_is "no descriptor growth in the service" "$fd1" "$fd0"
 tap_check "no memory growth in the service (RSS $rss0 -> $rss1 kB)" \
 	sh -c "[ -n '$rss1' ] && [ '$rss1' -le $((${rss0:-0} + 256)) ]"
 guest_wait_for 30 nm_guest_no_service
+# (a graceful close of the last session takes a round trip with SoftEther)
+wait_nothing_left 20 || tap_diag "left: $(ss -Htan state all "( dst $SSTP_SERVER and dport = :443 )" | tr '\n' ';')"
 tap_is "nothing left after the cycles, no service" "$(leftovers)$(nm_guest_no_service || echo ' service')" ""
 
 tap_diag "guest script: $(seconds_between "$t_all" "$(now)") s"
