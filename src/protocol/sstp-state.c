@@ -290,6 +290,7 @@ static void on_hello_timer(struct sstp_client *c, uint64_t now, uint64_t last_rx
 	}
 	c->close_reason = SSTP_CLOSE_DEAD_PEER;
 	c->silence_ms = silence;
+	c->peer_unresponsive = true;
 	out->log = "server stopped answering (no reply to Echo Request)";
 	go_closed(c, out);
 }
@@ -310,10 +311,12 @@ static void on_timer(struct sstp_client *c, const struct sstp_event *ev, struct 
 		return;
 	case SSTP_STATE_CALL_ABORT_PENDING:
 		out->log = "no Call Abort from the server: closing";
+		c->peer_unresponsive = true;
 		go_closed(c, out);
 		return;
 	case SSTP_STATE_CALL_DISCONNECT_ACK_PENDING:
 		out->log = "no Call Disconnect Ack from the server: closing";
+		c->peer_unresponsive = true;
 		go_closed(c, out);
 		return;
 	case SSTP_STATE_CALL_ABORT_TIMEOUT_PENDING:

@@ -88,6 +88,9 @@ struct sstp_client {
 	uint64_t echo_sent_ms;           /* when (caller's clock) */
 	uint64_t dead_at_ms;             /* give up then if nothing arrives: last packet + 2 intervals */
 	uint64_t silence_ms;             /* SSTP_CLOSE_DEAD_PEER: time from the last packet to the close */
+	bool peer_unresponsive;          /* closed by a timer the server should have stopped (dead
+	                                  * peer, no Disconnect Ack, no Abort): it may not be reading,
+	                                  * so the caller resets the connection instead of FIN */
 	uint8_t hash_bitmask;            /* from the ACK */
 	enum sstp_hash hash;             /* chosen hash */
 	uint8_t nonce[SSTP_NONCE_LEN];   /* from the ACK */

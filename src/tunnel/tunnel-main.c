@@ -256,8 +256,10 @@ main(int argc, char **argv)
 		o.proxy_password = NULL;
 	}
 	if (code == TUNNEL_CANCELLED) {
+		/* Given up while waiting for the server's TLS or HTTP answer: it may
+		 * not be reading at all (tunnel-tls.h). */
 		tlog_info("stopped by a signal before the tunnel was up");
-		tunnel_conn_close(&conn);
+		tunnel_conn_abort(&conn);
 		code = SSTP_EXIT_OK;
 	} else if (code != 0) {
 		tunnel_conn_close(&conn);

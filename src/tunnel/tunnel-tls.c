@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,12 +76,13 @@ tunnel_conn_init(struct tunnel_conn *c)
 	c->fd = -1;
 }
 
-void
-tunnel_conn_close(struct tunnel_conn *c)
+static void
+conn_free(struct tunnel_conn *c, bool notify)
 {
 	if (c->ssl) {
 		/* Best effort close_notify; never wait for the peer's. */
-		SSL_shutdown(c->ssl);
+		if (notify)
+			SSL_shutdown(c->ssl);
 		SSL_free(c->ssl);
 	}
 	if (c->ctx)
@@ -90,6 +92,24 @@ tunnel_conn_close(struct tunnel_conn *c)
 	free(c->cert_der);
 	free(c->leftover);
 	tunnel_conn_init(c);
+}
+
+void
+tunnel_conn_close(struct tunnel_conn *c)
+{
+	conn_free(c, true);
+}
+
+void
+tunnel_conn_abort(struct tunnel_conn *c)
+{
+	/* A zero linger time makes close() send a reset and drop what is still
+	 * queued: the kernel keeps nothing for a server that does not read. */
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+
+	if (c->fd >= 0 && setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) != 0)
+		tlog_debug("SO_LINGER: %s", strerror(errno));
+	conn_free(c, false);
 }
 
 /* ---- TCP ------------------------------------------------------------- */

@@ -32,6 +32,12 @@ struct tunnel_conn {
 void tunnel_conn_init(struct tunnel_conn *c);
 /* Sends close_notify (best effort, non-blocking) and frees everything. */
 void tunnel_conn_close(struct tunnel_conn *c);
+/* For a server that does not answer (dead peer, a handshake given up): no
+ * close_notify, and a TCP reset instead of FIN. A FIN to a server that does not
+ * read leaves the connection half-closed in the kernel after the worker is gone
+ * (FIN-WAIT-2 for a stopped server; minutes of retransmissions for one that is
+ * gone), seen through NetworkManager against a SIGSTOPped SoftEther. */
+void tunnel_conn_abort(struct tunnel_conn *c);
 
 /* TCP (+ proxy) + TLS + certificate check. Returns 0, an SSTP_EXIT_* code
  * (already logged via tunnel_fail) or TUNNEL_CANCELLED. */

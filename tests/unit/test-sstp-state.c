@@ -418,6 +418,7 @@ static void test_hello_echo_dead_peer(void)
 	g_assert_false(a.send_echo_request);
 	g_assert_cmpint(c.close_reason, ==, SSTP_CLOSE_DEAD_PEER);
 	g_assert_cmpuint(c.silence_ms, ==, 14000);
+	g_assert_true(c.peer_unresponsive);  /* the caller resets the connection */
 	g_assert_nonnull(a.log);
 }
 
@@ -635,6 +636,7 @@ static void test_local_disconnect(void)
 		a = step_msg(&c, SSTP_MSG_CALL_DISCONNECT_ACK);
 		assert_closed(&c, &a);
 		g_assert_cmpint(c.close_reason, ==, SSTP_CLOSE_LOCAL_DISCONNECT);
+		g_assert_false(c.peer_unresponsive);  /* it answered: a normal close */
 	}
 }
 
@@ -646,9 +648,12 @@ static void test_local_disconnect_timeout(void)
 	client_to(&c, SSTP_STATE_CALL_CONNECTED);
 	a = step_type(&c, SSTP_EV_LOCAL_DISCONNECT);
 	g_assert_true(a.send_disconnect);
+	g_assert_false(c.peer_unresponsive);
 	a = step_timeout(&c);
 	assert_closed(&c, &a);
 	g_assert_cmpint(c.close_reason, ==, SSTP_CLOSE_LOCAL_DISCONNECT);
+	/* No ack in time: the server may not be reading (SIGSTOPped SoftEther). */
+	g_assert_true(c.peer_unresponsive);
 }
 
 /* Both sides disconnect at once: the peer's Disconnect is still answered. */
@@ -713,6 +718,7 @@ static void test_local_abort(void)
 		a = step_timeout(&c);
 		assert_closed(&c, &a);
 		g_assert_cmpint(c.close_reason, ==, SSTP_CLOSE_LOCAL_ABORT);
+		g_assert_false(c.peer_unresponsive);  /* its Abort came */
 	}
 }
 

@@ -6,7 +6,7 @@
  *     passwd, no groups, no capabilities, no_new_privs and seccomp (as the
  *     kernel reports them in /proc/PID/status), root cannot be regained;
  *   - the filter: what the loop does still works (read, write, poll,
- *     malloc, getrandom, signalling itself), and opening a file, making a
+ *     malloc, getrandom, signalling itself, SO_LINGER), and opening a file, making a
  *     socket, fork, exec, signalling another process, executable memory,
  *     ptrace and ioctl fail with EPERM instead of killing the process;
  *   - a uid another worker holds (its lock) is never taken;
@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -92,6 +93,18 @@ check_filter(void)
 		return "open allowed";
 	if (!denied(socket(AF_INET, SOCK_STREAM, 0)) || !denied(socket(AF_UNIX, SOCK_DGRAM, 0)))
 		return "socket allowed";
+	/* Of the socket options only SO_LINGER (tunnel_conn_abort()): on stderr,
+	 * not a socket, an allowed call fails with ENOTSOCK, a refused one EPERM. */
+	{
+		struct linger l = { .l_onoff = 1, .l_linger = 0 };
+		int one = 1;
+
+		if (setsockopt(STDERR_FILENO, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) != -1 || errno != ENOTSOCK)
+			return "setsockopt SO_LINGER refused";
+		if (!denied(setsockopt(STDERR_FILENO, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)))
+		    || !denied(setsockopt(STDERR_FILENO, IPPROTO_TCP, SO_LINGER, &l, sizeof(l))))
+			return "setsockopt of another option allowed";
+	}
 	if (!denied(pipe(p)))
 		return "pipe allowed";
 	if (!denied(fork()))

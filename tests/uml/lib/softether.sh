@@ -22,6 +22,8 @@
 #                                   (MS-CHAPv2 needs a password user), SecureNAT with user-mode NAT
 #                                   only, virtual host 198.18.0.1/24, DHCP 198.18.0.10-100, DNS
 #                                   198.18.0.1, domain sstp.test, NAT to outside off
+#   softether_start_again NS DIR    start it again on the configuration it saved (after a kill)
+#   softether_server_pid NS         PID of the vpnserver process in NS (for signals)
 #   softether_stop                  stop the server started by softether_start (by PID)
 #   softether_host_setup NS TAP DIR USER PASSWORD_FILE [NOTE]
 #                                   the host side of a test against SoftEther, as TAP checks:
@@ -201,13 +203,36 @@ _softether_seed_config() {
 }
 
 softether_start() {
-	local ns=$1 dir=$2 i
+	local ns=$1 dir=$2
 	mkdir -p "$dir/lib" "$dir/log" "$dir/run" || return 1
 	chmod 700 "$dir/lib" "$dir/log" "$dir/run"
 	[ -x "$dir/bin/vpnserver" ] || softether_prepare "$dir" || return 1
 	_softether_seed_config "$dir"
+	: >"$dir/vpnserver.log"
+	_softether_launch "$ns" "$dir"
+}
+
+# The same server again, on the configuration it saved (hub, user, SecureNAT kept), e.g.
+# after a test killed it; its log goes on in DIR/vpnserver.log.
+softether_start_again() {
+	_softether_launch "$1" "$2"
+}
+
+# PID of the vpnserver process itself in namespace NS (SOFTETHER_PID is the shell that
+# started it: signals meant for the server go to this one).
+softether_server_pid() {
+	local pid
+	for pid in $(ip netns pids "$1" 2>/dev/null); do
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" != vpnserver ] || { echo "$pid"; return 0; }
+	done
+	return 1
+}
+
+_softether_launch() {
+	local ns=$1 dir=$2 i start
+	start=$(wc -l <"$dir/vpnserver.log" 2>/dev/null || echo 0)
 	_softether_ns_exec "$ns" "$dir" "$dir/bin/vpnserver" start --foreground \
-		>"$dir/vpnserver.log" 2>&1 </dev/null &
+		>>"$dir/vpnserver.log" 2>&1 </dev/null &
 	SOFTETHER_PID=$!
 	if declare -F uml_cleanup_push >/dev/null; then
 		uml_cleanup_push softether_stop
@@ -219,7 +244,8 @@ softether_start() {
 			SOFTETHER_PID=
 			return 1
 		fi
-		if grep -q 'TCP Listener (port 443) has started' "$dir/vpnserver.log" 2>/dev/null &&
+		if tail -n "+$((start + 1))" "$dir/vpnserver.log" 2>/dev/null |
+			grep -q 'TCP Listener (port 443) has started' &&
 			softether_vpncmd "$ns" "$dir" "$dir/status.cmd"; then
 			return 0
 		fi
