@@ -188,7 +188,18 @@ deliver_to_pppd(struct tunnel *t, const uint8_t *frame, size_t len)
 		local_failure(t, SSTP_EXIT_INTERNAL, "out of memory");
 		return;
 	}
-	n = hdlc_encode(frame, len, out, HDLC_ENCODED_MAX(len));
+	/* pppd runs with "receive-all" (tunnel-pppd.c): once it has written
+	 * its first frame its receive async map is 0 (lcp_lowerup() sets it
+	 * before the first Configure-Request) and control bytes need no
+	 * escape, which makes the encoder a bulk copy. LCP keeps the full
+	 * escapes: lcp_down() puts pppd's map back to all ones (it ignores
+	 * receive-all there) until LCP is up again, and in that time only
+	 * LCP frames reach pppd at all. Frames queued before pppd is
+	 * ready were encoded in full, which is always valid. */
+	if (t->pppd_ready && sstp_ppp_frame_protocol(frame, len) != 0xc021)
+		n = hdlc_encode_min(frame, len, out, HDLC_ENCODED_MAX(len));
+	else
+		n = hdlc_encode(frame, len, out, HDLC_ENCODED_MAX(len));
 	tbuf_commit(&t->pty_tx, n);
 	t->frames_to_pppd++;
 	log_ppp_frame("<", frame, len);
@@ -1022,6 +1033,8 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 		return tunnel_fail(SSTP_EXIT_INTERNAL, "out of memory");
 	}
 	hdlc_decoder_init(t->dec);
+	/* Our own pppd on a pty: nothing between us can corrupt a byte (hdlc.h). */
+	hdlc_decoder_skip_fcs(t->dec);
 	sstp_client_init(&t->sc, o->hello_seconds * 1000);
 	tunnel_dhcp_init(&t->dhcp, !o->no_dhcp_inform);
 
