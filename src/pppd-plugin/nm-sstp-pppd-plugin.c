@@ -721,9 +721,32 @@ on_exit_notify(void *ctx, int arg)
 	}
 }
 
+/* pppd's transmit async map, on our pty. pppd escapes every control byte
+ * it writes unless the peer asked for a smaller map in LCP, and SSTP
+ * servers need not ask (SoftEther rejects the option): then every sixth
+ * byte of the upload goes through the worker's slow path. The map
+ * describes an asynchronous serial line; here that line is only the pty
+ * to nm-sstp-tunnel, whose decoder takes control bytes unescaped (the
+ * server gets the frames without HDLC, so the map means nothing to it).
+ * So the channel gets 0 whatever was negotiated; the kernel still
+ * escapes 0x7d and 0x7e, and all control bytes of LCP negotiation frames
+ * (ppp_async does that by itself). */
+static void (*tty_send_config_orig)(int mtu, uint32_t accm, int pcomp, int accomp);
+
+static void
+send_config_no_accm(int mtu, uint32_t accm, int pcomp, int accomp)
+{
+	(void) accm;
+	tty_send_config_orig(mtu, 0, pcomp, accomp);
+}
+
 int
 plugin_init(void)
 {
+	if (the_channel && the_channel->send_config) {
+		tty_send_config_orig = the_channel->send_config;
+		the_channel->send_config = send_config_no_accm;
+	}
 #ifdef PPPD_API_2_5
 	ppp_add_options(sstp_options);
 	ppp_add_notify(NF_PHASE_CHANGE, phase_changed, NULL);

@@ -349,6 +349,12 @@ hdlc_decoder_init(struct hdlc_decoder *d)
 	d->fcs = HDLC_FCS_INIT;
 }
 
+void
+hdlc_decoder_skip_fcs(struct hdlc_decoder *d)
+{
+	d->skip_fcs = true;
+}
+
 static void
 decoder_reset_frame(struct hdlc_decoder *d)
 {
@@ -377,7 +383,7 @@ decoder_finish_frame(struct hdlc_decoder *d, const uint8_t *frame, size_t n,
 		d->frames_too_short++;
 		return true;
 	}
-	d->fcs = hdlc_fcs16(HDLC_FCS_INIT, frame, n);
+	d->fcs = d->skip_fcs ? HDLC_FCS_GOOD : hdlc_fcs16(HDLC_FCS_INIT, frame, n);
 	if (d->fcs != HDLC_FCS_GOOD) {
 		d->frames_bad_fcs++;
 		return true;
@@ -577,6 +583,82 @@ put_escaped(uint8_t *out, size_t o, uint8_t b)
 	out[o] = e ? HDLC_ESCAPE : b;
 	out[o + 1] = (uint8_t) (b ^ HDLC_TRANS);
 	return o + 1 + e;
+}
+
+/* Length of the run at p (at most n bytes) that holds neither a flag nor
+ * an escape: 8 bytes per step, with the "has a zero byte" test on the
+ * word xored with each of the two values (it never misses one; the last
+ * word is then searched byte by byte). */
+#define ONES  0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+static size_t
+ordinary_run(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v, a, b;
+
+		memcpy(&v, p + i, 8);
+		a = v ^ (ONES * HDLC_FLAG);
+		b = v ^ (ONES * HDLC_ESCAPE);
+		if (((a - ONES) & ~a & HIGHS) | ((b - ONES) & ~b & HIGHS))
+			break;
+	}
+	while (i < n && p[i] != HDLC_FLAG && p[i] != HDLC_ESCAPE)
+		i++;
+	return i;
+}
+
+/* Escape [p, p + n) with the minimal set into out; returns bytes written. */
+static size_t
+put_min(uint8_t *out, const uint8_t *p, size_t n)
+{
+	size_t o = 0;
+
+	while (n > 0) {
+		size_t run = ordinary_run(p, n);
+
+		memcpy(out + o, p, run);
+		o += run;
+		p += run;
+		n -= run;
+		if (n > 0) {
+			out[o++] = HDLC_ESCAPE;
+			out[o++] = (uint8_t) (*p ^ HDLC_TRANS);
+			p++;
+			n--;
+		}
+	}
+	return o;
+}
+
+size_t
+hdlc_encode_min(const uint8_t *frame, size_t len, uint8_t *out, size_t cap)
+{
+	uint16_t fcs = (uint16_t) ~hdlc_fcs16(HDLC_FCS_INIT, frame, len);
+	uint8_t fcs_bytes[2] = { (uint8_t) (fcs & 0xff), (uint8_t) (fcs >> 8) };
+	size_t o = 0;
+
+	if (cap < HDLC_ENCODED_MAX(len)) {
+		/* Exact size: 4 plus one per byte to escape. */
+		size_t need = 2 + len + 2, i = 0;
+
+		while ((i += ordinary_run(frame + i, len - i)) < len) {
+			need++;
+			i++;
+		}
+		need += (fcs_bytes[0] == HDLC_FLAG || fcs_bytes[0] == HDLC_ESCAPE);
+		need += (fcs_bytes[1] == HDLC_FLAG || fcs_bytes[1] == HDLC_ESCAPE);
+		if (cap < need)
+			return 0;
+	}
+	out[o++] = HDLC_FLAG;
+	o += put_min(out + o, frame, len);
+	o += put_min(out + o, fcs_bytes, 2);
+	out[o++] = HDLC_FLAG;
+	return o;
 }
 
 size_t

@@ -75,6 +75,7 @@ struct tunnel {
 	uint8_t *pty_chunk;
 
 	bool pppd_ready;               /* pppd has written its first frame */
+	bool pty_full;                 /* the last pty write was short: wait for POLLOUT */
 	bool read_wants_write;
 	bool write_wants_read;
 	bool conn_lost;
@@ -188,7 +189,18 @@ deliver_to_pppd(struct tunnel *t, const uint8_t *frame, size_t len)
 		local_failure(t, SSTP_EXIT_INTERNAL, "out of memory");
 		return;
 	}
-	n = hdlc_encode(frame, len, out, HDLC_ENCODED_MAX(len));
+	/* pppd runs with "receive-all" (tunnel-pppd.c): once it has written
+	 * its first frame its receive async map is 0 (lcp_lowerup() sets it
+	 * before the first Configure-Request) and control bytes need no
+	 * escape, which makes the encoder a bulk copy. LCP keeps the full
+	 * escapes: lcp_down() puts pppd's map back to all ones (it ignores
+	 * receive-all there) until LCP is up again, and in that time only
+	 * LCP frames reach pppd at all. Frames queued before pppd is
+	 * ready were encoded in full, which is always valid. */
+	if (t->pppd_ready && sstp_ppp_frame_protocol(frame, len) != 0xc021)
+		n = hdlc_encode_min(frame, len, out, HDLC_ENCODED_MAX(len));
+	else
+		n = hdlc_encode(frame, len, out, HDLC_ENCODED_MAX(len));
 	tbuf_commit(&t->pty_tx, n);
 	t->frames_to_pppd++;
 	log_ppp_frame("<", frame, len);
@@ -517,13 +529,24 @@ static void
 pty_flush(struct tunnel *t)
 {
 	while (t->pppd_ready && t->pty_tx.len > 0) {
-		ssize_t n = write(t->pppd.master, tbuf_head(&t->pty_tx), t->pty_tx.len);
+		size_t want = t->pty_tx.len;
+		ssize_t n = write(t->pppd.master, tbuf_head(&t->pty_tx), want);
 		if (n > 0) {
 			tbuf_consume(&t->pty_tx, (size_t) n);
+			/* A short write means the pty had no more room: the next
+			 * write would only fail with EAGAIN (on the host benchmark
+			 * a third of the download's system calls). POLLOUT says
+			 * when pppd has read. */
+			if ((size_t) n < want) {
+				t->pty_full = true;
+				return;
+			}
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN)
+			t->pty_full = true;
 		if (n < 0 && errno != EAGAIN) {
 			/* pppd is going away; drop what it will never read. */
 			tlog_debug("pty write: %s", strerror(errno));
@@ -1022,6 +1045,8 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 		return tunnel_fail(SSTP_EXIT_INTERNAL, "out of memory");
 	}
 	hdlc_decoder_init(t->dec);
+	/* Our own pppd on a pty: nothing between us can corrupt a byte (hdlc.h). */
+	hdlc_decoder_skip_fcs(t->dec);
 	sstp_client_init(&t->sc, o->hello_seconds * 1000);
 	tunnel_dhcp_init(&t->dhcp, !o->no_dhcp_inform);
 
@@ -1126,7 +1151,12 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 				plugin_read(t);
 			pty_read(t);
 		}
-		pty_flush(t);
+		/* A full pty takes nothing before poll() says POLLOUT: writing
+		 * anyway costs a write() that fails with EAGAIN. */
+		if (i_pty >= 0 && (pfd[i_pty].revents & (POLLOUT | POLLERR | POLLHUP | POLLNVAL)))
+			t->pty_full = false;
+		if (!t->pty_full)
+			pty_flush(t);
 		if (t->tls_tx.len > 0 && !t->write_wants_read)
 			tls_flush(t);
 

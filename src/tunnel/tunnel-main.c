@@ -22,6 +22,7 @@
 #include "sstp-validate.h"
 #include "tunnel-eaptls.h"
 #include "tunnel-log.h"
+#include "tunnel-sandbox.h"
 #include "tunnel-loop.h"
 #include "tunnel-options.h"
 #include "tunnel-tls.h"
@@ -237,6 +238,10 @@ main(int argc, char **argv)
 	if (access(o.pppd_plugin, R_OK) != 0)
 		return finish(&o, tunnel_fail(SSTP_EXIT_USAGE, "pppd plugin %s: %s", o.pppd_plugin,
 		                              strerror(errno)));
+
+	/* Still one thread (the resolver's starts in tunnel_tls_connect()):
+	 * the user lookup for the privilege drop can run in a child. */
+	tunnel_sandbox_prepare();
 
 	sigfd = setup_signals();
 	if (sigfd < 0)

@@ -131,6 +131,10 @@ build_argv(const struct tunnel_options *o, const struct tunnel_pppd *p, const ch
 	argv[n++] = "nolock";
 	argv[n++] = "nocrtscts";
 	argv[n++] = "noipdefault";
+	/* pppd's receive async map applies to the pty from this worker,
+	 * which sends no line noise: take every control byte as it comes, so
+	 * the worker escapes only 0x7d and 0x7e (tunnel-loop.c). */
+	argv[n++] = "receive-all";
 	/* Ask the server for DNS servers (reported in the ip4 message),
 	 * unless the profile ignores them; pppd has no option to undo it. */
 	if (!o->no_peer_dns)

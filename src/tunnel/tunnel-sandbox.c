@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifdef HAVE_SECCOMP
@@ -160,17 +161,19 @@ lock_candidate(int dirfd, unsigned id)
  * the life of this process. The search starts at a place set by our pid, so
  * workers started together rarely try the same numbers; the lock, not the
  * start, is what keeps two workers apart. */
+static unsigned dynamic_id_at(pid_t pid, unsigned i);
+
 static int
 pick_dynamic_id(const char *lock_dir, uid_t *uid, char *err, size_t cap)
 {
 	const unsigned span = TUNNEL_DYNAMIC_UID_MAX - TUNNEL_DYNAMIC_UID_MIN + 1;
-	unsigned start = (unsigned) getpid() % span;
+	pid_t self = getpid();
 	int dirfd = open_lock_dir(lock_dir, err, cap);
 
 	if (dirfd < 0)
 		return -1;
 	for (unsigned i = 0; i < span; i++) {
-		unsigned id = TUNNEL_DYNAMIC_UID_MIN + (start + i) % span;
+		unsigned id = dynamic_id_at(self, i);
 		int fd = lock_candidate(dirfd, id);
 
 		if (fd < 0)
@@ -189,14 +192,111 @@ pick_dynamic_id(const char *lock_dir, uid_t *uid, char *err, size_t cap)
 	            TUNNEL_DYNAMIC_UID_MIN, TUNNEL_DYNAMIC_UID_MAX, lock_dir, TUNNEL_USER);
 }
 
+/* The free ids a child found (tunnel_sandbox_lookup_user()), in its order:
+ * lock one and check systemd's lock folder (no NSS needed for that). */
+static int
+pick_listed_id(const char *lock_dir, const struct tunnel_sandbox_user *u, uid_t *uid, char *err,
+               size_t cap)
+{
+	char path[64];
+	int dirfd = open_lock_dir(lock_dir, err, cap);
+
+	if (dirfd < 0)
+		return -1;
+	for (unsigned i = 0; i < u->n_free && i < TUNNEL_SANDBOX_FREE_IDS; i++) {
+		unsigned id = u->free_ids[i];
+		int fd;
+
+		if (id < TUNNEL_DYNAMIC_UID_MIN || id > TUNNEL_DYNAMIC_UID_MAX)
+			continue;
+		fd = lock_candidate(dirfd, id);
+		if (fd < 0)
+			continue;
+		snprintf(path, sizeof(path), SYSTEMD_DYNAMIC_UID_DIR "/%u", id);
+		if (access(path, F_OK) == 0 || errno != ENOENT) {
+			close(fd);
+			continue;
+		}
+		close(dirfd);
+		dynamic_lock_fd = fd;
+		*uid = (uid_t) id;
+		return 0;
+	}
+	close(dirfd);
+	return 1;    /* none of them: search the whole range */
+}
+
+/* The order pick_dynamic_id() tries ids in, for a process with this pid. */
+static unsigned
+dynamic_id_at(pid_t pid, unsigned i)
+{
+	const unsigned span = TUNNEL_DYNAMIC_UID_MAX - TUNNEL_DYNAMIC_UID_MIN + 1;
+
+	return TUNNEL_DYNAMIC_UID_MIN + ((unsigned) pid % span + i) % span;
+}
+
+int
+tunnel_sandbox_lookup_user(const char *name, struct tunnel_sandbox_user *out)
+{
+	const unsigned span = TUNNEL_DYNAMIC_UID_MAX - TUNNEL_DYNAMIC_UID_MIN + 1;
+	pid_t parent = getpid(), pid;
+	int p[2], status;
+	ssize_t n;
+
+	memset(out, 0, sizeof(*out));
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		struct tunnel_sandbox_user u;
+
+		memset(&u, 0, sizeof(u));
+		u.found = name && name[0] ? lookup_user(name, &u.uid, &u.gid) : 0;
+		u.error = u.found < 0 ? errno : 0;
+		for (unsigned i = 0; u.found == 0 && i < span && u.n_free < TUNNEL_SANDBOX_FREE_IDS; i++) {
+			unsigned id = dynamic_id_at(parent, i);
+
+			if (id_unknown(id))
+				u.free_ids[u.n_free++] = id;
+		}
+		_exit(write(p[1], &u, sizeof(u)) == (ssize_t) sizeof(u) ? 0 : 1);
+	}
+	close(p[1]);
+	do
+		n = read(p[0], out, sizeof(*out));
+	while (n < 0 && errno == EINTR);
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t) sizeof(*out) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 choose_identity(const struct tunnel_sandbox_config *cfg, struct tunnel_sandbox_result *res, char *err,
                 size_t cap)
 {
+	const struct tunnel_sandbox_user *u = cfg->looked_up;
+	const char *lock_dir = cfg->lock_dir ? cfg->lock_dir : TUNNEL_LOCK_DIR;
 	int found = 0;
 
 	if (cfg->user && cfg->user[0]) {
-		found = lookup_user(cfg->user, &res->uid, &res->gid);
+		if (u) {
+			found = u->found;
+			res->uid = u->uid;
+			res->gid = u->gid;
+			errno = u->error;
+		} else {
+			found = lookup_user(cfg->user, &res->uid, &res->gid);
+		}
 		if (found < 0)
 			return fail(err, cap, "cannot look up the user %s: %s", cfg->user, strerror(errno));
 	}
@@ -206,8 +306,17 @@ choose_identity(const struct tunnel_sandbox_config *cfg, struct tunnel_sandbox_r
 			            "nor in group 0", cfg->user, (unsigned) res->uid, (unsigned) res->gid);
 		return 0;
 	}
-	if (pick_dynamic_id(cfg->lock_dir ? cfg->lock_dir : TUNNEL_LOCK_DIR, &res->uid, err, cap) != 0)
+	if (u && u->n_free > 0) {
+		int r = pick_listed_id(lock_dir, u, &res->uid, err, cap);
+
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			goto picked;
+	}
+	if (pick_dynamic_id(lock_dir, &res->uid, err, cap) != 0)
 		return -1;
+picked:
 	res->gid = (gid_t) res->uid;
 	res->dynamic = true;
 	return 0;
@@ -555,11 +664,23 @@ log_result(const struct tunnel_sandbox_config *cfg, const struct tunnel_sandbox_
 #endif
 }
 
+/* TUNNEL_USER as looked up by tunnel_sandbox_prepare(), if it could. */
+static struct tunnel_sandbox_user prepared_user;
+static bool prepared;
+
+void
+tunnel_sandbox_prepare(void)
+{
+	if (geteuid() == 0 && tunnel_sandbox_lookup_user(TUNNEL_USER, &prepared_user) == 0)
+		prepared = true;
+}
+
 int
 tunnel_sandbox_drop_after_pppd(void)
 {
 	const struct tunnel_sandbox_config cfg = {
 		.user = TUNNEL_USER,
+		.looked_up = prepared ? &prepared_user : NULL,
 		.lock_dir = TUNNEL_LOCK_DIR,
 #ifdef HAVE_SECCOMP
 		.seccomp = true,

@@ -29,8 +29,31 @@
 #define TUNNEL_DYNAMIC_UID_MIN 61184u
 #define TUNNEL_DYNAMIC_UID_MAX 65519u
 
+/* What tunnel_sandbox_lookup_user() learnt in a child process. */
+#define TUNNEL_SANDBOX_FREE_IDS 8
+struct tunnel_sandbox_user {
+	int found;             /* 1: the user exists, 0: it does not, -1: the lookup failed */
+	int error;             /* errno of a failed lookup */
+	uid_t uid;
+	gid_t gid;
+	/* found == 0: the first dynamic ids (in the order the worker tries
+	 * them) that neither passwd nor group knows */
+	unsigned n_free;
+	unsigned free_ids[TUNNEL_SANDBOX_FREE_IDS];
+};
+
+/* Looks name up (and, if it does not exist, the first free dynamic ids) in
+ * a short-lived child process, so that the NSS modules the lookup loads
+ * (libnss_systemd and the libraries it pulls in: about 360 KB resident)
+ * are never mapped into the worker, which keeps running for the whole
+ * connection. Call it while the process has a single thread (fork). The
+ * result goes to tunnel_sandbox_config.looked_up. Returns 0, or -1 if the
+ * child could not run (then the lookup happens in the process itself). */
+int tunnel_sandbox_lookup_user(const char *name, struct tunnel_sandbox_user *out);
+
 struct tunnel_sandbox_config {
 	const char *user;      /* system user to become; NULL or missing: a dynamic uid */
+	const struct tunnel_sandbox_user *looked_up; /* user, from tunnel_sandbox_lookup_user(); NULL: look it up now */
 	const char *lock_dir;  /* where dynamic uids are locked (root-owned, made if missing) */
 	bool seccomp;          /* install the system call filter */
 };
@@ -57,6 +80,11 @@ int tunnel_sandbox_enter(const struct tunnel_sandbox_config *cfg, struct tunnel_
  * built --without-seccomp); logs what it did. Returns 0, or
  * SSTP_EXIT_INTERNAL through tunnel_fail() with the reason. */
 int tunnel_sandbox_drop_after_pppd(void);
+
+/* The worker's early call (tunnel-main.c, before any thread): looks
+ * TUNNEL_USER up with tunnel_sandbox_lookup_user() for the drop above.
+ * Does nothing unless the process is root. */
+void tunnel_sandbox_prepare(void);
 
 /* true once tunnel_sandbox_enter() has succeeded in this process. */
 bool tunnel_sandbox_active(void);

@@ -30,14 +30,31 @@ start_dnsmasq() {
 
 # The .name file NetworkManager reads for the sstp service: ours (written by
 # nm_guest_install_plugin, kept as ours.name) or the old plugin's. NetworkManager watches
-# the folder and reloads it.
+# the folder but never reloads a file it has loaded (nm-vpn-manager.c: "we don't support
+# reloading an existing plugin"): a file written over the old one kept our service for
+# both clients. It does take a file that is deleted and created again: so remove it, let
+# NetworkManager drop the plugin, and move the new one in.
 use_client() {
 	case $1 in
-	ours) cp "$UML_OUT/ours.name" "$name_file" ;;
+	ours) cp "$UML_OUT/ours.name" "$name_file.new" ;;
 	old) sed -e '/^auth-dialog=/d' "$OLD_PLUGIN_ROOT/usr/lib/NetworkManager/VPN/nm-sstp-service.name" \
-		>"$name_file" ;;
+		>"$name_file.new" ;;
 	esac
+	cmp -s "$name_file.new" "$name_file" && { rm -f "$name_file.new"; return 0; }
+	rm -f "$name_file"
 	sleep 1
+	mv "$name_file.new" "$name_file"
+	sleep 1
+}
+
+# Which service a connect really ran, from NetworkManager's log since line $2: our
+# worker logs there, sstpc does not.
+check_client() {
+	if tail -n +"$2" "$nmlog" | grep -q 'nm-sstp-tunnel\[[0-9]*\]: connecting to'; then
+		[ "$1" = ours ]
+	else
+		[ "$1" = old ]
+	fi
 }
 
 profile() {
@@ -61,6 +78,7 @@ profile() {
 
 		[vpn]
 		service-type=org.freedesktop.NetworkManager.sstp
+		connection-type=password
 		gateway=127.0.0.1:$NM_SERVER_PORT
 		user=$SSTP_USER
 		password-flags=0
@@ -85,15 +103,18 @@ profile() {
 
 # One connect: server up, nmcli up timed, down, server gone.
 connect_once() {
-	local client=$1 setup=$2 round=$3 t0 t1 secs
+	local client=$1 setup=$2 round=$3 t0 t1 secs from
 	nm_guest_start_server "$client-$setup-$round" "$SSTP_PASSWORD_FILE" --netns "$ns" || return 1
 	profile "$client" || return 1
+	from=$(($(wc -l <"$nmlog") + 1))
 	t0=$(now)
 	if timeout 150 nmcli --wait 120 connection up "$client" >"$UML_OUT/up-$client-$setup-$round.log" 2>&1; then
 		t1=$(now)
 		secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 		echo "$client.$setup.$round=$secs" >>"$raw"
 		tap_ok "$client, $setup, round $round: nmcli up took $secs s"
+		check_client "$client" "$from" ||
+			tap_not_ok "$client, $setup, round $round: NetworkManager started the other plugin's service"
 	else
 		tap_not_ok "$client, $setup, round $round: nmcli up"
 		tap_diag_file "$UML_OUT/up-$client-$setup-$round.log" 5

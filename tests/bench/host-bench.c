@@ -13,6 +13,10 @@
  *    a stand-in that reports auth-up on the plugin socket (fd 3), then writes
  *    HDLC-framed IPv4 frames on the pty as fast as it can, one write per
  *    frame as pppd's ppp_async does ("up"), or reads and decodes them ("down").
+ *    It escapes what pppd escapes with nm-sstp-pppd-plugin.so, which sets
+ *    the transmit async map on the pty to 0: only 0x7d and 0x7e; with
+ *    --escape-controls every control byte too, as pppd without the plugin
+ *    does for a server that does not negotiate the async map (SoftEther).
  *
  * The server waits for the stand-in's first frame through the tunnel after
  * Call Connected, answers "go", and times the transfer from there: up ends
@@ -21,7 +25,7 @@
  * utime+stime of the worker from /proc over the same span.
  *
  * Usage: host-bench --tunnel PATH [--bytes MB] [--frame N] [--dir up|down]
- *                   [--cpu N] [--batch N] [--ktls]
+ *                   [--cpu N] [--batch N] [--ktls] [--escape-controls]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -145,7 +149,9 @@ stand_in(int argc, char **argv)
 		for (unsigned k = 0; k < 16; k++) {
 			memcpy(raw, ip_hdr, 4);
 			RAND_bytes(raw + 4, (int) frame);
-			enc_len[k] = hdlc_encode(raw, frame + 4, enc[k], sizeof(enc[k]));
+			enc_len[k] = getenv("HOST_BENCH_ESCAPE_CONTROLS")
+			             ? hdlc_encode(raw, frame + 4, enc[k], sizeof(enc[k]))
+			             : hdlc_encode_min(raw, frame + 4, enc[k], sizeof(enc[k]));
 		}
 		/* HOST_BENCH_BATCH > 1: that many frames per write(), as if
 		 * pppd were far ahead of the worker (how much the wake-up per
@@ -330,9 +336,11 @@ main(int argc, char **argv)
 			setenv("HOST_BENCH_BATCH", argv[++i], 1);   /* for the stand-in */
 		else if (strcmp(argv[i], "--ktls") == 0)
 			ktls = true;
+		else if (strcmp(argv[i], "--escape-controls") == 0)
+			setenv("HOST_BENCH_ESCAPE_CONTROLS", "1", 1);   /* for the stand-in */
 		else {
 			fprintf(stderr, "usage: host-bench --tunnel PATH [--bytes MB] [--frame N] "
-			                "[--dir up|down] [--cpu N] [--batch N] [--ktls]\n");
+			                "[--dir up|down] [--cpu N] [--batch N] [--ktls] [--escape-controls]\n");
 			return 1;
 		}
 	}

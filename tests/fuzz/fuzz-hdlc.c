@@ -129,24 +129,39 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!fuzz_same(&whole, &stopped, &d_whole, &d_stop))
 		abort();
 
-	/* 4. every frame survives encode + decode */
-	fuzz_frames_alloc(&check, HDLC_ENCODED_MAX(HDLC_MAX_FRAME));
-	for (i = 0, at = 0; i < whole.count; i++) {
-		size_t n = hdlc_encode(whole.bytes + at, whole.lens[i], enc, sizeof(enc));
+	/* 4. without the FCS check the framing verdicts are the same and the
+	 * frames with a bad FCS are delivered too */
+	hdlc_decoder_init(&d_check);
+	hdlc_decoder_skip_fcs(&d_check);
+	if (hdlc_decode(&d_check, stream, len, NULL, NULL) != len)
+		abort();
+	if (d_check.frames_ok != d_whole.frames_ok + d_whole.frames_bad_fcs || d_check.frames_bad_fcs ||
+	    d_check.frames_too_long != d_whole.frames_too_long ||
+	    d_check.frames_too_short != d_whole.frames_too_short ||
+	    d_check.frames_bad_escape != d_whole.frames_bad_escape)
+		abort();
 
-		if (n == 0 || n > HDLC_ENCODED_MAX(whole.lens[i]))
+	/* 5. every frame survives encode + decode, with both escape sets */
+	fuzz_frames_alloc(&check, HDLC_ENCODED_MAX(HDLC_MAX_FRAME));
+	for (i = 0, at = 0; i < 2 * whole.count; i++) {
+		size_t k = i / 2;
+		size_t n = (i & 1) ? hdlc_encode_min(whole.bytes + at, whole.lens[k], enc, sizeof(enc))
+		                   : hdlc_encode(whole.bytes + at, whole.lens[k], enc, sizeof(enc));
+
+		if (n == 0 || n > HDLC_ENCODED_MAX(whole.lens[k]))
 			abort();
 		check.count = 0;
 		check.used = 0;
 		hdlc_decoder_init(&d_check);
 		if (hdlc_decode(&d_check, enc, n, fuzz_collect, &check) != n)
 			abort();
-		if (check.count != 1 || check.lens[0] != whole.lens[i] ||
-		    memcmp(check.bytes, whole.bytes + at, whole.lens[i]) != 0 ||
+		if (check.count != 1 || check.lens[0] != whole.lens[k] ||
+		    memcmp(check.bytes, whole.bytes + at, whole.lens[k]) != 0 ||
 		    d_check.frames_bad_fcs || d_check.frames_too_long ||
 		    d_check.frames_too_short || d_check.frames_bad_escape)
 			abort();
-		at += whole.lens[i];
+		if (i & 1)
+			at += whole.lens[k];
 	}
 
 	fuzz_frames_free(&whole);

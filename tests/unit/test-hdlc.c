@@ -290,6 +290,61 @@ test_encode_capacity(void)
 	                 ref_encode(frame, 0, ref, true));
 }
 
+/* hdlc_encode_min(): byte for byte the reference without control escapes,
+ * for every length around the 8-byte steps of its scan and with the two
+ * special bytes at every position in a word; the decoder takes it back;
+ * the buffer rule is the one of hdlc_encode(). */
+static void
+test_encode_min(void)
+{
+	static uint8_t frame[HDLC_MAX_FRAME];
+	static uint8_t out[HDLC_ENCODED_MAX(HDLC_MAX_FRAME)];
+	static uint8_t ref[HDLC_ENCODED_MAX(HDLC_MAX_FRAME)];
+	struct hdlc_decoder *d = g_new(struct hdlc_decoder, 1);
+	struct collected c;
+	size_t n, r, len, pos, exact;
+	unsigned v;
+
+	collected_init(&c);
+	hdlc_decoder_init(d);
+	for (v = 0; v < 256; v++)
+		frame[v] = (uint8_t) v;
+	n = hdlc_encode_min(frame, 256, out, sizeof(out));
+	r = ref_encode(frame, 256, ref, false);
+	g_assert_cmpmem(out, n, ref, r);
+	/* control bytes go out as they are */
+	g_assert_cmphex(out[1], ==, 0x00);
+	g_assert_cmphex(out[2], ==, 0x01);
+
+	for (len = 0; len <= 40; len++) {
+		for (pos = 0; pos < len; pos++) {
+			for (v = 0; v < 2; v++) {
+				memset(frame, 0x41, len);
+				frame[pos] = v ? HDLC_FLAG : HDLC_ESCAPE;
+				n = hdlc_encode_min(frame, len, out, sizeof(out));
+				r = ref_encode(frame, len, ref, false);
+				g_assert_cmpmem(out, n, ref, r);
+			}
+		}
+	}
+	for (len = 1; len <= HDLC_MAX_FRAME; len += (len < 64 ? 1 : 61)) {
+		random_bytes(frame, len);
+		n = hdlc_encode_min(frame, len, out, sizeof(out));
+		r = ref_encode(frame, len, ref, false);
+		g_assert_cmpmem(out, n, ref, r);
+		g_assert_cmpuint(hdlc_decode(d, out, n, collect_frame, &c), ==, n);
+		assert_frame(&c, c.frames->len - 1, frame, len);
+		/* exact room is enough, one byte less is refused */
+		exact = n;
+		g_assert_cmpuint(hdlc_encode_min(frame, len, out, exact), ==, exact);
+		g_assert_cmpmem(out, exact, ref, r);
+		g_assert_cmpuint(hdlc_encode_min(frame, len, out, exact - 1), ==, 0);
+	}
+	decoder_assert_no_errors(d);
+	collected_clear(&c);
+	g_free(d);
+}
+
 /* ---- decoder ---- */
 
 static void
@@ -559,6 +614,54 @@ test_bad_fcs(void)
 	g_assert_cmpuint(d.frames_bad_fcs, ==, 1);
 }
 
+/* hdlc_decoder_skip_fcs(): a frame with a wrong FCS is delivered (its two
+ * last bytes still taken off), while the checks of the framing itself
+ * stay: too short, abort, too long. */
+static void
+test_skip_fcs(void)
+{
+	uint8_t payload[200], mid[HDLC_ENCODED_MAX(200)];
+	const uint8_t shorty[] = { 0x7e, 0x41, 0x42, 0x7e };
+	const uint8_t aborted[] = { 0x7e, 0x41, 0x42, 0x43, 0x44, 0x7d, 0x7e };
+	static uint8_t toolong[HDLC_MAX_FRAME + 8];
+	struct hdlc_decoder d;
+	struct collected c;
+	size_t midlen, i;
+
+	for (i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t) (0x30 + i % 64);
+	midlen = hdlc_encode(payload, sizeof(payload), mid, sizeof(mid));
+	mid[midlen - 2] ^= 0x80;                      /* a wrong FCS */
+	mid[50] ^= 0x01;                              /* and a flipped bit */
+
+	collected_init(&c);
+	hdlc_decoder_init(&d);
+	hdlc_decode(&d, mid, midlen, collect_frame, &c);
+	g_assert_cmpuint(c.frames->len, ==, 0);
+	g_assert_cmpuint(d.frames_bad_fcs, ==, 1);
+
+	hdlc_decoder_init(&d);
+	hdlc_decoder_skip_fcs(&d);
+	hdlc_decode(&d, mid, midlen, collect_frame, &c);
+	g_assert_cmpuint(c.frames->len, ==, 1);
+	payload[49] ^= 0x01;
+	assert_frame(&c, 0, payload, sizeof(payload));
+	g_assert_cmpuint(d.frames_ok, ==, 1);
+
+	hdlc_decode(&d, shorty, sizeof(shorty), collect_frame, &c);
+	hdlc_decode(&d, aborted, sizeof(aborted), collect_frame, &c);
+	toolong[0] = 0x7e;
+	memset(toolong + 1, 0x41, sizeof(toolong) - 2);
+	toolong[sizeof(toolong) - 1] = 0x7e;
+	hdlc_decode(&d, toolong, sizeof(toolong), collect_frame, &c);
+	g_assert_cmpuint(c.frames->len, ==, 1);
+	g_assert_cmpuint(d.frames_too_short, ==, 1);
+	g_assert_cmpuint(d.frames_bad_escape, ==, 1);
+	g_assert_cmpuint(d.frames_too_long, ==, 1);
+	g_assert_cmpuint(d.frames_bad_fcs, ==, 0);
+	collected_clear(&c);
+}
+
 static void
 test_abort_sequence(void)
 {
@@ -739,12 +842,14 @@ main(int argc, char **argv)
 	g_test_add_func("/hdlc/encode/known-frame", test_encode_known_frame);
 	g_test_add_func("/hdlc/encode/escapes-exactly", test_encode_escapes_exactly);
 	g_test_add_func("/hdlc/encode/capacity", test_encode_capacity);
+	g_test_add_func("/hdlc/encode/min", test_encode_min);
 	g_test_add_func("/hdlc/decode/roundtrip-all-lengths", test_roundtrip_all_lengths);
 	g_test_add_func("/hdlc/decode/split-every-byte", test_split_every_byte);
 	g_test_add_func("/hdlc/decode/random-chunks", test_random_chunks);
 	g_test_add_func("/hdlc/decode/many-frames-one-buffer", test_many_frames_one_buffer);
 	g_test_add_func("/hdlc/decode/any-escape", test_decode_any_escape);
 	g_test_add_func("/hdlc/decode/bad-fcs", test_bad_fcs);
+	g_test_add_func("/hdlc/decode/skip-fcs", test_skip_fcs);
 	g_test_add_func("/hdlc/decode/abort-sequence", test_abort_sequence);
 	g_test_add_func("/hdlc/decode/oversize", test_oversize);
 	g_test_add_func("/hdlc/decode/short-frames", test_short_frames);

@@ -122,15 +122,30 @@ check_filter(void)
 	return NULL;
 }
 
+/* Set by a test: the child looks the user up with
+ * tunnel_sandbox_lookup_user() first, as the worker does. */
+static bool child_looks_up;
+
 static void
 child_main(const struct tunnel_sandbox_config *cfg, int go, int report)
 {
 	struct tunnel_sandbox_result res;
+	struct tunnel_sandbox_config looked;
+	static struct tunnel_sandbox_user user;
 	char line[400], err[300], c;
 	const char *bad;
 
 	if (read(go, &c, 1) != 1)
 		_exit(2);
+	if (child_looks_up) {
+		if (tunnel_sandbox_lookup_user(cfg->user, &user) != 0) {
+			say(report, "error the lookup child failed\n");
+			_exit(1);
+		}
+		looked = *cfg;
+		looked.looked_up = &user;
+		cfg = &looked;
+	}
 	if (tunnel_sandbox_enter(cfg, &res, err, sizeof(err)) != 0) {
 		snprintf(line, sizeof(line), "error %s\n", err);
 		say(report, line);
@@ -332,6 +347,81 @@ test_static_user(void)
 	g_assert_cmpint(finish(&ch), ==, 0);
 }
 
+/* Does the process map an NSS module (libnss_systemd, libnss_ldap...)? */
+static bool
+maps_nss_module(pid_t pid)
+{
+	char *path = g_strdup_printf("/proc/%ld/maps", (long) pid);
+	char *text = NULL;
+	bool found;
+
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	found = strstr(text, "/libnss_") != NULL;
+	g_free(text);
+	g_free(path);
+	return found;
+}
+
+/* The worker looks its user up in a child (tunnel_sandbox_lookup_user()):
+ * the same identities come out, both for a user that exists and for one
+ * that does not (a dynamic uid), and no NSS module is mapped into the
+ * process that dropped its privileges. Runs first: the other tests load
+ * NSS modules into this process, and its children would inherit them. */
+static void
+test_lookup_in_child(void)
+{
+	const struct tunnel_sandbox_config missing = { .user = "nm-sstp-test-no-such-user",
+		                                       .lock_dir = lock_dir, .seccomp = true };
+	const struct tunnel_sandbox_config nobody = { .user = "nobody", .lock_dir = lock_dir,
+		                                      .seccomp = true };
+	struct passwd *pw;
+	struct child ch;
+	unsigned uid = 0, gid = 0;
+	int dyn = 0;
+	char *line;
+
+	if (!need_root())
+		return;
+	if (maps_nss_module(getpid())) {
+		g_test_skip("this test process has an NSS module loaded already");
+		return;
+	}
+	child_looks_up = true;
+	ch = spawn(&missing);
+	line = next_line(&ch);
+	g_test_message("%s", line);
+	g_assert_cmpint(sscanf(line, "entered %u %u %d", &uid, &gid, &dyn), ==, 3);
+	g_free(line);
+	g_assert_cmpuint(uid, >=, TUNNEL_DYNAMIC_UID_MIN);
+	g_assert_cmpuint(uid, <=, TUNNEL_DYNAMIC_UID_MAX);
+	g_assert_cmpuint(gid, ==, uid);
+	g_assert_true(dyn);
+	g_assert_false(maps_nss_module(ch.pid));
+	line = next_line(&ch);
+	g_assert_cmpstr(line, ==, "checks ok");
+	g_free(line);
+	g_assert_cmpint(finish(&ch), ==, 0);
+
+	pw = getpwnam("nobody");
+	if (pw) {
+		uid_t want_uid = pw->pw_uid;
+		gid_t want_gid = pw->pw_gid;
+
+		ch = spawn(&nobody);
+		line = next_line(&ch);
+		g_assert_cmpint(sscanf(line, "entered %u %u %d", &uid, &gid, &dyn), ==, 3);
+		g_free(line);
+		g_assert_cmpuint(uid, ==, want_uid);
+		g_assert_cmpuint(gid, ==, want_gid);
+		g_assert_false(dyn);
+		line = next_line(&ch);
+		g_assert_cmpstr(line, ==, "checks ok");
+		g_free(line);
+		g_assert_cmpint(finish(&ch), ==, 0);
+	}
+	child_looks_up = false;
+}
+
 static void
 expect_refusal(const struct tunnel_sandbox_config *cfg, const char *words)
 {
@@ -389,6 +479,7 @@ main(int argc, char **argv)
 	base = g_dir_make_tmp("test-tunnel-sandbox-XXXXXX", NULL);
 	g_assert_nonnull(base);
 	lock_dir = g_build_filename(base, "locks", NULL);
+	g_test_add_func("/tunnel-sandbox/lookup-in-child", test_lookup_in_child);
 	g_test_add_func("/tunnel-sandbox/dynamic-uid", test_dynamic);
 	g_test_add_func("/tunnel-sandbox/locked-uid-skipped", test_locked_uid_skipped);
 	g_test_add_func("/tunnel-sandbox/static-user", test_static_user);
