@@ -1152,8 +1152,14 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 	           (unsigned long long) t->frames_dropped_gate,
 	           (unsigned long long) t->dec->frames_bad_fcs, (unsigned long long) t->dec->frames_too_long);
 
-	/* Teardown: TLS first (the server sees close_notify), then pppd. */
-	tunnel_conn_close(conn);
+	/* Teardown: TLS first (the server sees close_notify), then pppd. A dead
+	 * peer gets a reset instead: its path may be gone (the address under the
+	 * connection lost), and a FIN that cannot be delivered would keep the
+	 * socket alive in the kernel long after this process. */
+	if (t->sc.close_reason == SSTP_CLOSE_DEAD_PEER)
+		tunnel_conn_abort(conn);
+	else
+		tunnel_conn_close(conn);
 	if (t->pppd.pid > 0) {
 		tunnel_pppd_stop(&t->pppd, sigfd, PPPD_STOP_MS);
 		if (!t->pppd_gone && t->pppd.exited) {

@@ -19,6 +19,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -374,15 +375,21 @@ add_rule(scmp_filter_ctx ctx, const char *name, unsigned n_args, const struct sc
 
 /* Calls allowed only with some arguments: signals to ourselves only
  * (tunnel_status_lost() SIGTERMs the worker, abort() raises SIGABRT), and
- * memory that can never become executable. */
+ * memory that can never become executable, SO_LINGER alone of the socket
+ * options. */
 static int
 add_conditional_rules(scmp_filter_ctx ctx, char *err, size_t cap)
 {
 	const scmp_datum_t self = (scmp_datum_t) getpid();
 	const struct scmp_arg_cmp to_self = SCMP_A0(SCMP_CMP_EQ, self);
 	const struct scmp_arg_cmp no_exec = SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
+	/* tunnel_conn_abort(): a dead server's connection is reset (SO_LINGER 0),
+	 * so that no socket outlives the worker retransmitting a FIN */
+	const struct scmp_arg_cmp linger[] = { SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET),
+	                                       SCMP_A2(SCMP_CMP_EQ, SO_LINGER) };
 
-	if (add_rule(ctx, "kill", 1, &to_self, err, cap) != 0
+	if (add_rule(ctx, "setsockopt", 2, linger, err, cap) != 0
+	    || add_rule(ctx, "kill", 1, &to_self, err, cap) != 0
 	    || add_rule(ctx, "tgkill", 1, &to_self, err, cap) != 0
 	    || add_rule(ctx, "mmap", 1, &no_exec, err, cap) != 0
 	    || add_rule(ctx, "mprotect", 1, &no_exec, err, cap) != 0)

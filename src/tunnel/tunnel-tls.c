@@ -92,6 +92,25 @@ tunnel_conn_close(struct tunnel_conn *c)
 	tunnel_conn_init(c);
 }
 
+void
+tunnel_conn_abort(struct tunnel_conn *c)
+{
+	/* No close_notify and no FIN: with SO_LINGER 0 close() sends a RST and
+	 * frees the socket at once. A FIN to a peer that is gone would stay
+	 * queued and be retransmitted by the kernel (FIN-WAIT-1) for minutes
+	 * after the worker has exited. */
+	if (c->fd >= 0) {
+		struct linger l = { .l_onoff = 1, .l_linger = 0 };
+
+		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	}
+	if (c->ssl) {
+		SSL_free(c->ssl);
+		c->ssl = NULL;
+	}
+	tunnel_conn_close(c);
+}
+
 /* ---- TCP ------------------------------------------------------------- */
 
 /* Resolution cannot hold up SIGTERM and shares one deadline with the

@@ -32,6 +32,9 @@ struct tunnel_conn {
 void tunnel_conn_init(struct tunnel_conn *c);
 /* Sends close_notify (best effort, non-blocking) and frees everything. */
 void tunnel_conn_close(struct tunnel_conn *c);
+/* The peer is gone (dead-peer timeout): reset the connection and free everything, without
+ * close_notify, so that no socket outlives the worker retransmitting a FIN. */
+void tunnel_conn_abort(struct tunnel_conn *c);
 
 /* TCP (+ proxy) + TLS + certificate check. Returns 0, an SSTP_EXIT_* code
  * (already logged via tunnel_fail) or TUNNEL_CANCELLED. */

@@ -83,6 +83,17 @@ check_filter(void)
 	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED)
 		return "mmap of plain memory refused";
+	/* SO_LINGER (a dead server's connection is reset): on stderr, not a socket, the call
+	 * gets through the filter to the kernel's ENOTSOCK; any other option is refused. */
+	{
+		struct linger l = { 1, 0 };
+		int one = 1;
+
+		if (setsockopt(STDERR_FILENO, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) == 0 || errno != ENOTSOCK)
+			return "setsockopt SO_LINGER refused";
+		if (!denied(setsockopt(STDERR_FILENO, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one))))
+			return "setsockopt SO_KEEPALIVE allowed";
+	}
 	/* What it does not use fails with EPERM. */
 	if (!denied(mprotect(m, 4096, PROT_READ | PROT_EXEC)))
 		return "mprotect PROT_EXEC allowed";
