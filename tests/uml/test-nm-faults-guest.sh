@@ -377,6 +377,8 @@ case_during() {
 	hold_at "$moment"
 	t_fault=$(now)
 	"$@"
+	# (an "nmcli connection up" whose NetworkManager went away waits out its --wait 60: seen)
+	[ "${WANT:-}" != restart ] || kill "$HOLD_UP_PID" 2>/dev/null
 	wait "$HOLD_UP_PID"
 	record "$name" "$moment" "$t_fault" "$mark" "${WANT:-failure}"
 }
