@@ -367,11 +367,18 @@ static bool fault_fire(struct call *c, enum fault_moment at)
 }
 
 /* Before TLS or in the HTTP phase (blocking socket): silent waits until the
- * client gives up; reset and close end at once. */
+ * client gives up; reset and close end at once. The wait outlasts the
+ * client's own timers (TLS 30 s, HTTP 60 s) and NetworkManager's (60 s), so
+ * that a test of those timers sees the client give up, not this server. */
+#define SILENT_WAIT_S 180
+
+static bool set_timeouts(int fd, unsigned seconds);
+
 static void wait_for_client_to_leave(struct call *c)
 {
 	uint8_t buf[4096];
 
+	set_timeouts(c->fd, SILENT_WAIT_S);
 	while (recv(c->fd, buf, sizeof(buf), 0) > 0)
 		;
 }
