@@ -12,6 +12,7 @@
 
 . "$UML_LIB_DIR/guest-lib.sh"
 . "$UML_LIB_DIR/nm-guest.sh"
+. "$UML_LIB_DIR/nm-faults-guest.sh"
 
 hello=5
 cycles=${NM_FAULT_CYCLES:-10}
@@ -23,14 +24,6 @@ ctl_seq=0
 declare -A next_up=()
 rows=()
 prev_case=
-
-now() {
-	date +%s.%N
-}
-
-seconds_between() {
-	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'
-}
 
 # ctl ACTION: the host agent does ACTION to SoftEther (disconnect, stop, cont, kill, start,
 # sessions); sets CTL_T0 CTL_T1 (host clock, before and after, brought to the guest's clock),
@@ -74,30 +67,6 @@ ctl_clock() {
 	tap_diag "host clock - guest clock: at most $clock_offset s"
 }
 
-final_after() {
-	awk -v mark="$1" '
-		/member=VpnStateChanged/ { split($2, t, "="); at = t[2]; n = 0; next }
-		$1 == "uint32" && at >= mark { v[n++] = $2; if (n == 2 && (v[0] == 6 || v[0] == 7)) { print at, v[0], v[1]; exit } }' \
-		"$NM_GUEST_SIGNALS"
-}
-
-final_seen() {
-	[ -n "$(final_after "$1")" ]
-}
-
-state_name() {
-	case $1 in 5) echo activated ;; 6) echo failed ;; 7) echo disconnected ;; *) echo "state-$1" ;; esac
-}
-
-reason_name() {
-	case $1 in
-	0) echo unknown ;; 1) echo none ;; 2) echo user-disconnected ;; 3) echo device-disconnected ;;
-	4) echo service-stopped ;; 5) echo ip-config-invalid ;; 6) echo connect-timeout ;;
-	7) echo service-start-timeout ;; 8) echo service-start-failed ;; 9) echo no-secrets ;;
-	10) echo login-failed ;; 11) echo connection-removed ;; *) echo "reason-$1" ;;
-	esac
-}
-
 # What is left of a session: empty when nothing.
 leftovers_cheap() {
 	local l=
@@ -117,49 +86,6 @@ leftovers() {
 	l=$(leftovers_cheap)
 	! nmcli -g IP4.DNS device show 2>/dev/null | grep -q "${SSTP_GATEWAY//./\\.}" || l="$l dns"
 	echo "${l# }"
-}
-
-nothing_left() {
-	[ -z "$(leftovers)" ]
-}
-
-wait_nothing_left() {
-	local deadline=$(($(date +%s) + $1)) l last=
-	while l=$(leftovers_cheap); [ -n "$l" ]; do
-		[ "$l" = "$last" ] || guest_log "left for now: $l"
-		last=$l
-		[ "$(date +%s)" -lt "$deadline" ] || return 1
-		sleep 0.2
-	done
-}
-
-up() {
-	timeout 90 nmcli --wait 60 connection up "$1" >>"$UML_OUT/nmcli.log" 2>&1
-}
-
-down() {
-	local m r
-	m=$(now)
-	timeout 60 nmcli --wait 40 connection down "$1" >>"$UML_OUT/nmcli.log" 2>&1
-	r=$?
-	guest_wait_for 10 final_seen "$m"
-	return $r
-}
-
-up_after_case() {
-	local t0 ok=yes
-	t0=$(now)
-	guest_log "up after ${prev_case:-nothing}"
-	up "$conn" || ok=no
-	guest_log "up: $ok"
-	[ -z "$prev_case" ] || next_up[$prev_case]="$ok ($(seconds_between "$t0" "$(now)") s)"
-	prev_case=
-	[ "$ok" = yes ]
-}
-
-settle_prev() {
-	[ -n "$prev_case" ] || return 0
-	up_after_case && down "$conn"
 }
 
 syslog_mark() {
@@ -207,12 +133,6 @@ traffic_start() {
 	stdbuf -oL ping -i 0.2 -W 1 "$SSTP_GATEWAY" >"$UML_OUT/traffic.log" 2>&1 &
 	TRAFFIC_PID=$!
 	guest_wait_for 10 grep -q 'bytes from' "$UML_OUT/traffic.log"
-}
-
-traffic_stop() {
-	[ -z "${TRAFFIC_PID:-}" ] || kill "$TRAFFIC_PID" 2>/dev/null
-	wait "$TRAFFIC_PID" 2>/dev/null
-	TRAFFIC_PID=
 }
 
 # Up, traffic, then the fault. CASE ACTION: a host action (ctl) or a guest command.
@@ -310,10 +230,6 @@ case_down_during() {
 	case $how in tls | *-held) tap_check "down@$how: vpnserver continues (SIGCONT)" ctl cont ;; esac
 }
 
-service_pid() {
-	pgrep -f "^$BUILDDIR/src/service/nm-sstp-service" | head -n 1
-}
-
 # ---------------------------------------------------------------------------------------------
 
 t_all=$(now)
@@ -374,13 +290,6 @@ fi
 # --- up/down cycles: the service's memory and descriptors -------------------------------------
 # NetworkManager starts a service per activation (see test-nm-faults-guest.sh): compared are the
 # service of the 2nd activation and that of the last, while up.
-service_figures() {
-	local pid
-	pid=$(service_pid)
-	[ -n "$pid" ] || { echo "- - -"; return; }
-	echo "$pid $(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status") $(ls "/proc/$pid/fd" | wc -l)"
-}
-
 t0=$(now)
 up "$conn" && down "$conn"
 up "$conn"
