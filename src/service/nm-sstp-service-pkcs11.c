@@ -304,12 +304,13 @@ sstp_pkcs11_free(SstpPkcs11 *p)
 	}
 	g_unlink(p->conf_path);
 	/* A child still serving has lost its pppd; its child watch goes with
-	 * p, so reap here (p11-kit remote ends on SIGTERM at once). */
-
+	 * p, so reap here. SIGKILL, not SIGTERM: the child runs the user's
+	 * own PKCS#11 modules, which may ignore SIGTERM, and the waitpid()
+	 * below must not leave the service hanging on them. */
 	g_hash_table_iter_init(&it, p->children);
 	while (g_hash_table_iter_next(&it, &pid, &watch)) {
 		g_source_remove(GPOINTER_TO_UINT(watch));
-		kill(GPOINTER_TO_INT(pid), SIGTERM);
+		kill(GPOINTER_TO_INT(pid), SIGKILL);
 		waitpid(GPOINTER_TO_INT(pid), NULL, 0);
 	}
 	g_hash_table_unref(p->children);
