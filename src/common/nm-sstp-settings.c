@@ -1257,8 +1257,8 @@ settings_sanitize_pkcs11(const char *value, char **out, GError **error)
 		if (*q == '%' && (!g_ascii_isxdigit(q[1]) || !g_ascii_isxdigit(q[2]) ||
 		                  (q[1] == '0' && q[2] == '0'))) {
 			g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
-			            _("not a usable PKCS#11 URI: “%s” must start two hex digits that are "
-			              "not 00"),
+			            _("not a usable PKCS#11 URI: “%s” must be followed by two hex digits "
+			              "other than 00"),
 			            "%");
 			return FALSE;
 		}
