@@ -21,6 +21,10 @@
 #                                 NM_SERVER_LOG
 #   nm_guest_stop_server          wait for it to end (30 s; it ends after its one call), else
 #                                 stop it; sets NM_SERVER_STATUS (its exit status or "killed")
+#   nm_guest_server_mark          with one server for several calls (--loop): remember where
+#                                 its log ends, before a call
+#   nm_guest_server_lines         the log lines written since that mark
+#   nm_guest_server_has PATTERN   one of them matches PATTERN (grep)
 #   nm_guest_write_keyfile NAME   stdin becomes the keyfile NAME.nmconnection (mode 0600, guest
 #                                 tmpfs), then nmcli connection reload
 #   nm_guest_write_vpn_profile CONN UUID PASSWORD_FILE IPV6 [VPN_LINE…]
@@ -70,6 +74,7 @@ NM_SERVER_PID=
 NM_SERVER_PORT=
 NM_SERVER_LOG=
 NM_SERVER_STATUS=
+NM_SERVER_MARK=0
 
 # NetworkManager starts program= with --bus-name; the wrapper adds the build tree's worker
 # and pppd plugin, and in a sanitizer run the guest's UBSAN_OPTIONS (uml-run.sh), so that
@@ -166,6 +171,7 @@ nm_guest_start_server() {
 	local name=$1 password_file=$2
 	shift 2
 	NM_SERVER_LOG=$UML_OUT/server-$name.log
+	NM_SERVER_MARK=0
 	rm -f "$UML_OUT/port"
 	"$SERVER" --cert "$CERT" --key "$KEY" --user "$SSTP_USER" --password-file "$password_file" \
 		--port 0 --port-file "$UML_OUT/port" --log "$NM_SERVER_LOG" --pppd-debug \
@@ -188,6 +194,18 @@ nm_guest_stop_server() {
 		NM_SERVER_STATUS=killed
 	fi
 	NM_SERVER_PID=
+}
+
+# One server for every attempt (--loop: one call after the other): each attempt reads the
+# lines its call added to the server's log.
+nm_guest_server_mark() {
+	NM_SERVER_MARK=$(wc -l <"$NM_SERVER_LOG")
+}
+nm_guest_server_lines() {
+	tail -n +"$((NM_SERVER_MARK + 1))" "$NM_SERVER_LOG"
+}
+nm_guest_server_has() {
+	nm_guest_server_lines | grep -q -- "$1"
 }
 
 # A keyfile (0600, guest tmpfs): a password in it never goes through a command line.
