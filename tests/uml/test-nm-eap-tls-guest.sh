@@ -102,29 +102,11 @@ up_ok() {
 # line goes to failure-NAME.log. WHERE: "server" (the server refuses the login) or "local"
 # (refused before any connection: the server must not have seen one).
 up_fails() {
-	local name=$1 want=$5 where=$6 before syslog_before reason t0=$SECONDS t1
+	local name=$1 want=$5 where=$6 t0=$SECONDS t1
 	nm_guest_server_mark
 	write_profile "$2" "$3" "$4"
-	before=$(nm_guest_failed_count)
-	syslog_before=$(wc -l <"$UML_OUT/syslog.log")
-	if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-$name.log" 2>&1; then
-		tap_not_ok "$name: activation fails"
-	else
-		tap_ok "$name: activation fails"
-	fi
-	guest_wait_for 30 nm_guest_failed_count_above "$before"
+	nm_guest_up_fails "$conn" "$name" "$name: activation fails" "$want"
 	t1=$SECONDS
-	reason=$(nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s { r = $2 } END { print r }')
-	tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" |
-		grep -a 'connection failed\|cannot start\|invalid VPN settings' >"$UML_OUT/failure-$name.log"
-	if [ "$reason" = "$want" ]; then
-		tap_ok "$name: NetworkManager: VPN failed, reason $want"
-	else
-		tap_not_ok "$name: NetworkManager: VPN failed, reason $want"
-		tap_diag "VpnStateChanged (state reason): $(nm_guest_vpn_states | tr '\n' ',')"
-	fi
-	tap_diag "$name: $(head -n 1 "$UML_OUT/failure-$name.log")"
-	tap_diag "$name: nmcli: $(head -n 1 "$UML_OUT/nmcli-up-$name.log")"
 	nm_guest_check_nothing_left "$name: nothing left: no worker, no pppd, no ppp device, no service" 30
 	tap_check "$name: no private copy of the profile's files is left" \
 		sh -c '! ls -A /run/nm-sstp 2>/dev/null | grep -q .'

@@ -105,27 +105,10 @@ pppd_uses_client() {
 # up_fails NAME TOKEN PIN_LINE WANT_REASON: activation fails before any connection, with
 # NetworkManager's reason WANT_REASON; the service's message goes to failure-NAME.log.
 up_fails() {
-	local name=$1 want=$4 before syslog_before reason
+	local name=$1 want=$4
 	nm_guest_server_mark
 	write_profile "$2" "$3"
-	before=$(nm_guest_failed_count)
-	syslog_before=$(wc -l <"$UML_OUT/syslog.log")
-	if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-$name.log" 2>&1; then
-		tap_not_ok "$name: activation fails"
-	else
-		tap_ok "$name: activation fails"
-	fi
-	guest_wait_for 30 nm_guest_failed_count_above "$before"
-	reason=$(nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s { r = $2 } END { print r }')
-	tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" |
-		grep -a 'connection failed\|cannot start\|invalid VPN settings' >"$UML_OUT/failure-$name.log"
-	if [ "$reason" = "$want" ]; then
-		tap_ok "$name: NetworkManager: VPN failed, reason $want"
-	else
-		tap_not_ok "$name: NetworkManager: VPN failed, reason $want"
-		tap_diag "VpnStateChanged (state reason): $(nm_guest_vpn_states | tr '\n' ',')"
-	fi
-	tap_diag "$name: $(head -n 1 "$UML_OUT/failure-$name.log")"
+	nm_guest_up_fails "$conn" "$name" "$name: activation fails" "$want"
 	nm_guest_check_nothing_left "$name: nothing left: no worker, no pppd, no ppp device, no service" 30
 	tap_check "$name: no p11-kit remote is left" sh -c '! pgrep -f "p11-kit[- ]remote" >/dev/null'
 	tap_check "$name: nothing is left in /run/nm-sstp (socket, configuration, copies)" \

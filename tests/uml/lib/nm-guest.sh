@@ -50,6 +50,17 @@
 #   nm_guest_no_password_in FILE… / nm_guest_no_password_on_any_argv
 #   nm_guest_vpn_states           "STATE REASON" of every VpnStateChanged signal NetworkManager
 #                                 sent so far (numbers: NMVpnConnectionState/…StateReason)
+#   nm_guest_failed_count         how many VpnStateChanged(failed) were recorded so far
+#   nm_guest_last_failed_reason   the reason of the last one
+#   nm_guest_up_fails CONN NAME DESC [WANT_REASON [REASON_DESC]]
+#                                 "nmcli connection up CONN" must fail (output in
+#                                 $UML_OUT/nmcli-up-NAME.log), checked as DESC; NetworkManager
+#                                 must then report the VPN failed (30 s) and, with WANT_REASON,
+#                                 with that reason, checked as REASON_DESC (default "NAME:
+#                                 NetworkManager: VPN failed, reason WANT_REASON"). The attempt's
+#                                 syslog lines go to $UML_OUT/client-NAME.log, the service's
+#                                 lines saying why to $UML_OUT/failure-NAME.log. Sets
+#                                 NM_GUEST_FAILED_REASON (empty: no new failure); 1 if a check failed
 #   nm_guest_has_vpn_state STATE [REASON]
 #                                 a VpnStateChanged with STATE (and REASON) was recorded
 #   tap_todo_is DESC GOT WANT WHY a check of a known, reported bug: "not ok … # TODO WHY"
@@ -395,6 +406,42 @@ nm_guest_failed_count_above() {
 }
 nm_guest_last_failed_reason() {
 	nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s { r = $2 } END { print r }'
+}
+
+# An activation that must fail, and NetworkManager's reason (see the list at the top). The
+# reason is read only from a failure this attempt added: an earlier one's would pass for it.
+NM_GUEST_FAILED_REASON=
+nm_guest_up_fails() {
+	local conn=$1 name=$2 desc=$3 want=${4:-} reason_desc=${5:-"$2: NetworkManager: VPN failed, reason ${4:-}"}
+	local before syslog_before rc=0
+	before=$(nm_guest_failed_count)
+	syslog_before=$(wc -l <"$UML_OUT/syslog.log")
+	if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-$name.log" 2>&1; then
+		tap_not_ok "$desc"
+		rc=1
+	else
+		tap_ok "$desc"
+	fi
+	tap_diag "$name: nmcli: $(head -n 1 "$UML_OUT/nmcli-up-$name.log")"
+	NM_GUEST_FAILED_REASON=
+	if guest_wait_for 30 nm_guest_failed_count_above "$before"; then
+		NM_GUEST_FAILED_REASON=$(nm_guest_last_failed_reason)
+	fi
+	tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" >"$UML_OUT/client-$name.log"
+	grep -a 'connection failed\|cannot start\|invalid VPN settings' "$UML_OUT/client-$name.log" \
+		>"$UML_OUT/failure-$name.log"
+	if [ -z "$NM_GUEST_FAILED_REASON" ]; then
+		tap_diag "$name: NetworkManager reported no VPN failure within 30 s"
+		tap_diag_file "$UML_OUT/client-$name.log" 30
+	else
+		tap_diag "$name: service: $(head -n 1 "$UML_OUT/failure-$name.log")"
+	fi
+	[ -n "$want" ] || return "$rc"
+	if ! tap_is "$reason_desc" "$NM_GUEST_FAILED_REASON" "$want"; then
+		tap_diag "VpnStateChanged (state reason): $(nm_guest_vpn_states | tr '\n' ',')"
+		rc=1
+	fi
+	return "$rc"
 }
 
 # STATE [REASON]
