@@ -93,6 +93,21 @@ static size_t auth_packet(const uint8_t *p, size_t len, uint8_t *code, uint8_t *
 	return claimed;
 }
 
+const uint8_t *server_eap_packet(const uint8_t *frame, size_t len, size_t *eap_len)
+{
+	const uint8_t *payload;
+	size_t plen, n;
+	uint8_t code, id;
+
+	if (server_ppp_split(frame, len, &payload, &plen) != PPP_PROTO_EAP)
+		return NULL;
+	n = auth_packet(payload, plen, &code, &id);
+	if (n == 0)
+		return NULL;
+	*eap_len = n;
+	return payload;
+}
+
 void server_auth_from_client(struct server_auth *a, const uint8_t *frame, size_t len)
 {
 	const uint8_t *p;

@@ -46,6 +46,11 @@ void server_auth_init(struct server_auth *a, const char *password);
 int server_ppp_split(const uint8_t *frame, size_t len, const uint8_t **payload,
                      size_t *payload_len);
 
+/* The EAP packet inside a PPP frame (code, id, length, ...), the length it
+ * claims checked against what arrived: NULL if the frame is not EAP or the
+ * packet is short, else the packet, its claimed length in *eap_len. */
+const uint8_t *server_eap_packet(const uint8_t *frame, size_t len, size_t *eap_len);
+
 /* May this frame cross before the client's Call Connected is verified?
  * Only LCP and authentication: NCPs (IPCP, IPv6CP, CCP) and data wait, as
  * accel-ppp keeps its network phase blocked until the binding is checked. */

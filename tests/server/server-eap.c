@@ -26,21 +26,6 @@
 #define MS_RESPONSE_VALUE_LEN 49
 #define MS_NT_RESPONSE_OFF    (4 + 6 + 16 + 8)
 
-/* The EAP packet inside a PPP frame, its length checked. NULL if none. */
-static uint8_t *eap_packet(uint8_t *frame, size_t len, size_t *eap_len)
-{
-	const uint8_t *payload;
-	size_t plen, claimed;
-
-	if (server_ppp_split(frame, len, &payload, &plen) != PPP_PROTO_EAP || plen < 4)
-		return NULL;
-	claimed = ((size_t) payload[2] << 8) | payload[3];
-	if (claimed < 4 || claimed > plen)
-		return NULL;
-	*eap_len = claimed;
-	return (uint8_t *) payload;
-}
-
 /* FF 03 C2 27 code id len [type [data]] into out. */
 static size_t eap_frame(uint8_t out[EAP_FRAME_MAX], uint8_t code, uint8_t id, int type, int data)
 {
@@ -77,7 +62,8 @@ enum server_eap_verdict server_eap_from_pppd(struct server_eap *e, struct server
                                              uint8_t out[EAP_FRAME_MAX], size_t *out_len)
 {
 	size_t n;
-	uint8_t *p = eap_packet(frame, len, &n);
+	/* frame is ours to change: a Success's MS-CHAPv2-ID is corrected in place */
+	uint8_t *p = (uint8_t *) server_eap_packet(frame, len, &n);
 
 	*out_len = 0;
 	if (!p || e->mode == SERVER_EAP_OFF)
@@ -153,7 +139,7 @@ enum server_eap_verdict server_eap_from_client(struct server_eap *e, struct serv
                                                uint8_t out[EAP_FRAME_MAX], size_t *out_len)
 {
 	size_t n;
-	uint8_t *p = eap_packet(frame, len, &n);
+	const uint8_t *p = server_eap_packet(frame, len, &n);
 
 	*out_len = 0;
 	if (!p || e->mode == SERVER_EAP_OFF || p[0] != EAP_RESPONSE || n < 5)

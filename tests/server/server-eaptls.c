@@ -47,30 +47,14 @@ int server_eaptls_secrets_line(const char *dir, char *out, size_t cap)
 	return 0;
 }
 
-static size_t eap_packet(const uint8_t *frame, size_t len, const uint8_t **p, uint8_t *code,
-                         uint8_t *id)
-{
-	size_t plen, claimed;
-
-	if (server_ppp_split(frame, len, p, &plen) != PPP_PROTO_EAP || plen < 4)
-		return 0;
-	claimed = ((size_t) (*p)[2] << 8) | (*p)[3];
-	if (claimed < 4 || claimed > plen)
-		return 0;
-	*code = (*p)[0];
-	*id = (*p)[1];
-	return claimed;
-}
-
 void server_eaptls_from_client(struct server_auth *a, const uint8_t *frame, size_t len)
 {
-	const uint8_t *p;
-	uint8_t code, id;
-	size_t n = eap_packet(frame, len, &p, &code, &id);
+	size_t n;
+	const uint8_t *p = server_eap_packet(frame, len, &n);
 
-	if (n >= 5 && code == EAP_RESPONSE && p[4] == EAP_TYPE_IDENTITY) {
+	if (p && n >= 5 && p[0] == EAP_RESPONSE && p[4] == EAP_TYPE_IDENTITY) {
 		server_log_sanitize(p + 5, n - 5, a->user, sizeof(a->user));
-		server_log("eap identity id=%u user=%s", id, a->user);
+		server_log("eap identity id=%u user=%s", p[1], a->user);
 	}
 }
 
@@ -100,13 +84,16 @@ static bool read_key_material(const char *path, uint8_t *out, size_t cap, size_t
 void server_eaptls_from_pppd(struct server_eaptls *e, struct server_auth *a,
                              const uint8_t *frame, size_t len)
 {
-	const uint8_t *p;
+	size_t n;
+	const uint8_t *p = server_eap_packet(frame, len, &n);
 	uint8_t code, id;
 	uint8_t km[EAPTLS_KEY_MATERIAL];
 	size_t got = 0;
 
-	if (eap_packet(frame, len, &p, &code, &id) == 0)
+	if (!p)
 		return;
+	code = p[0];
+	id = p[1];
 	if (code == EAP_FAILURE) {
 		a->state = SERVER_AUTH_FAILED;
 		server_log("eap-tls failure id=%u: pppd refused user=%s", id, a->user);

@@ -15,21 +15,6 @@
 #define EAPT_IDENTITY 1
 #define EAPT_MD5      4
 
-/* The EAP packet inside a PPP frame, its length checked. NULL if none. */
-static const uint8_t *eap_in(const uint8_t *frame, size_t len, size_t *eap_len)
-{
-	const uint8_t *payload;
-	size_t plen, claimed;
-
-	if (server_ppp_split(frame, len, &payload, &plen) != PPP_PROTO_EAP || plen < 4)
-		return NULL;
-	claimed = ((size_t) payload[2] << 8) | payload[3];
-	if (claimed < 4 || claimed > plen)
-		return NULL;
-	*eap_len = claimed;
-	return payload;
-}
-
 /* FF 03 C2 27 + an EAP packet. */
 static size_t ppp_eap(uint8_t out[PEAP_FRAME_MAX], const uint8_t *eap, size_t eap_len)
 {
@@ -86,7 +71,7 @@ bool server_peap_from_pppd(struct server_peap *s, struct server_auth *a, const u
                            size_t len, uint8_t to_pppd[PEAP_FRAME_MAX], size_t *to_pppd_len)
 {
 	size_t n;
-	const uint8_t *p = eap_in(frame, len, &n);
+	const uint8_t *p = server_eap_packet(frame, len, &n);
 
 	*to_pppd_len = 0;
 	if (!p)
@@ -118,7 +103,7 @@ bool server_peap_from_client(struct server_peap *s, struct server_auth *a, const
 {
 	static struct radius_reply r;   /* 4 KiB: not on the stack */
 	size_t n;
-	const uint8_t *p = eap_in(frame, len, &n);
+	const uint8_t *p = server_eap_packet(frame, len, &n);
 	bool identity;
 
 	*to_client_len = 0;

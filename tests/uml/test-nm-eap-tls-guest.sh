@@ -68,24 +68,11 @@ passphrase_nowhere() {
 	[ -z "$found" ] || { echo "found in: $found" >&2; return 1; }
 }
 
-# One server for every attempt (--loop: one call after the other); each attempt reads the
-# lines its call added to the server's log.
-srv_mark=0
-server_mark() {
-	srv_mark=$(wc -l <"$NM_SERVER_LOG")
-}
-server_lines() {
-	tail -n +"$((srv_mark + 1))" "$NM_SERVER_LOG"
-}
-server_has() {
-	server_lines | grep -q -- "$1"
-}
-
 # up_ok NAME CERT KEY SECRET_LINE [ping]: connect, disconnect, check the binding the server
 # verified (and a ping through the tunnel with "ping").
 up_ok() {
 	local name=$1 t0=$SECONDS
-	server_mark
+	nm_guest_server_mark
 	write_profile "$2" "$3" "$4"
 	if nm_guest_up "$conn" "nmcli-up-$name" "$name: nmcli connection up (EAP-TLS)"; then
 		[ "${5:-}" != ping ] ||
@@ -95,8 +82,8 @@ up_ok() {
 		nm_guest_down "$conn" "nmcli-down-$name" "$name: nmcli connection down"
 	fi
 	nm_guest_check_nothing_left "$name: nothing left after the connection" 30
-	guest_wait_for 30 server_has 'call ended'
-	server_lines >"$UML_OUT/server-$name.log"
+	guest_wait_for 30 nm_guest_server_has 'call ended'
+	nm_guest_server_lines >"$UML_OUT/server-$name.log"
 	tap_check "$name: the EAP identity is tls-identity (alice), not the host name" \
 		grep -q 'eap identity id=[0-9]* user=alice$' "$UML_OUT/server-$name.log"
 	tap_check "$name: the server's pppd accepted alice's certificate (eap-tls success)" \
@@ -115,38 +102,20 @@ up_ok() {
 # line goes to failure-NAME.log. WHERE: "server" (the server refuses the login) or "local"
 # (refused before any connection: the server must not have seen one).
 up_fails() {
-	local name=$1 want=$5 where=$6 before syslog_before reason t0=$SECONDS t1
-	server_mark
+	local name=$1 want=$5 where=$6 t0=$SECONDS t1
+	nm_guest_server_mark
 	write_profile "$2" "$3" "$4"
-	before=$(nm_guest_failed_count)
-	syslog_before=$(wc -l <"$UML_OUT/syslog.log")
-	if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-$name.log" 2>&1; then
-		tap_not_ok "$name: activation fails"
-	else
-		tap_ok "$name: activation fails"
-	fi
-	guest_wait_for 30 nm_guest_failed_count_above "$before"
+	nm_guest_up_fails "$conn" "$name" "$name: activation fails" "$want"
 	t1=$SECONDS
-	reason=$(nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s { r = $2 } END { print r }')
-	tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" |
-		grep -a 'connection failed\|cannot start\|invalid VPN settings' >"$UML_OUT/failure-$name.log"
-	if [ "$reason" = "$want" ]; then
-		tap_ok "$name: NetworkManager: VPN failed, reason $want"
-	else
-		tap_not_ok "$name: NetworkManager: VPN failed, reason $want"
-		tap_diag "VpnStateChanged (state reason): $(nm_guest_vpn_states | tr '\n' ',')"
-	fi
-	tap_diag "$name: $(head -n 1 "$UML_OUT/failure-$name.log")"
-	tap_diag "$name: nmcli: $(head -n 1 "$UML_OUT/nmcli-up-$name.log")"
 	nm_guest_check_nothing_left "$name: nothing left: no worker, no pppd, no ppp device, no service" 30
 	tap_check "$name: no private copy of the profile's files is left" \
 		sh -c '! ls -A /run/nm-sstp 2>/dev/null | grep -q .'
 	if [ "$where" = local ]; then
 		tap_check "$name: refused before connecting: the server saw no connection" \
-			sh -c "! tail -n +$((srv_mark + 1)) '$NM_SERVER_LOG' | grep -q 'accepted connection'"
+			sh -c "! tail -n +$((NM_SERVER_MARK + 1)) '$NM_SERVER_LOG' | grep -q 'accepted connection'"
 	else
-		guest_wait_for 30 server_has 'call ended'
-		server_lines >"$UML_OUT/server-$name.log"
+		guest_wait_for 30 nm_guest_server_has 'call ended'
+		nm_guest_server_lines >"$UML_OUT/server-$name.log"
 		tap_check "$name: the server's pppd refused the certificate (eap-tls failure)" \
 			grep -q 'eap-tls failure' "$UML_OUT/server-$name.log"
 	fi

@@ -102,47 +102,19 @@ pppd_uses_client() {
 	grep -q p11-kit-client.so "/proc/$pid/maps" && ! grep -q p11-kit-proxy.so "/proc/$pid/maps"
 }
 
-srv_mark=0
-server_mark() {
-	srv_mark=$(wc -l <"$NM_SERVER_LOG")
-}
-server_lines() {
-	tail -n +"$((srv_mark + 1))" "$NM_SERVER_LOG"
-}
-server_has() {
-	server_lines | grep -q -- "$1"
-}
-
 # up_fails NAME TOKEN PIN_LINE WANT_REASON: activation fails before any connection, with
 # NetworkManager's reason WANT_REASON; the service's message goes to failure-NAME.log.
 up_fails() {
-	local name=$1 want=$4 before syslog_before reason
-	server_mark
+	local name=$1 want=$4
+	nm_guest_server_mark
 	write_profile "$2" "$3"
-	before=$(nm_guest_failed_count)
-	syslog_before=$(wc -l <"$UML_OUT/syslog.log")
-	if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-$name.log" 2>&1; then
-		tap_not_ok "$name: activation fails"
-	else
-		tap_ok "$name: activation fails"
-	fi
-	guest_wait_for 30 nm_guest_failed_count_above "$before"
-	reason=$(nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s { r = $2 } END { print r }')
-	tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" |
-		grep -a 'connection failed\|cannot start\|invalid VPN settings' >"$UML_OUT/failure-$name.log"
-	if [ "$reason" = "$want" ]; then
-		tap_ok "$name: NetworkManager: VPN failed, reason $want"
-	else
-		tap_not_ok "$name: NetworkManager: VPN failed, reason $want"
-		tap_diag "VpnStateChanged (state reason): $(nm_guest_vpn_states | tr '\n' ',')"
-	fi
-	tap_diag "$name: $(head -n 1 "$UML_OUT/failure-$name.log")"
+	nm_guest_up_fails "$conn" "$name" "$name: activation fails" "$want"
 	nm_guest_check_nothing_left "$name: nothing left: no worker, no pppd, no ppp device, no service" 30
 	tap_check "$name: no p11-kit remote is left" sh -c '! pgrep -f "p11-kit[- ]remote" >/dev/null'
 	tap_check "$name: nothing is left in /run/nm-sstp (socket, configuration, copies)" \
 		sh -c '! ls -A /run/nm-sstp 2>/dev/null | grep -q .'
 	tap_check "$name: refused before connecting: the server saw no connection" \
-		sh -c "! tail -n +$((srv_mark + 1)) '$NM_SERVER_LOG' | grep -q 'accepted connection'"
+		sh -c "! tail -n +$((NM_SERVER_MARK + 1)) '$NM_SERVER_LOG' | grep -q 'accepted connection'"
 }
 
 tap_check "the user $user has a SoftHSM token with alice's key and certificate, root another" \
@@ -161,7 +133,7 @@ tap_check "no-ppp-openssl-cnf: the message names /etc/ppp/openssl.cnf and how to
 : >/etc/ppp/openssl.cnf
 
 # The user's own token: the login succeeds, through p11-kit remote run as the user.
-server_mark
+nm_guest_server_mark
 write_profile alice-tok "$(pin_line)"
 if nm_guest_up "$conn" nmcli-up-token "token: nmcli connection up (EAP-TLS, key and certificate on the user's token)"; then
 	guest_check_ping "token: ping 10.77.0.1 crosses the tunnel" ping 10.77.0.1 ppp0
@@ -172,8 +144,8 @@ if nm_guest_up "$conn" nmcli-up-token "token: nmcli connection up (EAP-TLS, key 
 fi
 nm_guest_check_nothing_left "token: nothing left after the connection" 30
 tap_check "token: no p11-kit remote is left" sh -c '! pgrep -f "p11-kit[- ]remote" >/dev/null'
-guest_wait_for 30 server_has 'call ended'
-server_lines >"$UML_OUT/server-token.log"
+guest_wait_for 30 nm_guest_server_has 'call ended'
+nm_guest_server_lines >"$UML_OUT/server-token.log"
 tap_check "token: the server's pppd accepted alice's certificate (eap-tls success)" \
 	grep -q 'eap-tls success id=' "$UML_OUT/server-token.log"
 tap_check "token: server: binding verified (method eap-tls), clean call" \
@@ -205,14 +177,14 @@ tap_check "root-token: the message says the certificate is on no token the user 
 # The same profile without permissions (a system profile, an administrator's) opens root's
 # token as root, and the login succeeds: what failed above is the user's identity, not the
 # token or the test.
-server_mark
+nm_guest_server_mark
 write_profile root-tok "$(pin_line)" none
 if nm_guest_up "$conn" nmcli-up-system "system-profile: nmcli connection up with root's token"; then
 	nm_guest_down "$conn" nmcli-down-system "system-profile: nmcli connection down"
 fi
 nm_guest_check_nothing_left "system-profile: nothing left after the connection" 30
-guest_wait_for 30 server_has 'call ended'
-server_lines >"$UML_OUT/server-system.log"
+guest_wait_for 30 nm_guest_server_has 'call ended'
+nm_guest_server_lines >"$UML_OUT/server-system.log"
 tap_check "system-profile: the server's pppd accepted alice's certificate from root's token" \
 	grep -q 'eap-tls success id=' "$UML_OUT/server-system.log"
 tap_check "system-profile: the service says the token is reached as root" \

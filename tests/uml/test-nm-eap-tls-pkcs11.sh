@@ -14,6 +14,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib/tap.sh"
 . "$here/lib/uml.sh"
 . "$here/lib/nm-host.sh"
+. "$here/lib/eaptls-host.sh"
 
 nm_host_require
 command -v openssl >/dev/null || tap_skip_all "missing openssl (apt-get install openssl)"
@@ -25,32 +26,9 @@ done
 openssl engine -t pkcs11 >/dev/null 2>&1 ||
 	tap_skip_all "missing OpenSSL's pkcs11 engine (apt-get install libengine-pkcs11-openssl)"
 
-# CA, the EAP-TLS server's certificate and alice's certificate and key (EC P-256, 2 days).
-make_certs() {
-	local d=$1
-	mkdir -p "$d" && chmod 700 "$d" || return 1
-	uml_random_password "$d/pin"
-	(
-		set -e
-		cd "$d"
-		ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
-		# shellcheck disable=SC2086
-		openssl req -x509 $ec -subj "/CN=EAP test CA" -days 2 -keyout ca.key -out ca.pem
-		for f in server-cert:sstp-test-server alice:alice; do
-			# shellcheck disable=SC2086
-			openssl req $ec -subj "/CN=${f#*:}" -keyout "${f%%:*}.key" -out "${f%%:*}.csr"
-			openssl x509 -req -in "${f%%:*}.csr" -CA ca.pem -CAkey ca.key -CAcreateserial \
-				-days 2 -out "${f%%:*}.pem"
-		done
-		mv server-cert.key server-key.pem
-		rm -f ./*.csr
-		chmod 600 ./*.key server-key.pem
-	) >"$d/openssl.log" 2>&1
-}
-
 NM_HOST_OUT=$(uml_outdir nm-eap-tls-pkcs11) || tap_bail_out "cannot create the output folder"
 nm_host_server_files "$NM_HOST_OUT" || tap_bail_out "cannot make the test certificate and passwords"
-make_certs "$NM_HOST_OUT/eaptls" || tap_bail_out "cannot make the EAP-TLS certificates (see eaptls/openssl.log)"
+eaptls_make_certs "$NM_HOST_OUT/eaptls" pin || tap_bail_out "cannot make the EAP-TLS certificates (see eaptls/openssl.log)"
 nm_host_run_guest "$NM_HOST_OUT" "$here/test-nm-eap-tls-pkcs11-guest.sh" --timeout 600 -- \
 	"EAPTLS_DIR=$NM_HOST_OUT/eaptls" \
 	"EAPTLS_SHIM=$NM_HOST_BUILDDIR/tests/server/.libs/eaptls-keys-shim.so"

@@ -15,36 +15,23 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib/tap.sh"
 . "$here/lib/uml.sh"
 . "$here/lib/nm-host.sh"
+. "$here/lib/eaptls-host.sh"
 
 nm_host_require
 command -v openssl >/dev/null || tap_skip_all "missing openssl (apt-get install openssl)"
 [ -e "$NM_HOST_BUILDDIR/tests/server/.libs/eaptls-keys-shim.so" ] ||
 	tap_skip_all "tests/server/eaptls-keys-shim.la is not built (make builds it)"
 
-# CA, the EAP-TLS server's certificate (for the server's pppd), the client "alice" (plain
-# key, passphrase-protected key, PKCS#12), an expired client certificate and one from
-# another CA. All EC P-256, valid for two days except the expired one.
+# eaptls_make_certs (CA, the server pppd's certificate, the client "alice"), then alice's key
+# passphrase-protected and as PKCS#12, an expired client certificate and one from another CA.
 make_certs() {
 	local d=$1
-	mkdir -p "$d" && chmod 700 "$d" || return 1
-	uml_random_password "$d/passphrase"
+	eaptls_make_certs "$d" passphrase || return 1
 	(
 		set -e
 		cd "$d"
-		ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
-		# shellcheck disable=SC2086
-		openssl req -x509 $ec -subj "/CN=EAP test CA" -days 2 -keyout ca.key -out ca.pem
-		# shellcheck disable=SC2086
-		openssl req -x509 $ec -subj "/CN=Other CA" -days 2 -keyout other-ca.key -out other-ca.pem
-		for n in server-cert:sstp-test-server:ca alice:alice:ca other:alice:other-ca; do
-			f=${n%%:*} cn=${n#*:} ca=${n##*:}
-			cn=${cn%%:*}
-			# shellcheck disable=SC2086
-			openssl req $ec -subj "/CN=$cn" -keyout "$f.key" -out "$f.csr"
-			openssl x509 -req -in "$f.csr" -CA "$ca.pem" -CAkey "$ca.key" -CAcreateserial \
-				-days 2 -out "$f.pem"
-		done
-		mv server-cert.key server-key.pem
+		eaptls_ca other-ca "Other CA"
+		eaptls_cert other alice other-ca
 		# expired: openssl ca is the one that takes an explicit validity period
 		mkdir -p expired-ca && : >expired-ca/index.txt && echo 01 >expired-ca/serial
 		cat >expired-ca/ca.cnf <<-CNF
@@ -60,7 +47,7 @@ make_certs() {
 		commonName = supplied
 		CNF
 		# shellcheck disable=SC2086
-		openssl req $ec -subj "/CN=alice" -keyout expired.key -out expired.csr
+		openssl req $EAPTLS_NEWKEY -subj "/CN=alice" -keyout expired.key -out expired.csr
 		openssl ca -batch -config expired-ca/ca.cnf -cert ca.pem -keyfile ca.key \
 			-startdate 20200101000000Z -enddate 20200102000000Z -in expired.csr -out expired.pem
 		# the same key as alice.key, passphrase-protected (PKCS#8, AES-256)
@@ -69,8 +56,8 @@ make_certs() {
 		openssl pkcs12 -export -in alice.pem -inkey alice.key -out alice.p12 \
 			-passout "file:passphrase"
 		rm -f ./*.csr
-		chmod 600 ./*.key ./*.p12 server-key.pem
-	) >"$d/openssl.log" 2>&1
+		chmod 600 ./*.key ./*.p12
+	) >>"$d/openssl.log" 2>&1
 }
 
 NM_HOST_OUT=$(uml_outdir nm-eap-tls) || tap_bail_out "cannot create the output folder"

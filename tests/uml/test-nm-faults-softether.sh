@@ -30,17 +30,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib/nm-host.sh"
 
 nm_host_require
-softether_require
-
-out=$(uml_outdir nm-faults-softether) || tap_bail_out "cannot create the output folder"
-se=$out/softether
-ns=sstp-nmfse-$$
-tap=umltap0
+softether_test_setup nm-faults-softether sstp-nmfse
+out=$SOFTETHER_TEST_OUT se=$SOFTETHER_TEST_DIR ns=$SOFTETHER_TEST_NS tap=$SOFTETHER_TEST_TAP
 ctl=$out/ctl
 rm -rf "$ctl"
 mkdir -p "$ctl"
-
-softether_host_setup "$ns" "$tap" "$se" alice "$out/password"
 
 now() {
 	date +%s.%N

@@ -23,14 +23,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib/nm-host.sh"
 
 nm_host_require
-softether_require
-
-out=$(uml_outdir nm-softether) || tap_bail_out "cannot create the output folder"
-se=$out/softether
-ns=sstp-nmse-$$
-tap=umltap0
-
-softether_host_setup "$ns" "$tap" "$se" alice "$out/password"
+softether_test_setup nm-softether sstp-nmse
+out=$SOFTETHER_TEST_OUT se=$SOFTETHER_TEST_DIR ns=$SOFTETHER_TEST_NS tap=$SOFTETHER_TEST_TAP
 
 nm_host_run_guest "$out" "$here/test-nm-softether-guest.sh" \
 	--netns "$ns" --tap "$tap" --guest-addr "$UML_GUEST_ADDR/$UML_PREFIX_LEN" --timeout 600 -- \

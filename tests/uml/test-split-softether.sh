@@ -23,14 +23,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib/nm-host.sh"
 
 nm_host_require
-softether_require
-
-out=$(uml_outdir split-softether) || tap_bail_out "cannot create the output folder"
-se=$out/softether
-ns=sstp-split-$$
-tap=umltap0
-
-softether_host_setup "$ns" "$tap" "$se" alice "$out/password"
+softether_test_setup split-softether sstp-split
+out=$SOFTETHER_TEST_OUT se=$SOFTETHER_TEST_DIR ns=$SOFTETHER_TEST_NS tap=$SOFTETHER_TEST_TAP
 # The split-tunnel part: SecureNAT's DHCP server pushes two routes and a domain.
 cat >"$se/split.cmd" <<-CMDS
 Hub $SOFTETHER_HUB

@@ -21,6 +21,10 @@
 #                                 NM_SERVER_LOG
 #   nm_guest_stop_server          wait for it to end (30 s; it ends after its one call), else
 #                                 stop it; sets NM_SERVER_STATUS (its exit status or "killed")
+#   nm_guest_server_mark          with one server for several calls (--loop): remember where
+#                                 its log ends, before a call
+#   nm_guest_server_lines         the log lines written since that mark
+#   nm_guest_server_has PATTERN   one of them matches PATTERN (grep)
 #   nm_guest_write_keyfile NAME   stdin becomes the keyfile NAME.nmconnection (mode 0600, guest
 #                                 tmpfs), then nmcli connection reload
 #   nm_guest_write_vpn_profile CONN UUID PASSWORD_FILE IPV6 [VPN_LINE…]
@@ -46,6 +50,17 @@
 #   nm_guest_no_password_in FILE… / nm_guest_no_password_on_any_argv
 #   nm_guest_vpn_states           "STATE REASON" of every VpnStateChanged signal NetworkManager
 #                                 sent so far (numbers: NMVpnConnectionState/…StateReason)
+#   nm_guest_failed_count         how many VpnStateChanged(failed) were recorded so far
+#   nm_guest_last_failed_reason   the reason of the last one
+#   nm_guest_up_fails CONN NAME DESC [WANT_REASON [REASON_DESC]]
+#                                 "nmcli connection up CONN" must fail (output in
+#                                 $UML_OUT/nmcli-up-NAME.log), checked as DESC; NetworkManager
+#                                 must then report the VPN failed (30 s) and, with WANT_REASON,
+#                                 with that reason, checked as REASON_DESC (default "NAME:
+#                                 NetworkManager: VPN failed, reason WANT_REASON"). The attempt's
+#                                 syslog lines go to $UML_OUT/client-NAME.log, the service's
+#                                 lines saying why to $UML_OUT/failure-NAME.log. Sets
+#                                 NM_GUEST_FAILED_REASON (empty: no new failure); 1 if a check failed
 #   nm_guest_has_vpn_state STATE [REASON]
 #                                 a VpnStateChanged with STATE (and REASON) was recorded
 #   tap_todo_is DESC GOT WANT WHY a check of a known, reported bug: "not ok … # TODO WHY"
@@ -70,6 +85,7 @@ NM_SERVER_PID=
 NM_SERVER_PORT=
 NM_SERVER_LOG=
 NM_SERVER_STATUS=
+NM_SERVER_MARK=0
 
 # NetworkManager starts program= with --bus-name; the wrapper adds the build tree's worker
 # and pppd plugin, and in a sanitizer run the guest's UBSAN_OPTIONS (uml-run.sh), so that
@@ -166,6 +182,7 @@ nm_guest_start_server() {
 	local name=$1 password_file=$2
 	shift 2
 	NM_SERVER_LOG=$UML_OUT/server-$name.log
+	NM_SERVER_MARK=0
 	rm -f "$UML_OUT/port"
 	"$SERVER" --cert "$CERT" --key "$KEY" --user "$SSTP_USER" --password-file "$password_file" \
 		--port 0 --port-file "$UML_OUT/port" --log "$NM_SERVER_LOG" --pppd-debug \
@@ -188,6 +205,18 @@ nm_guest_stop_server() {
 		NM_SERVER_STATUS=killed
 	fi
 	NM_SERVER_PID=
+}
+
+# One server for every attempt (--loop: one call after the other): each attempt reads the
+# lines its call added to the server's log.
+nm_guest_server_mark() {
+	NM_SERVER_MARK=$(wc -l <"$NM_SERVER_LOG")
+}
+nm_guest_server_lines() {
+	tail -n +"$((NM_SERVER_MARK + 1))" "$NM_SERVER_LOG"
+}
+nm_guest_server_has() {
+	nm_guest_server_lines | grep -q -- "$1"
 }
 
 # A keyfile (0600, guest tmpfs): a password in it never goes through a command line.
@@ -377,6 +406,42 @@ nm_guest_failed_count_above() {
 }
 nm_guest_last_failed_reason() {
 	nm_guest_vpn_states | awk -v s="$NM_VPN_STATE_FAILED" '$1 == s { r = $2 } END { print r }'
+}
+
+# An activation that must fail, and NetworkManager's reason (see the list at the top). The
+# reason is read only from a failure this attempt added: an earlier one's would pass for it.
+NM_GUEST_FAILED_REASON=
+nm_guest_up_fails() {
+	local conn=$1 name=$2 desc=$3 want=${4:-} reason_desc=${5:-"$2: NetworkManager: VPN failed, reason ${4:-}"}
+	local before syslog_before rc=0
+	before=$(nm_guest_failed_count)
+	syslog_before=$(wc -l <"$UML_OUT/syslog.log")
+	if timeout 150 nmcli --wait 120 connection up "$conn" >"$UML_OUT/nmcli-up-$name.log" 2>&1; then
+		tap_not_ok "$desc"
+		rc=1
+	else
+		tap_ok "$desc"
+	fi
+	tap_diag "$name: nmcli: $(head -n 1 "$UML_OUT/nmcli-up-$name.log")"
+	NM_GUEST_FAILED_REASON=
+	if guest_wait_for 30 nm_guest_failed_count_above "$before"; then
+		NM_GUEST_FAILED_REASON=$(nm_guest_last_failed_reason)
+	fi
+	tail -n +"$((syslog_before + 1))" "$UML_OUT/syslog.log" >"$UML_OUT/client-$name.log"
+	grep -a 'connection failed\|cannot start\|invalid VPN settings' "$UML_OUT/client-$name.log" \
+		>"$UML_OUT/failure-$name.log"
+	if [ -z "$NM_GUEST_FAILED_REASON" ]; then
+		tap_diag "$name: NetworkManager reported no VPN failure within 30 s"
+		tap_diag_file "$UML_OUT/client-$name.log" 30
+	else
+		tap_diag "$name: service: $(head -n 1 "$UML_OUT/failure-$name.log")"
+	fi
+	[ -n "$want" ] || return "$rc"
+	if ! tap_is "$reason_desc" "$NM_GUEST_FAILED_REASON" "$want"; then
+		tap_diag "VpnStateChanged (state reason): $(nm_guest_vpn_states | tr '\n' ',')"
+		rc=1
+	fi
+	return "$rc"
 }
 
 # STATE [REASON]

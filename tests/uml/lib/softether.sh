@@ -30,6 +30,14 @@
 #                                   namespace NS with TAP, softether_prepare (NOTE is added to
 #                                   its "ok" line), softether_start, a random password in
 #                                   PASSWORD_FILE (uml_random_password), softether_setup_sstp
+#   softether_test_setup NAME NS_PREFIX
+#                                   the usual start of a test against SoftEther once its own
+#                                   requirements are checked: softether_require, output folder
+#                                   NAME (uml_outdir) in SOFTETHER_TEST_OUT, the server's folder
+#                                   OUT/softether in SOFTETHER_TEST_DIR, namespace NS_PREFIX-PID
+#                                   in SOFTETHER_TEST_NS with tap umltap0 (SOFTETHER_TEST_TAP),
+#                                   then softether_host_setup for the user alice with a random
+#                                   password in OUT/password
 #
 # Why a patched copy: Debian's vpnserver 5.01.9674 (upstream 8181039) cannot serve SSTP.
 # ProtoHandleConnection() (src/Cedar/Proto.c) gets the protocol name "SSTP" from the HTTPS
@@ -370,4 +378,14 @@ softether_host_setup() {
 		tap_not_ok "SSTP, certificate, hub, user and SecureNAT configured with vpncmd"
 		tap_diag_file "$dir/vpncmd.log" 30
 	fi
+}
+
+softether_test_setup() {
+	softether_require
+	SOFTETHER_TEST_OUT=$(uml_outdir "$1") || tap_bail_out "cannot create the output folder"
+	SOFTETHER_TEST_DIR=$SOFTETHER_TEST_OUT/softether
+	SOFTETHER_TEST_NS=$2-$$
+	SOFTETHER_TEST_TAP=umltap0
+	softether_host_setup "$SOFTETHER_TEST_NS" "$SOFTETHER_TEST_TAP" "$SOFTETHER_TEST_DIR" alice \
+		"$SOFTETHER_TEST_OUT/password"
 }
