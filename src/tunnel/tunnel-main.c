@@ -57,8 +57,8 @@ print_usage(FILE *f)
 	        "  --user USER             user name (DOMAIN\\user allowed)\n"
 	        "  --password-file FILE    file whose first line is the password (- = stdin)\n"
 	        "Other:\n"
-	        "  --hello SECONDS         SSTP hello (keep-alive) interval, " G_STRINGIFY(SSTP_HELLO_MIN)
-	        "-" G_STRINGIFY(SSTP_HELLO_MAX) " (default " G_STRINGIFY(SSTP_HELLO_DEFAULT) ")\n"
+	        "  --hello SECONDS         SSTP hello (keep-alive) interval, " SSTP_STRINGIFY(SSTP_HELLO_MIN)
+	        "-" SSTP_STRINGIFY(SSTP_HELLO_MAX) " (default " SSTP_STRINGIFY(SSTP_HELLO_DEFAULT) ")\n"
 	        "  --pppd PATH             pppd to run (default " PPPD_PATH ")\n"
 	        "  --pppd-plugin PATH      pppd plugin (default " NM_SSTP_PPPD_PLUGIN ")\n"
 	        "  --pkcs11-dir DIR        the service's PKCS#11 relay for pppd (DIR/p11.sock,\n"
