@@ -48,10 +48,10 @@
 #include "tunnel-pppd.h"
 #include "tunnel-sandbox.h"
 
-#define TLS_TX_HIGH        (64 * 1024)
-#define PTY_TX_HIGH        (64 * 1024)
+#define TLS_TX_HIGH        (32 * 1024)
+#define PTY_TX_HIGH        (32 * 1024)
 #define PTY_READ_CHUNK     (64 * 1024)
-#define TLS_READ_CHUNK     (32 * 1024)
+#define TLS_READ_CHUNK     (16 * 1024)
 #define TEARDOWN_FLUSH_MS  2000
 #define PPPD_STOP_MS       5000
 /* Room left in the ip4 message for the gateway line and the final empty
