@@ -511,7 +511,9 @@ tunnel_options_parse_stream(struct tunnel_options *o, char *buf, size_t len, cha
 		start = i + 1;
 	}
 	ret = tunnel_options_parse(o, n, words, true, err, err_len);
-	OPENSSL_cleanse(words, sizeof(words));
+	/* (only the words used: wiping all 8 KiB would make the stack that
+	 * deep, and keep it resident, for nothing) */
+	OPENSSL_cleanse(words, (size_t) n * sizeof(words[0]));
 	return ret;
 }
 
