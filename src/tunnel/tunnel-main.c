@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,6 +157,12 @@ main(int argc, char **argv)
 	char err[512];
 	int sigfd, code;
 
+#ifdef M_ARENA_MAX
+	/* One malloc arena: the resolver thread (a host name) would otherwise
+	 * get one of its own, whose pages stay resident for the whole session
+	 * after the thread is gone. It allocates a few blocks, once. */
+	mallopt(M_ARENA_MAX, 1);
+#endif
 	/* Before the first secret arrives (options stream, password files). */
 	if (sstp_forbid_core_dumps() != 0)
 		tlog_warn("cannot disable core dumps (%s): a crash could leave the password in a core file",
