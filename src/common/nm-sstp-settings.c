@@ -8,6 +8,7 @@
 
 #include "nm-sstp-settings.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "sstp-validate.h"
@@ -191,7 +192,7 @@ static const NMSstpKey settings_table[] = {
 		.tooltip = N_("How long the server may stay silent before it is asked whether it is still there"),
 		.group = N_("Connection"),
 		.type = NM_SSTP_KEY_UINT,
-		.default_value = G_STRINGIFY(SSTP_HELLO_DEFAULT),
+		.default_value = SSTP_STRINGIFY(SSTP_HELLO_DEFAULT),
 		.min = SSTP_HELLO_MIN,
 		.max = SSTP_HELLO_MAX,
 		.summary = N_("Seconds of silence before an SSTP echo request is sent"),
@@ -1323,6 +1324,50 @@ settings_sanitize_secret(const NMSstpKey *key, const char *value, char **out, GE
 	return TRUE;
 }
 
+/* International names: the IDNA conversion the worker does not have (it
+ * links no GLib). The service hands the worker the xn-- form this gives. */
+static char *
+settings_host_to_ascii(const char *name, const char **reason)
+{
+	char *ascii, *copy;
+
+	if (!g_utf8_validate(name, -1, NULL)) {
+		*reason = N_("the value is not valid UTF-8");
+		return NULL;
+	}
+	ascii = g_hostname_to_ascii(name);
+	if (!ascii) {
+		*reason = N_("a host name may only hold letters, digits, '-', '_' and '.'");
+		return NULL;
+	}
+	/* sstp_validate_host() free()s what it gets. */
+	copy = strdup(ascii);
+	g_free(ascii);
+	if (!copy)
+		*reason = N_("out of memory");
+	return copy;
+}
+
+/* sstp_validate_host() with the IDNA conversion, its reason translated. *out
+ * is g_free()able. */
+static gboolean
+settings_validate_host(const char *host, gsize len, char **out, GError **error)
+{
+	const char *reason;
+	char *h = NULL;
+
+	reason = sstp_validate_host(host, len, settings_host_to_ascii, out ? &h : NULL, NULL);
+	if (reason) {
+		settings_set_reason(error, _(reason));
+		return FALSE;
+	}
+	if (out) {
+		*out = g_strdup(h);
+		free(h);
+	}
+	return TRUE;
+}
+
 /* The gateway: sstp_validate_host_port() (the worker's own check), stored
  * with brackets around an IPv6 address and the port only when given. */
 static gboolean
@@ -1330,10 +1375,14 @@ settings_sanitize_hostport(const NMSstpKey *key, const char *value, char **out, 
 {
 	SstpHostKind kind;
 	char *host = NULL;
-	guint port = 0;
+	unsigned port = 0;
+	const char *reason;
 
-	if (!sstp_validate_host_port(value, out ? &host : NULL, &kind, &port, error))
+	reason = sstp_validate_host_port(value, settings_host_to_ascii, out ? &host : NULL, &kind, &port);
+	if (reason) {
+		settings_set_reason(error, _(reason));
 		return FALSE;
+	}
 	if (out) {
 		GString *s = g_string_new(NULL);
 
@@ -1341,7 +1390,7 @@ settings_sanitize_hostport(const NMSstpKey *key, const char *value, char **out, 
 		if (port)
 			g_string_append_printf(s, ":%u", port);
 		*out = g_string_free(s, FALSE);
-		g_free(host);
+		free(host);
 	}
 	return TRUE;
 }
@@ -1365,7 +1414,7 @@ settings_sanitize_host(const NMSstpKey *key, const char *value, char **out, GErr
 		settings_set_reason(error, _("give only the host, without http:// or user@"));
 		return FALSE;
 	}
-	return sstp_validate_host(host, (gssize) len, out, NULL, error);
+	return settings_validate_host(host, len, out, error);
 }
 
 /* Stored as 64 lower-case hex digits, as the worker's --pin-sha256 takes it. */
@@ -1376,8 +1425,12 @@ settings_sanitize_sha256(const NMSstpKey *key, const char *value, char **out, GE
 	GString *hex;
 	gsize i;
 
-	if (!sstp_validate_pin_sha256(value, pin, error))
+	const char *reason = sstp_validate_pin_sha256(value, pin);
+
+	if (reason) {
+		settings_set_reason(error, _(reason));
 		return FALSE;
+	}
 	if (out) {
 		hex = g_string_sized_new(2 * sizeof(pin) + 1);
 		for (i = 0; i < sizeof(pin); i++)

@@ -1,191 +1,208 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Shared value checks of the settings table and the worker: see
- * sstp-validate.h.
+ * sstp-validate.h. No GLib here: the worker links this file.
  */
 #include "config.h"
 
 #include "sstp-validate.h"
 
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include <glib/gi18n-lib.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 
-G_DEFINE_QUARK(sstp-validate-error-quark, sstp_validate_error)
+/* Marks a reason for xgettext (po/Makevars: --keyword=N_); the settings
+ * table translates it when it wraps it. */
+#define N_(s) s
 
-static gboolean
-validate_fail(GError **error, const char *reason)
-{
-	g_set_error_literal(error, SSTP_VALIDATE_ERROR, 0, reason);
-	return FALSE;
-}
+const char sstp_validate_reason_non_ascii[] =
+	N_("an international name must be given in its ASCII form (xn--…, as “idn2 NAME” prints "
+	   "it)");
 
-gboolean
-sstp_validate_uint(const char *s, guint min, guint max, guint *out)
+bool
+sstp_validate_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 {
-	guint64 v = 0;
+	unsigned long long v = 0;
 	const char *p;
 
 	if (!s || !*s)
-		return FALSE;
+		return false;
 	for (p = s; *p; p++) {
 		if (*p < '0' || *p > '9')
-			return FALSE;
-		v = v * 10 + (guint64) (*p - '0');
-		if (v > G_MAXUINT)
-			return FALSE;
+			return false;
+		v = v * 10 + (unsigned long long) (*p - '0');
+		if (v > 0xffffffffULL)
+			return false;
 	}
 	if (v < min || v > max)
-		return FALSE;
+		return false;
 	if (out)
-		*out = (guint) v;
-	return TRUE;
+		*out = (unsigned) v;
+	return true;
 }
 
-gboolean
-sstp_validate_port(const char *s, guint *out, GError **error)
+const char *
+sstp_validate_port(const char *s, unsigned *out)
 {
 	if (!sstp_validate_uint(s, 1, 65535, out))
-		return validate_fail(error, _("the port must be a number from 1 to 65535"));
-	return TRUE;
+		return N_("the port must be a number from 1 to 65535");
+	return NULL;
 }
 
-/* The rules g_hostname_to_ascii() leaves to us: LDH labels ('_' tolerated,
- * some internal names have it) of 1..63 characters, 253 in all. */
-static gboolean
-validate_dns_name(const char *s, GError **error)
+static bool
+is_ascii_alnum(char c)
 {
-	gsize i, label = 0, len = strlen(s);
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* LDH labels ('_' tolerated, some internal names have it) of 1..63
+ * characters, 253 in all. */
+static const char *
+validate_dns_name(const char *s)
+{
+	size_t i, label = 0, len = strlen(s);
 
 	if (len == 0)
-		return validate_fail(error, _("the host name is empty"));
+		return N_("the host name is empty");
 	if (len > 253)
-		return validate_fail(error, _("the host name is longer than 253 characters"));
+		return N_("the host name is longer than 253 characters");
 	for (i = 0; i < len; i++) {
 		char c = s[i];
 
 		if (c == '.') {
 			if (label == 0)
-				return validate_fail(error, _("the host name has an empty label (“..”)"));
+				return N_("the host name has an empty label (“..”)");
 			label = 0;
 			continue;
 		}
-		if (!g_ascii_isalnum(c) && c != '-' && c != '_')
-			return validate_fail(error, _("a host name may only hold letters, digits, '-', '_' "
-			                              "and '.'"));
+		if (!is_ascii_alnum(c) && c != '-' && c != '_')
+			return N_("a host name may only hold letters, digits, '-', '_' and '.'");
 		if (c == '-' && label == 0)
-			return validate_fail(error, _("a label of the host name may not start with '-'"));
+			return N_("a label of the host name may not start with '-'");
 		if (++label > 63)
-			return validate_fail(error, _("a label of the host name is longer than 63 characters"));
+			return N_("a label of the host name is longer than 63 characters");
 	}
 	if (label == 0)
-		return validate_fail(error, _("the host name has an empty label (“..”)"));
-	return TRUE;
+		return N_("the host name has an empty label (“..”)");
+	return NULL;
 }
 
-static gboolean
-validate_ipv4_like(const char *s)
+static bool
+is_ipv4_like(const char *s)
 {
 	for (; *s; s++) {
-		if (!g_ascii_isdigit(*s) && *s != '.')
-			return FALSE;
+		if (!(*s >= '0' && *s <= '9') && *s != '.')
+			return false;
 	}
-	return TRUE;
+	return true;
 }
 
-gboolean
-sstp_validate_host(const char *host, gssize len, char **out, SstpHostKind *kind, GError **error)
+static bool
+has_non_ascii(const char *s)
+{
+	for (; *s; s++) {
+		if ((unsigned char) *s >= 0x80)
+			return true;
+	}
+	return false;
+}
+
+const char *
+sstp_validate_host(const char *host, size_t len, SstpToAsciiFunc to_ascii, char **out,
+                   SstpHostKind *kind)
 {
 	unsigned char addr[16];
-	char *copy, *ascii;
-	gsize n;
+	const char *reason;
+	SstpHostKind k;
+	char *copy;
+	size_t n;
 
-	if (len < 0)
-		len = (gssize) strlen(host);
 	if (len == 0)
-		return validate_fail(error, _("the host is empty"));
+		return N_("the host is empty");
 	/* Longer than any name or address; also keeps a NUL out. */
-	if (len > 1024 || memchr(host, '\0', (gsize) len))
-		return validate_fail(error, _("the host name is longer than 253 characters"));
-	copy = g_strndup(host, (gsize) len);
+	if (len > 1024 || memchr(host, '\0', len))
+		return N_("the host name is longer than 253 characters");
+	copy = strndup(host, len);
+	if (!copy)
+		return N_("out of memory");
 
 	if (strchr(copy, ':')) {
 		if (inet_pton(AF_INET6, copy, addr) != 1) {
-			g_free(copy);
-			return validate_fail(error, _("not a valid IPv6 address"));
+			free(copy);
+			return N_("not a valid IPv6 address");
 		}
-		if (kind)
-			*kind = SSTP_HOST_IPV6;
+		k = SSTP_HOST_IPV6;
 		goto done;
 	}
-	if (validate_ipv4_like(copy)) {
+	if (is_ipv4_like(copy)) {
 		if (inet_pton(AF_INET, copy, addr) != 1) {
-			g_free(copy);
-			return validate_fail(error, _("not a valid IPv4 address"));
+			free(copy);
+			return N_("not a valid IPv4 address");
 		}
-		if (kind)
-			*kind = SSTP_HOST_IPV4;
+		k = SSTP_HOST_IPV4;
 		goto done;
 	}
 
-	/* A name. International names become their xn-- form; ASCII ones stay
-	 * as written (g_hostname_to_ascii() would lower-case them). */
-	if (g_hostname_is_non_ascii(copy)) {
-		if (!g_utf8_validate(copy, -1, NULL)) {
-			g_free(copy);
-			return validate_fail(error, _("the value is not valid UTF-8"));
+	/* A name. International names become their xn-- form where the caller
+	 * can convert them; ASCII ones stay as written (an IDNA conversion
+	 * would lower-case them). */
+	if (has_non_ascii(copy)) {
+		char *ascii;
+
+		if (!to_ascii) {
+			free(copy);
+			return sstp_validate_reason_non_ascii;
 		}
-		ascii = g_hostname_to_ascii(copy);
-		if (!ascii) {
-			g_free(copy);
-			return validate_fail(error, _("a host name may only hold letters, digits, '-', '_' "
-			                              "and '.'"));
-		}
-		g_free(copy);
+		reason = NULL;
+		ascii = to_ascii(copy, &reason);
+		free(copy);
+		if (!ascii)
+			return reason ? reason : N_("a host name may only hold letters, digits, '-', '_' and '.'");
 		copy = ascii;
 	}
 	n = strlen(copy);
 	if (n > 1 && copy[n - 1] == '.')
 		copy[n - 1] = '\0';
-	if (!validate_dns_name(copy, error)) {
-		g_free(copy);
-		return FALSE;
+	reason = validate_dns_name(copy);
+	if (reason) {
+		free(copy);
+		return reason;
 	}
-	if (kind)
-		*kind = SSTP_HOST_NAME;
+	k = SSTP_HOST_NAME;
 done:
+	if (kind)
+		*kind = k;
 	if (out)
 		*out = copy;
 	else
-		g_free(copy);
-	return TRUE;
+		free(copy);
+	return NULL;
 }
 
-gboolean
-sstp_validate_host_port(const char *value, char **out_host, SstpHostKind *kind, guint *out_port,
-                        GError **error)
+const char *
+sstp_validate_host_port(const char *value, SstpToAsciiFunc to_ascii, char **out_host,
+                        SstpHostKind *kind, unsigned *out_port)
 {
-	const char *host, *port_str = NULL, *colon;
-	gsize host_len;
-	SstpHostKind k;
-	guint port = 0;
+	const char *host, *port_str = NULL, *colon, *reason;
+	size_t host_len;
+	unsigned port = 0;
 
 	if (value[0] == '[') {
 		const char *end = strchr(value, ']');
 
 		if (!end)
-			return validate_fail(error, _("missing ']' after the IPv6 address"));
+			return N_("missing ']' after the IPv6 address");
 		host = value + 1;
-		host_len = (gsize) (end - host);
+		host_len = (size_t) (end - host);
 		if (end[1] == ':')
 			port_str = end + 2;
 		else if (end[1] != '\0')
-			return validate_fail(error, _("only :PORT may follow the ']'"));
+			return N_("only :PORT may follow the ']'");
 		if (!memchr(host, ':', host_len))
-			return validate_fail(error, _("brackets are only for IPv6 addresses"));
+			return N_("brackets are only for IPv6 addresses");
 	} else {
 		colon = strchr(value, ':');
 		host = value;
@@ -194,24 +211,23 @@ sstp_validate_host_port(const char *value, char **out_host, SstpHostKind *kind, 
 			 * took these); no port possible. */
 			host_len = strlen(value);
 		} else {
-			host_len = colon ? (gsize) (colon - value) : strlen(value);
+			host_len = colon ? (size_t) (colon - value) : strlen(value);
 			if (colon)
 				port_str = colon + 1;
 		}
 	}
-	if (port_str && !sstp_validate_port(port_str, &port, error))
-		return FALSE;
-	if (!sstp_validate_host(host, (gssize) host_len, out_host, &k, error))
-		return FALSE;
-	if (kind)
-		*kind = k;
+	if (port_str && (reason = sstp_validate_port(port_str, &port)))
+		return reason;
+	reason = sstp_validate_host(host, host_len, to_ascii, out_host, kind);
+	if (reason)
+		return reason;
 	if (out_port)
 		*out_port = port;
-	return TRUE;
+	return NULL;
 }
 
-gboolean
-sstp_validate_pin_sha256(const char *s, guint8 out[SSTP_PIN_SHA256_LEN], GError **error)
+const char *
+sstp_validate_pin_sha256(const char *s, uint8_t out[SSTP_PIN_SHA256_LEN])
 {
 	unsigned char *buf;
 	long len = 0;
@@ -223,12 +239,11 @@ sstp_validate_pin_sha256(const char *s, guint8 out[SSTP_PIN_SHA256_LEN], GError 
 		if (buf)
 			OPENSSL_free(buf);
 		ERR_clear_error();
-		return validate_fail(error, _("must be 64 hexadecimal digits (a SHA-256 fingerprint, "
-		                              "colons allowed)"));
+		return N_("must be 64 hexadecimal digits (a SHA-256 fingerprint, colons allowed)");
 	}
 	if (out)
 		memcpy(out, buf, SSTP_PIN_SHA256_LEN);
 	OPENSSL_cleanse(buf, SSTP_PIN_SHA256_LEN);
 	OPENSSL_free(buf);
-	return TRUE;
+	return NULL;
 }

@@ -44,14 +44,15 @@
 #include "tunnel-buf.h"
 #include "tunnel-dhcp.h"
 #include "tunnel-eaptls.h"
+#include "tunnel-errstr.h"
 #include "tunnel-log.h"
 #include "tunnel-pppd.h"
 #include "tunnel-sandbox.h"
 
-#define TLS_TX_HIGH        (64 * 1024)
-#define PTY_TX_HIGH        (64 * 1024)
+#define TLS_TX_HIGH        (32 * 1024)
+#define PTY_TX_HIGH        (32 * 1024)
 #define PTY_READ_CHUNK     (64 * 1024)
-#define TLS_READ_CHUNK     (32 * 1024)
+#define TLS_READ_CHUNK     (16 * 1024)
 #define TEARDOWN_FLUSH_MS  2000
 #define PPPD_STOP_MS       5000
 /* Room left in the ip4 message for the gateway line and the final empty
@@ -404,6 +405,7 @@ tls_error(struct tunnel *t, int err, const char *op)
 		snprintf(msg, sizeof(msg), "the server closed the connection%s%s",
 		         errno ? ": " : "", errno ? strerror(errno) : "");
 	else {
+		tunnel_errstr_load();
 		ERR_error_string_n(e, why, sizeof(why));
 		snprintf(msg, sizeof(msg), "TLS %s failed: %s", op, why);
 	}

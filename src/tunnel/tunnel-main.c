@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "sstp-harden.h"
 #include "sstp-validate.h"
 #include "tunnel-eaptls.h"
+#include "tunnel-errstr.h"
 #include "tunnel-log.h"
 #include "tunnel-sandbox.h"
 #include "tunnel-loop.h"
@@ -57,8 +59,8 @@ print_usage(FILE *f)
 	        "  --user USER             user name (DOMAIN\\user allowed)\n"
 	        "  --password-file FILE    file whose first line is the password (- = stdin)\n"
 	        "Other:\n"
-	        "  --hello SECONDS         SSTP hello (keep-alive) interval, " G_STRINGIFY(SSTP_HELLO_MIN)
-	        "-" G_STRINGIFY(SSTP_HELLO_MAX) " (default " G_STRINGIFY(SSTP_HELLO_DEFAULT) ")\n"
+	        "  --hello SECONDS         SSTP hello (keep-alive) interval, " SSTP_STRINGIFY(SSTP_HELLO_MIN)
+	        "-" SSTP_STRINGIFY(SSTP_HELLO_MAX) " (default " SSTP_STRINGIFY(SSTP_HELLO_DEFAULT) ")\n"
 	        "  --pppd PATH             pppd to run (default " PPPD_PATH ")\n"
 	        "  --pppd-plugin PATH      pppd plugin (default " NM_SSTP_PPPD_PLUGIN ")\n"
 	        "  --pkcs11-dir DIR        the service's PKCS#11 relay for pppd (DIR/p11.sock,\n"
@@ -156,6 +158,14 @@ main(int argc, char **argv)
 	char err[512];
 	int sigfd, code;
 
+#ifdef M_ARENA_MAX
+	/* One malloc arena: the resolver thread (a host name) would otherwise
+	 * get one of its own, whose pages stay resident for the whole session
+	 * after the thread is gone. It allocates a few blocks, once. */
+	mallopt(M_ARENA_MAX, 1);
+#endif
+	/* Before any other OpenSSL call: no error strings until an error. */
+	tunnel_errstr_init();
 	/* Before the first secret arrives (options stream, password files). */
 	if (sstp_forbid_core_dumps() != 0)
 		tlog_warn("cannot disable core dumps (%s): a crash could leave the password in a core file",

@@ -158,9 +158,9 @@ tunnel_options_clear(struct tunnel_options *o)
 static int
 parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
-	guint v;
+	unsigned v;
 
-	if (!sstp_validate_uint(s, (guint) min, (guint) max, &v))
+	if (!sstp_validate_uint(s, (unsigned) min, (unsigned) max, &v))
 		return -1;
 	*out = v;
 	return 0;
@@ -169,30 +169,24 @@ parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *o
 bool
 tunnel_hostname_valid(const char *name)
 {
-	return sstp_validate_host(name, -1, NULL, NULL, NULL);
+	return sstp_validate_host(name, strlen(name), NULL, NULL, NULL) == NULL;
 }
 
 /* The settings table checks the gateway with the same function
  * (src/common/sstp-validate.h), so the service never hands on a server this
- * refuses. An international name becomes its xn-- form. */
+ * refuses: it converts an international name to its xn-- form, which is all
+ * this takes (the worker has no IDNA code; the reason says what to give). */
 int
 tunnel_parse_host_port(const char *s, uint16_t default_port, char **host, uint16_t *port,
                        bool *is_ip, char *err, size_t err_len)
 {
-	GError *error = NULL;
+	const char *reason;
 	SstpHostKind kind;
-	char *h = NULL;
-	guint p = 0;
+	unsigned p = 0;
 
-	if (!sstp_validate_host_port(s, &h, &kind, &p, &error)) {
-		set_err(err, err_len, "invalid server \"%s\": %s", s, error->message);
-		g_error_free(error);
-		return -1;
-	}
-	*host = strdup(h);
-	g_free(h);
-	if (!*host)
-		return set_err(err, err_len, "out of memory");
+	reason = sstp_validate_host_port(s, NULL, host, &kind, &p);
+	if (reason)
+		return set_err(err, err_len, "invalid server \"%s\": %s", s, reason);
 	*is_ip = kind != SSTP_HOST_NAME;
 	*port = p ? (uint16_t) p : default_port;
 	return 0;
@@ -201,13 +195,10 @@ tunnel_parse_host_port(const char *s, uint16_t default_port, char **host, uint16
 static int
 parse_pin(const char *s, uint8_t out[32], char *err, size_t err_len)
 {
-	GError *error = NULL;
+	const char *reason = sstp_validate_pin_sha256(s, out);
 
-	if (!sstp_validate_pin_sha256(s, out, &error)) {
-		set_err(err, err_len, "--pin-sha256: %s", error->message);
-		g_error_free(error);
-		return -1;
-	}
+	if (reason)
+		return set_err(err, err_len, "--pin-sha256: %s", reason);
 	return 0;
 }
 
@@ -294,18 +285,15 @@ apply_option(struct tunnel_options *o, const struct opt_def *d, const char *v,
 		o->no_verify = true;
 		return 0;
 	case OPT_HOST: {
-		GError *error = NULL;
+		const char *reason;
 		char *h = NULL;
-		int r;
 
-		if (!sstp_validate_host(v, -1, &h, NULL, &error)) {
-			set_err(err, err_len, "--host \"%s\" is not a valid host name: %s", v, error->message);
-			g_error_free(error);
-			return -1;
-		}
-		r = replace_str(&o->host, h, err, err_len);
-		g_free(h);
-		return r;
+		reason = sstp_validate_host(v, strlen(v), NULL, &h, NULL);
+		if (reason)
+			return set_err(err, err_len, "--host \"%s\" is not a valid host name: %s", v, reason);
+		free(o->host);
+		o->host = h;
+		return 0;
 	}
 	case OPT_NO_SNI:
 		o->no_sni = true;
@@ -523,7 +511,9 @@ tunnel_options_parse_stream(struct tunnel_options *o, char *buf, size_t len, cha
 		start = i + 1;
 	}
 	ret = tunnel_options_parse(o, n, words, true, err, err_len);
-	OPENSSL_cleanse(words, sizeof(words));
+	/* (only the words used: wiping all 8 KiB would make the stack that
+	 * deep, and keep it resident, for nothing) */
+	OPENSSL_cleanse(words, (size_t) n * sizeof(words[0]));
 	return ret;
 }
 

@@ -135,6 +135,17 @@ tunnel_resolve(const char *host, const char *port, int64_t deadline, int cancel_
 	int r, errsv;
 
 	*res = NULL;
+	/* An address needs no name server and cannot block: no thread, whose
+	 * stack and malloc arena would stay resident for the whole session. */
+	{
+		const struct addrinfo numeric = { .ai_flags = AI_NUMERICHOST, .ai_family = AF_UNSPEC,
+		                                  .ai_socktype = SOCK_STREAM, .ai_protocol = IPPROTO_TCP };
+
+		r = getaddrinfo(host, port, &numeric, res);
+		if (r == 0)
+			return TUNNEL_RESOLVED;
+		*res = NULL;
+	}
 	j = job_new(host, port);
 	if (!j) {
 		snprintf(why, why_cap, "cannot set up the resolver: %s", strerror(errno));

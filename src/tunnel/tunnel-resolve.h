@@ -8,7 +8,8 @@
  * for it. So it runs in a thread of its own while the caller waits on an
  * eventfd, the cancel fd (the worker's signalfd) and the deadline. A thread
  * given up on finishes (or not) on its own and frees what it holds; the
- * worker exits soon after anyway.
+ * worker exits soon after anyway. An address (no name) is converted at
+ * once, without a thread.
  */
 #ifndef TUNNEL_RESOLVE_H
 #define TUNNEL_RESOLVE_H

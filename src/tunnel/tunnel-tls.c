@@ -29,6 +29,7 @@
 
 #include "sstp-exit.h"
 #include "sstp-http.h"
+#include "tunnel-errstr.h"
 #include "tunnel-log.h"
 #include "tunnel-resolve.h"
 
@@ -604,8 +605,10 @@ openssl_error_text(char *out, size_t cap)
 {
 	unsigned long e = ERR_peek_last_error();
 
-	if (e)
+	if (e) {
+		tunnel_errstr_load();
 		ERR_error_string_n(e, out, cap);
+	}
 	else
 		snprintf(out, cap, "%s", errno ? strerror(errno) : "connection closed");
 	ERR_clear_error();
@@ -944,13 +947,14 @@ tls_write_all(struct tunnel_conn *c, const void *buf, size_t len, int64_t deadli
 	return 0;
 }
 
-int
-tunnel_http_handshake(const struct tunnel_options *o, int cancel_fd, struct tunnel_conn *c)
+/* buf (cap bytes) takes the answer's header and what came with it. */
+static int
+http_handshake(const struct tunnel_options *o, int cancel_fd, struct tunnel_conn *c, uint8_t *buf,
+               size_t cap)
 {
 	uint8_t rnd[16];
 	char guid[SSTP_GUID_STRLEN + 1];
 	char req[1024];
-	uint8_t buf[SSTP_HTTP_MAX_HEADER + 16384];
 	size_t len = 0, n;
 	int64_t deadline = tunnel_now_ms() + HTTP_TIMEOUT_MS;
 	const char *host = o->host ? o->host : o->server;
@@ -981,9 +985,9 @@ tunnel_http_handshake(const struct tunnel_options *o, int cancel_fd, struct tunn
 		int ret, err;
 		enum sstp_http_result pr;
 
-		if (len >= sizeof(buf))
+		if (len >= cap)
 			return tunnel_fail(SSTP_EXIT_HTTP, "the server's HTTP answer is too long");
-		ret = SSL_read_ex(c->ssl, buf + len, sizeof(buf) - len, &got);
+		ret = SSL_read_ex(c->ssl, buf + len, cap - len, &got);
 		if (renegotiation_refused)
 			return SSTP_EXIT_TLS;   /* info_cb() gave the reason */
 		if (ret == 1) {
@@ -1027,4 +1031,22 @@ tunnel_http_handshake(const struct tunnel_options *o, int cancel_fd, struct tunn
 		memcpy(c->leftover, buf + resp.header_len, c->leftover_len);
 	}
 	return 0;
+}
+
+int
+tunnel_http_handshake(const struct tunnel_options *o, int cancel_fd, struct tunnel_conn *c)
+{
+	/* A header of up to SSTP_HTTP_MAX_HEADER and a record behind it. On the
+	 * heap, not the stack: a 24 KiB frame here, with OpenSSL's calls below
+	 * it, would be the deepest the stack ever gets, and those pages stay
+	 * resident for the whole session; the heap reuses them. */
+	size_t cap = SSTP_HTTP_MAX_HEADER + 16384;
+	uint8_t *buf = malloc(cap);
+	int r;
+
+	if (!buf)
+		return tunnel_fail(SSTP_EXIT_INTERNAL, "out of memory");
+	r = http_handshake(o, cancel_fd, c, buf, cap);
+	free(buf);
+	return r;
 }

@@ -309,6 +309,8 @@ bench_client() {
 		echo "client_total_utime_stime_ticks=$(cpu_ticks "$client_pid")"
 		echo "pppd_total_utime_stime_ticks=$(cpu_ticks "$pppd_pid")"
 	} >>"$raw"
+	# where the client's memory is (by mapping), for whoever compares it
+	cat "/proc/$client_pid/smaps" >"$UML_OUT/smaps-$run.txt" 2>/dev/null || true
 	[ -z "${BENCH_SYSCALLS:-}" ] || syscall_profile
 	stop_client
 	stop_strict_server

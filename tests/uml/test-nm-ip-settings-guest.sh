@@ -67,8 +67,10 @@ nm_guest_setup
 # ---- 1. ipv4.method manual with an address; ipv6.method ignore ---------------
 # The address is a wish (ipcp-accept-local): this server assigns 10.77.0.2 and
 # wins, as with the old plugin. NetworkManager adds the profile's address as well.
-# Also: tls-server-name checks the certificate (CN sstp.test, given as CA) for
-# a gateway that is an address, and is the SNI; uuid not-a-guid gives a random id.
+# Also: tls-server-name checks the certificate (given as CA) for a gateway that
+# is an address, and is the SNI; an international name (bücher.sstp.test) reaches
+# the worker, which has no IDNA code, in its xn-- form (the service converts it),
+# and the certificate names that form; uuid not-a-guid gives a random id.
 conn=ip4-manual
 nm_guest_start_server "$conn" "$SSTP_PASSWORD_FILE" --ipv6 --dns 10.77.0.53 ||
 	tap_bail_out "sstp-test-server does not listen"
@@ -76,7 +78,7 @@ profile "$conn" 5b1e0c4a-7d2f-4e83-9a61-2c4d6e8f0a1b \
 	"method=manual
 address1=10.77.0.50/32,10.77.0.1" \
 	"method=ignore" \
-	"gateway=127.0.0.1:$NM_SERVER_PORT" "ca-cert=$CERT" "tls-server-name=sstp.test" "uuid=not-a-guid" \
+	"gateway=127.0.0.1:$NM_SERVER_PORT" "ca-cert=$CERT" "tls-server-name=bücher.sstp.test" "uuid=not-a-guid" \
 	"dhcp-inform=no"
 nm_guest_up "$conn" "up-$conn" "$conn: nmcli connection up" ||
 	tap_diag "$(grep -a 'nm-sstp' "$UML_OUT/syslog.log" | tail -n 5)"
@@ -100,10 +102,11 @@ tap_check "$conn: pppd got the server's DNS (usepeerdns)" \
 	grep -aq 'primary   DNS address 10.77.0.53' "$UML_OUT/syslog.log"
 tap_is "$conn: NetworkManager: no IPv6 address" "$(nm_field IP6.ADDRESS "$conn")" ""
 tap_check "$conn: no IPv6 on ppp0" sh -c "! ip -6 -o addr show dev ppp0 | grep -q inet6"
-tap_check "$conn: tls-server-name: the certificate was checked for sstp.test" \
-	grep -aq 'certificate for sstp.test verified' "$UML_OUT/NetworkManager.log"
-tap_check "$conn: tls-server-name: the server got SNI sstp.test and Host sstp.test" \
-	grep -aq 'http request ok host=sstp.test:[0-9]* sni=sstp.test ' "$NM_SERVER_LOG"
+tap_check "$conn: tls-server-name: the certificate was checked for xn--bcher-kva.sstp.test" \
+	grep -aq 'certificate for xn--bcher-kva.sstp.test verified' "$UML_OUT/NetworkManager.log"
+tap_check "$conn: tls-server-name: the server got SNI and Host xn--bcher-kva.sstp.test" \
+	grep -aq 'http request ok host=xn--bcher-kva.sstp.test:[0-9]* sni=xn--bcher-kva.sstp.test ' \
+	"$NM_SERVER_LOG"
 tap_check "$conn: uuid not a GUID: a random GUID was sent as correlation id" \
 	grep -aq 'correlation={[0-9A-F-]*} guid=yes' "$NM_SERVER_LOG"
 finish "$conn"

@@ -302,8 +302,11 @@ test_gateway(void)
 		assert_rejected(k, bad[i]);
 }
 
-/* One validator: the worker's command line accepts exactly the gateways the
- * table does, and the table's hello-interval range is the worker's --hello. */
+/* One validator: the worker's command line accepts exactly the ASCII
+ * gateways the table does, and the table's hello-interval range is the
+ * worker's --hello. International names: the table converts them (the worker
+ * has no GLib), the worker refuses them with the advice to give the xn-- form,
+ * and takes the form the table hands it. */
 static void
 test_same_checks_as_worker(void)
 {
@@ -322,14 +325,37 @@ test_same_checks_as_worker(void)
 		char *host = NULL;
 		uint16_t port = 0;
 		bool is_ip = false;
-		gboolean table_ok = nm_sstp_settings_validate_value("gateway", values[i], NULL);
+		char *normalized = NULL;
+		gboolean table_ok = nm_sstp_settings_normalize_value("gateway", values[i], &normalized, NULL);
 		gboolean worker_ok = tunnel_parse_host_port(values[i], 443, &host, &port, &is_ip, err,
 		                                            sizeof(err)) == 0;
+		gboolean ascii = TRUE;
+		const char *p;
 
-		if (table_ok != worker_ok)
+		for (p = values[i]; *p; p++)
+			ascii = ascii && (guchar) *p < 0x80;
+		if (ascii && table_ok != worker_ok)
 			g_error("gateway %s: table %s, worker %s (%s)", values[i], table_ok ? "accepts" : "refuses",
 			        worker_ok ? "accepts" : "refuses", err);
+		if (!ascii) {
+			if (worker_ok)
+				g_error("gateway %s: the worker took a non-ASCII name", values[i]);
+			if (table_ok && !strstr(err, "ASCII form (xn--"))
+				g_error("gateway %s: the worker's error does not say what to give: %s", values[i], err);
+		}
 		free(host);
+		host = NULL;
+		/* What the service hands the worker (nm_sstp_settings_worker_args()):
+		 * always taken, and the same host. */
+		if (table_ok) {
+			if (tunnel_parse_host_port(normalized, 443, &host, &port, &is_ip, err, sizeof(err)) != 0)
+				g_error("gateway %s: the worker refuses the table's form %s: %s", values[i],
+				        normalized, err);
+			if (!g_str_has_prefix(normalized, host) && !g_str_has_prefix(normalized + 1, host))
+				g_error("gateway %s: the worker made %s of %s", values[i], host, normalized);
+			free(host);
+		}
+		g_free(normalized);
 	}
 	g_assert_cmpuint(hello->min, ==, SSTP_HELLO_MIN);
 	g_assert_cmpuint(hello->max, ==, SSTP_HELLO_MAX);
@@ -1176,6 +1202,45 @@ test_proxy(void)
 	g_ptr_array_unref(warnings);
 }
 
+/* International names in the three host keys reach the worker in their xn--
+ * form (the worker has no IDNA conversion and refuses anything else), and
+ * the worker's parser takes the words the service hands it. */
+static void
+test_international_names_to_worker(void)
+{
+	static const char *const data[] = {
+		"gateway", "b\xc3\xbc" "cher.example:444", "tls-server-name", "Vpn.B\xc3\xbc" "cher.example",
+		"proxy-server", "proxy.b\xc3\xbc" "cher.example", "proxy-port", "3128", NULL
+	};
+	NMSettingVpn *s = profile_new(data, NULL);
+	struct tunnel_options o;
+	GError *error = NULL;
+	GPtrArray *args;
+	char err[256] = "";
+	guint i;
+
+	args = nm_sstp_settings_worker_args(s, TRUE, &error);
+	g_assert_no_error(error);
+	for (i = 0; i < args->len && args->pdata[i]; i++) {
+		const char *p;
+
+		for (p = args->pdata[i]; *p; p++)
+			g_assert_cmpuint((guchar) *p, <, 0x80);
+	}
+	tunnel_options_init(&o);
+	if (tunnel_options_parse(&o, (int) args->len - 1, (char *const *) args->pdata, TRUE, err,
+	                         sizeof(err)) != 0)
+		g_error("the worker refuses the service's words: %s", err);
+	g_assert_cmpstr(o.server, ==, "xn--bcher-kva.example");
+	g_assert_cmpuint(o.port, ==, 444);
+	g_assert_cmpstr(o.host, ==, "vpn.xn--bcher-kva.example");
+	g_assert_cmpstr(o.proxy_host, ==, "proxy.xn--bcher-kva.example");
+	g_assert_cmpuint(o.proxy_port, ==, 3128);
+	tunnel_options_clear(&o);
+	g_ptr_array_unref(args);
+	g_object_unref(s);
+}
+
 /* The worker refuses --pin-sha256 with --no-verify: the pin wins. */
 static void
 test_pin_beats_ignore_cert_warn(void)
@@ -1516,6 +1581,7 @@ main(int argc, char **argv)
 	g_test_add_func("/settings/args/tls-profile", test_tls_profile_args);
 	g_test_add_func("/settings/args/tls-never-eaptls-client", test_tls_never_eaptls_client);
 	g_test_add_func("/settings/args/proxy", test_proxy);
+	g_test_add_func("/settings/args/international-names", test_international_names_to_worker);
 	g_test_add_func("/settings/args/pin-beats-ignore-cert-warn", test_pin_beats_ignore_cert_warn);
 	g_test_add_func("/settings/args/password-needs-user", test_password_needs_user);
 	g_test_add_func("/settings/sanitize/specific", test_specific_rejections);

@@ -206,7 +206,7 @@ not_ok() {
 got_http() { wait_for SSTP_DUPLEX_POST server.out; }
 no_http() { ! grep -q SSTP_DUPLEX_POST server.out; }
 
-echo "1..33"
+echo "1..34"
 
 start_server good
 run_tunnel --ca-cert ca.pem --host vpn.test
@@ -527,3 +527,24 @@ if [ $rc = 3 ] && grep -q "the server offers only TLS 1.1, and this client needs
 else not_ok "TLS 1.1-only server"; fi
 stop_server
 
+
+# A server that does not speak TLS (plain HTTP on the port): OpenSSL's own
+# reason reaches the message. The worker loads OpenSSL's error strings only
+# when it has an error to tell (tunnel-errstr.h): without them the reason
+# would be "lib(20)::reason(267)".
+port=$(free_port)
+python3 -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); s.settimeout(30)
+print("listening", flush=True)
+c, _ = s.accept(); c.recv(4096); c.sendall(b"HTTP/1.0 400 Bad Request\r\n\r\n"); c.close()
+' "$port" >plain.out 2>&1 &
+server_pid=$!
+wait_for listening plain.out
+run_tunnel --no-verify
+if [ $rc = 3 ] && grep -q "TLS handshake with 127.0.0.1 failed: error:[0-9A-F]*:SSL routines::wrong version number" run.err; then
+    ok "plain HTTP server: exit 3, OpenSSL's reason in words (wrong version number)"
+else not_ok "plain HTTP server"; sed 's/^/# /' run.err; fi
+wait "$server_pid" 2>/dev/null
+server_pid=

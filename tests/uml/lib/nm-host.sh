@@ -39,8 +39,11 @@ nm_host_require() {
 
 nm_host_server_files() {
 	local out=$1
+	# The second name is bücher.sstp.test in its ASCII form (international
+	# names: test-nm-ip-settings).
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-subj /CN=sstp.test -days 2 -keyout "$out/key.pem" -out "$out/cert.pem" 2>/dev/null ||
+		-subj /CN=sstp.test -addext subjectAltName=DNS:sstp.test,DNS:xn--bcher-kva.sstp.test \
+		-days 2 -keyout "$out/key.pem" -out "$out/cert.pem" 2>/dev/null ||
 		return 1
 	# The client pins the server certificate: a real check, no "ignore" switch.
 	NM_HOST_PIN=$(openssl x509 -in "$out/cert.pem" -outform der | sha256sum | cut -d' ' -f1)
