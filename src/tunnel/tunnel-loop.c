@@ -52,6 +52,10 @@
 #define TLS_TX_HIGH        (64 * 1024)
 #define PTY_TX_HIGH        (64 * 1024)
 #define PTY_READ_CHUNK     (64 * 1024)
+/* Linux's n_tty read buffer (N_TTY_BUF_SIZE 4096) gives at most 4095 bytes a read. */
+#define PTY_LDISC_BUF      4095
+#define PTY_ROUND_BUDGET   (64 * 1024) /* pty bytes read in one round at most */
+#define TLS_RECORD         16384       /* TLS's largest record: write once that much is queued */
 #define TLS_READ_CHUNK     (32 * 1024)
 #define TEARDOWN_FLUSH_MS  2000
 #define PPPD_STOP_MS       5000
@@ -509,9 +513,19 @@ on_ppp_frame(void *ctx, const uint8_t *frame, size_t len)
 	return true;
 }
 
+/* Reads what pppd wrote. A read gives at most what the pty's line
+ * discipline holds (PTY_LDISC_BUF, under three 1400-byte frames), however
+ * much pppd has queued behind it: in Call_Connected a read that filled it is
+ * followed by another at once instead of a poll() round, and the frames go
+ * to TLS as soon as a full record's worth (TLS_RECORD) is queued, so that a
+ * busy upload costs about one read per 4 KiB and one write per 16 KiB.
+ * PTY_ROUND_BUDGET bounds one round, so that the server's ACKs, signals and
+ * the plugin are not kept waiting. */
 static void
 pty_read(struct tunnel *t)
 {
+	size_t budget = PTY_ROUND_BUDGET;
+
 	while (t->tls_tx.len < TLS_TX_HIGH && !t->sstp_closed) {
 		ssize_t n = read(t->pppd.master, t->pty_chunk, PTY_READ_CHUNK);
 
@@ -521,8 +535,14 @@ pty_read(struct tunnel *t)
 				tlog_debug("pppd wrote its first frame: releasing %zu queued bytes", t->pty_tx.len);
 			}
 			hdlc_decode(t->dec, t->pty_chunk, (size_t) n, on_ppp_frame, t);
-			if ((size_t) n < PTY_READ_CHUNK)
+			/* Before Call_Connected the plugin socket must be read
+			 * between pty reads (see the top of this file). */
+			if ((size_t) n < PTY_LDISC_BUF || (size_t) n >= budget
+			    || t->sc.state != SSTP_STATE_CALL_CONNECTED)
 				return;
+			budget -= (size_t) n;
+			if (t->tls_tx.len >= TLS_RECORD && !t->write_wants_read)
+				tls_flush(t);
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
