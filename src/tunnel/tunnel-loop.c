@@ -9,10 +9,12 @@
  *   3. TLS: read every record available (SSL_read until WANT_READ, which
  *      also drains SSL_pending) and parse every complete SSTP packet;
  *      then write the queued output in large writes;
- *   4. the pty: read 64 KiB at a time, HDLC-decode every frame into SSTP
- *      data packets appended to the TLS output queue; write queued frames
- *      to pppd;
- *   5. the timer of the SSTP state machine;
+ *   4. the pty: read it (again at once while reads fill its 4 KiB buffer,
+ *      64 KiB a round at most), HDLC-decode every frame into SSTP data
+ *      packets appended to the TLS output queue, written out at each full
+ *      record; write queued frames to pppd;
+ *   5. the timer of the SSTP state machine (all timers are one timerfd;
+ *      the clock is read only when it may be due);
  *   6. the DHCPINFORM for split routes (tunnel-dhcp.c): send or retry it,
  *      release the held ip4 message once it is answered or its short wait
  *      is over, and send a second one when a late answer brings routes.
