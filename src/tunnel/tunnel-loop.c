@@ -9,10 +9,12 @@
  *   3. TLS: read every record available (SSL_read until WANT_READ, which
  *      also drains SSL_pending) and parse every complete SSTP packet;
  *      then write the queued output in large writes;
- *   4. the pty: read 64 KiB at a time, HDLC-decode every frame into SSTP
- *      data packets appended to the TLS output queue; write queued frames
- *      to pppd;
- *   5. the timer of the SSTP state machine;
+ *   4. the pty: read it (again at once while reads fill its 4 KiB buffer,
+ *      64 KiB a round at most), HDLC-decode every frame into SSTP data
+ *      packets appended to the TLS output queue, written out at each full
+ *      record; write queued frames to pppd;
+ *   5. the timer of the SSTP state machine (all timers are one timerfd;
+ *      the clock is read only when it may be due);
  *   6. the DHCPINFORM for split routes (tunnel-dhcp.c): send or retry it,
  *      release the held ip4 message once it is answered or its short wait
  *      is over, and send a second one when a late answer brings routes.
@@ -30,6 +32,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -52,12 +55,22 @@
 #define TLS_TX_HIGH        (32 * 1024)
 #define PTY_TX_HIGH        (32 * 1024)
 #define PTY_READ_CHUNK     (64 * 1024)
+/* Linux's n_tty read buffer (N_TTY_BUF_SIZE 4096) gives at most 4095 bytes a read. */
+#define PTY_LDISC_BUF      4095
+#define PTY_ROUND_BUDGET   (64 * 1024) /* pty bytes read in one round at most */
+#define TLS_RECORD         16384       /* TLS's largest record: write once that much is queued */
 #define TLS_READ_CHUNK     (16 * 1024)
 #define TEARDOWN_FLUSH_MS  2000
 #define PPPD_STOP_MS       5000
 /* Room left in the ip4 message for the gateway line and the final empty
  * line (an IPv6 address is at most 45 characters). */
 #define IP4_GATEWAY_RESERVE 64
+/* The clock is read after poll() only when a timer fired, poll() timed
+ * out, or after this many rounds (see the loop); a packet that arrived in
+ * a round without a clock read is stamped at the next read, which comes
+ * within RX_STAMP_MS once the line goes quiet. */
+#define CLOCK_READ_ROUNDS  64
+#define RX_STAMP_MS        1000
 
 struct tunnel {
 	struct tunnel_options *o;
@@ -68,6 +81,7 @@ struct tunnel {
 	struct sstp_client sc;
 	int64_t timer_deadline;        /* -1: no timer */
 	bool rx_activity;              /* an SSTP packet arrived in this round of the loop */
+	bool rx_unstamped;             /* ... in a round without a clock read: not yet in last_rx_ms */
 	int64_t last_rx_ms;            /* when the last SSTP packet arrived (hello timer) */
 	const char *last_sstp_log;     /* last text from the state machine */
 
@@ -503,9 +517,19 @@ on_ppp_frame(void *ctx, const uint8_t *frame, size_t len)
 	return true;
 }
 
+/* Reads what pppd wrote. A read gives at most what the pty's line
+ * discipline holds (PTY_LDISC_BUF, under three 1400-byte frames), however
+ * much pppd has queued behind it: in Call_Connected a read that filled it is
+ * followed by another at once instead of a poll() round, and the frames go
+ * to TLS as soon as a full record's worth (TLS_RECORD) is queued, so that a
+ * busy upload costs about one read per 4 KiB and one write per 16 KiB.
+ * PTY_ROUND_BUDGET bounds one round, so that the server's ACKs, signals and
+ * the plugin are not kept waiting. */
 static void
 pty_read(struct tunnel *t)
 {
+	size_t budget = PTY_ROUND_BUDGET;
+
 	while (t->tls_tx.len < TLS_TX_HIGH && !t->sstp_closed) {
 		ssize_t n = read(t->pppd.master, t->pty_chunk, PTY_READ_CHUNK);
 
@@ -515,8 +539,14 @@ pty_read(struct tunnel *t)
 				tlog_debug("pppd wrote its first frame: releasing %zu queued bytes", t->pty_tx.len);
 			}
 			hdlc_decode(t->dec, t->pty_chunk, (size_t) n, on_ppp_frame, t);
-			if ((size_t) n < PTY_READ_CHUNK)
+			/* Before Call_Connected the plugin socket must be read
+			 * between pty reads (see the top of this file). */
+			if ((size_t) n < PTY_LDISC_BUF || (size_t) n >= budget
+			    || t->sc.state != SSTP_STATE_CALL_CONNECTED)
 				return;
+			budget -= (size_t) n;
+			if (t->tls_tx.len >= TLS_RECORD && !t->write_wants_read)
+				tls_flush(t);
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -890,6 +920,40 @@ signals_read(struct tunnel *t)
 
 /* ---- the loop --------------------------------------------------------- */
 
+/* The earliest deadline of any timer, in tunnel_now_ms() time, -1: none.
+ * now may be behind the clock: the DHCP timeouts it gives relative to now
+ * then come out as their absolute deadline all the same (or now, when due). */
+static int64_t
+next_deadline(const struct tunnel *t, int64_t now)
+{
+	int64_t due = t->timer_deadline;
+	int dw;
+
+	if (t->sstp_closed && (due < 0 || t->close_deadline < due))
+		due = t->close_deadline;
+	dw = dhcp_timeout_ms(t, now);
+	if (dw >= 0 && (due < 0 || now + dw < due))
+		due = now + dw;
+	return due;
+}
+
+/* Arms the timerfd at due (absolute, CLOCK_MONOTONIC like tunnel_now_ms()),
+ * or disarms it (due < 0). A deadline already past fires at once. */
+static int
+arm_timer(int tfd, int64_t due)
+{
+	struct itimerspec its;
+
+	memset(&its, 0, sizeof(its));
+	if (due >= 0) {
+		if (due < 1)
+			due = 1;  /* an all-zero it_value would disarm */
+		its.it_value.tv_sec = (time_t) (due / 1000);
+		its.it_value.tv_nsec = (long) (due % 1000) * 1000000L;
+	}
+	return timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
 static bool
 loop_done(const struct tunnel *t)
 {
@@ -1024,7 +1088,9 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 {
 	struct tunnel *t = calloc(1, sizeof(*t));
 	struct sstp_event ev = { .type = SSTP_EV_START };
-	int64_t now;
+	int64_t now, armed = -1;
+	unsigned rounds_unread = 0;
+	int tfd = -1;
 	int code;
 
 	if (!t)
@@ -1052,6 +1118,14 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 	sstp_client_init(&t->sc, o->hello_seconds * 1000);
 	tunnel_dhcp_init(&t->dhcp, !o->no_dhcp_inform);
 
+	/* The timers run in the kernel, so that the busy data path needs no
+	 * clock read per round: without a vDSO (UML) each is a system call,
+	 * a fifth of them. Without a timerfd: poll() timeouts and a clock read
+	 * per round, as before. */
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (tfd < 0)
+		tlog_debug("timerfd_create: %s: reading the clock every round", strerror(errno));
+
 	tunnel_status_state("sstp");
 	tunnel_step(t, &ev);
 	if (conn->leftover_len > 0 && tbuf_append(&t->tls_rx, conn->leftover, conn->leftover_len))
@@ -1060,10 +1134,11 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 
 	now = tunnel_now_ms();
 	while (!loop_done(t)) {
-		struct pollfd pfd[5];
-		int n = 0, i_tls = -1, i_pty = -1, i_sock = -1, i_sig, i_status = -1;
+		struct pollfd pfd[6];
+		int n = 0, i_tls = -1, i_pty = -1, i_sock = -1, i_sig, i_status = -1, i_tfd = -1;
 		int64_t wait = -1;
 		short tls_rev = 0;
+		bool fired = false;
 		bool pty_alive = t->pppd.pid > 0 && !t->pppd.exited;
 		bool tls_may_read = t->pty_tx.len < PTY_TX_HIGH;
 		int r;
@@ -1099,16 +1174,25 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 			i_pty = n++;
 		}
 
-		if (t->timer_deadline >= 0)
-			wait = t->timer_deadline > now ? t->timer_deadline - now : 0;
-		if (t->sstp_closed) {
-			int64_t left = t->close_deadline > now ? t->close_deadline - now : 0;
-			wait = (wait < 0 || left < wait) ? left : wait;
-		}
-		{
-			int dw = dhcp_timeout_ms(t, now);
-			if (dw >= 0 && (wait < 0 || dw < wait))
-				wait = dw;
+		if (tfd >= 0) {
+			int64_t due = next_deadline(t, now);
+
+			if (due != armed) {
+				if (arm_timer(tfd, due) != 0) {
+					local_failure(t, SSTP_EXIT_INTERNAL, "cannot set the timer");
+					break;
+				}
+				armed = due;
+			}
+			pfd[n] = (struct pollfd) { .fd = tfd, .events = POLLIN };
+			i_tfd = n++;
+			if (t->rx_unstamped)
+				wait = RX_STAMP_MS;
+		} else {
+			int64_t due = next_deadline(t, now);
+
+			if (due >= 0)
+				wait = due > now ? due - now : 0;
 		}
 		if (tls_may_read && SSL_has_pending(t->conn->ssl))
 			wait = 0;
@@ -1121,9 +1205,29 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 			break;
 		}
 
-		/* One clock read per round: the timers are coarse, and each
-		 * read is a system call where there is no vDSO (UML). */
-		now = tunnel_now_ms();
+		if (r > 0 && i_tfd >= 0 && (pfd[i_tfd].revents & POLLIN)) {
+			uint64_t expiries;
+
+			fired = true;
+			if (read(tfd, &expiries, sizeof(expiries)) < 0)
+				expiries = 0;
+			/* Fired: arm again next round even for the same deadline
+			 * (one that is still due fires at once). */
+			armed = -2;
+		}
+		/* The clock only when a timer may be due: the timerfd fired,
+		 * poll() timed out, or now has not moved for many rounds.
+		 * Each read is a system call where there is no vDSO (UML). */
+		if (tfd < 0 || r == 0 || fired || ++rounds_unread >= CLOCK_READ_ROUNDS) {
+			now = tunnel_now_ms();
+			rounds_unread = 0;
+			/* Later than the packet came, never earlier: the hello
+			 * timer can only be late by that much, never early. */
+			if (t->rx_unstamped) {
+				t->last_rx_ms = now;
+				t->rx_unstamped = false;
+			}
+		}
 		if (r > 0)
 			tls_rev = pfd[i_tls].revents;
 
@@ -1162,10 +1266,14 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 		if (t->tls_tx.len > 0 && !t->write_wants_read)
 			tls_flush(t);
 
-		/* The packets read in this round arrived by now (clock read
-		 * after poll): the hello timer counts from here. */
+		/* The packets read in this round arrived by now when the clock
+		 * was read after poll (rounds_unread 0): the hello timer counts
+		 * from here. Otherwise from the next clock read. */
 		if (t->rx_activity) {
-			t->last_rx_ms = now;
+			if (rounds_unread == 0)
+				t->last_rx_ms = now;
+			else
+				t->rx_unstamped = true;
 			t->rx_activity = false;
 		}
 		if (t->timer_deadline >= 0 && now >= t->timer_deadline && !t->sstp_closed) {
@@ -1199,6 +1307,8 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 		}
 	}
 	tunnel_pppd_close(&t->pppd);
+	if (tfd >= 0)
+		close(tfd);
 
 	code = exit_code(t);
 

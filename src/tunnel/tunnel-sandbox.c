@@ -445,6 +445,8 @@ static const char *const allowed_calls[] = {
 	 * signalfd, status pipe, stderr */
 	"read", "readv", "write", "writev", "recvfrom", "recvmsg", "sendto", "sendmsg", "close",
 	"poll", "ppoll",
+	/* the loop's timers (tunnel-loop.c; the timerfd is made before the drop) */
+	"timerfd_settime",
 	/* pppd: reaping it (works across uids, it is our child) */
 	"wait4", "waitid",
 	/* time: tunnel_now_ms(), usleep() (no vDSO under UML, so real calls) */

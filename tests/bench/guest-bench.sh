@@ -58,6 +58,16 @@ private_dirty_kb() {
 	awk '/^Private_Dirty:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null
 }
 
+# "syscr syscw voluntary_ctxt_switches" of PID: read and write system calls (/proc/PID/io,
+# counted by the kernel, no strace) and how often it slept (in poll(), for the worker)
+io_calls() {
+	local r w v
+	r=$(awk '/^syscr:/ { print $2 }' "/proc/$1/io" 2>/dev/null)
+	w=$(awk '/^syscw:/ { print $2 }' "/proc/$1/io" 2>/dev/null)
+	v=$(awk '/^voluntary_ctxt_switches:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+	echo "${r:--1} ${w:--1} ${v:--1}"
+}
+
 # busy and total jiffies of the whole guest (first line of /proc/stat)
 guest_jiffies() {
 	awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat
@@ -162,16 +172,23 @@ stop_client() {
 transfer() {
 	local name=$1 prefix=$2
 	shift 2
-	local c0 p0 c1 p1 b0 b1 j0 j1 t0 rc u0 s0 u1 s1
-	c0=$(cpu_ticks "$client_pid") p0=$(cpu_ticks "$pppd_pid")
+	local c0 p0 c1 p1 b0 b1 j0 j1 t0 rc u0 s0 u1 s1 i0 i1 v0 v1
+	c0=$(cpu_ticks "$client_pid") p0=$(cpu_ticks "$pppd_pid") i0=$(io_calls "$client_pid")
 	b0=$(ppp0_bytes) j0=$(guest_jiffies)
 	t0=$(now)
 	timeout 600 iperf3 -c "$BENCH_IPERF_ADDR" -n "$BENCH_BYTES" --connect-timeout 10000 -J "$@" \
 		>"$UML_OUT/iperf-$run-$prefix.json" 2>"$UML_OUT/iperf-$run-$prefix.err"
 	rc=$?
-	c1=$(cpu_ticks "$client_pid") p1=$(cpu_ticks "$pppd_pid")
+	c1=$(cpu_ticks "$client_pid") p1=$(cpu_ticks "$pppd_pid") i1=$(io_calls "$client_pid")
 	b1=$(ppp0_bytes) j1=$(guest_jiffies)
 	{
+		read -r u0 s0 v0 <<<"$i0"
+		read -r u1 s1 v1 <<<"$i1"
+		if [ "$u0" -ge 0 ] && [ "$u1" -ge 0 ]; then
+			echo "${prefix}_client_syscr=$((u1 - u0))"
+			echo "${prefix}_client_syscw=$((s1 - s0))"
+			echo "${prefix}_client_sleeps=$((v1 - v0))"
+		fi
 		echo "${prefix}_iperf_rc=$rc"
 		echo "${prefix}_wall_s=$(guest_elapsed_since "$t0" 2)"
 		read -r u0 s0 <<<"$c0"

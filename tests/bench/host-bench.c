@@ -25,7 +25,13 @@
  * utime+stime of the worker from /proc over the same span.
  *
  * Usage: host-bench --tunnel PATH [--bytes MB] [--frame N] [--dir up|down]
- *                   [--cpu N] [--batch N] [--ktls] [--escape-controls]
+ *                   [--cpu N] [--batch N] [--ktls] [--escape-controls] [--verify]
+ *
+ * --verify (up only): the server checks that every data packet is the next
+ * frame the stand-in wrote, byte for byte, in order (the payloads come from a
+ * fixed generator both know), and exits 1 at the first that is not. A test
+ * (tests/unit/test-tunnel-bulk.sh) uses it: the worker's batched pty reads
+ * and multi-packet TLS records must lose, split or reorder nothing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -56,6 +62,22 @@
 
 #define GO_LEN 24
 static const uint8_t ip_hdr[4] = { 0xff, 0x03, 0x00, 0x21 };
+#define N_FRAMES 16
+
+/* Frame k's payload: bytes as varied as encrypted traffic (so about one in
+ * 128 is escaped), the same in the stand-in and the server. */
+static void
+frame_payload(unsigned k, uint8_t *out, size_t n)
+{
+	uint32_t x = 0x9e3779b9u * (k + 1);
+
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		out[i] = (uint8_t) (x >> 24);
+	}
+}
 
 static double
 now_s(void)
@@ -138,17 +160,17 @@ stand_in(int argc, char **argv)
 	if (strcmp(mode, "up") == 0) {
 		/* 16 frames of pseudo-random payload (escapes as in real traffic),
 		 * HDLC-encoded once, written one frame per write(). */
-		static uint8_t enc[16][2 * 4096 + 16];
-		size_t enc_len[16];
+		static uint8_t enc[N_FRAMES][2 * 4096 + 16];
+		size_t enc_len[N_FRAMES];
 		uint8_t raw[4096 + 4];
 		uint64_t sent = 0;
 		unsigned i = 0;
 
 		if (frame > 4000)
 			frame = 4000;
-		for (unsigned k = 0; k < 16; k++) {
+		for (unsigned k = 0; k < N_FRAMES; k++) {
 			memcpy(raw, ip_hdr, 4);
-			RAND_bytes(raw + 4, (int) frame);
+			frame_payload(k, raw + 4, frame);
 			enc_len[k] = getenv("HOST_BENCH_ESCAPE_CONTROLS")
 			             ? hdlc_encode(raw, frame + 4, enc[k], sizeof(enc[k]))
 			             : hdlc_encode_min(raw, frame + 4, enc[k], sizeof(enc[k]));
@@ -157,7 +179,7 @@ stand_in(int argc, char **argv)
 		 * pppd were far ahead of the worker (how much the wake-up per
 		 * frame costs). */
 		size_t batch = strtoul(getenv("HOST_BENCH_BATCH") ? getenv("HOST_BENCH_BATCH") : "1", NULL, 10);
-		static uint8_t many[16 * (2 * 4096 + 16)];
+		static uint8_t many[N_FRAMES * (2 * 4096 + 16)];
 
 		if (batch < 1 || batch > 16)
 			batch = 1;
@@ -168,7 +190,7 @@ stand_in(int argc, char **argv)
 			for (size_t k = 0; k < batch; k++) {
 				memcpy(many + len, enc[i], enc_len[i]);
 				len += enc_len[i];
-				i = (i + 1) % 16;
+				i = (i + 1) % N_FRAMES;
 			}
 			r = write(tty, many, len);
 			if (r < 0 && errno == EINTR)
@@ -300,7 +322,8 @@ main(int argc, char **argv)
 	uint64_t bytes = 200ull * 1000 * 1000;
 	size_t frame = 1400;
 	int cpu = -1, lfd, fd, status;
-	bool ktls = false;
+	bool ktls = false, verify = false;
+	uint64_t checked = 0;
 	char pin[65], port_s[32], bytes_s[32], frame_s[32], pwfile[] = "/tmp/host-bench-pw-XXXXXX";
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t sl = sizeof(sa);
@@ -336,11 +359,14 @@ main(int argc, char **argv)
 			setenv("HOST_BENCH_BATCH", argv[++i], 1);   /* for the stand-in */
 		else if (strcmp(argv[i], "--ktls") == 0)
 			ktls = true;
+		else if (strcmp(argv[i], "--verify") == 0)
+			verify = true;
 		else if (strcmp(argv[i], "--escape-controls") == 0)
 			setenv("HOST_BENCH_ESCAPE_CONTROLS", "1", 1);   /* for the stand-in */
 		else {
 			fprintf(stderr, "usage: host-bench --tunnel PATH [--bytes MB] [--frame N] "
-			                "[--dir up|down] [--cpu N] [--batch N] [--ktls] [--escape-controls]\n");
+			                "[--dir up|down] [--cpu N] [--batch N] [--ktls] [--escape-controls] "
+			                "[--verify]\n");
 			return 1;
 		}
 	}
@@ -451,10 +477,27 @@ main(int argc, char **argv)
 	t0 = now_s();
 	c0 = proc_cpu_s(worker);
 	if (strcmp(dir, "up") == 0) {
+		static uint8_t expect[N_FRAMES][4096];
+
+		if (frame > 4000)
+			frame = 4000;   /* as the stand-in does */
+		for (unsigned k = 0; k < N_FRAMES; k++)
+			frame_payload(k, expect[k], frame);
 		while (moved < bytes) {
 			plen = read_packet(ssl, rx, &have, sizeof(rx));
-			if (!(rx[1] & 1) && plen > 8 && memcmp(rx + 4, ip_hdr, 4) == 0)
+			if (!(rx[1] & 1) && plen > 8 && memcmp(rx + 4, ip_hdr, 4) == 0) {
+				if (verify && (plen != SSTP_HEADER_LEN + 4 + frame
+				               || memcmp(rx + 8, expect[checked % N_FRAMES], frame) != 0)) {
+					fprintf(stderr, "host-bench: data packet %llu (%zu bytes) is not frame %llu "
+					        "of the stand-in\n", (unsigned long long) checked, plen,
+					        (unsigned long long) (checked % N_FRAMES));
+					kill(worker, SIGTERM);
+					waitpid(worker, &status, 0);
+					return 1;
+				}
+				checked++;
 				moved += plen - 8;
+			}
 			consume(rx, &have, plen);
 		}
 	} else {
@@ -521,9 +564,12 @@ main(int argc, char **argv)
 		             + (double) (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec + ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
 		printf("dir=%s frame=%zu MB=%.0f seconds=%.3f MB_per_s=%.1f worker_cpu_s=%.3f "
 		       "worker_cpu_ms_per_MB=%.3f worker_MB_per_cpu_s=%.1f server_cpu_s=%.3f "
-		       "worker_hwm_kb=%ld worker_private_dirty_kb=%ld cipher=%s\n",
+		       "worker_hwm_kb=%ld worker_private_dirty_kb=%ld cipher=%s",
 		       dir, frame, mb, secs, mb / secs, c1 - c0, (c1 - c0) * 1000 / mb,
 		       c1 > c0 ? mb / (c1 - c0) : 0.0, srv, hwm, pd, SSL_get_cipher(ssl));
+		if (verify)
+			printf(" frames_verified=%llu", (unsigned long long) checked);
+		printf("\n");
 	}
 	SSL_free(ssl);
 	SSL_CTX_free(ctx);

@@ -239,6 +239,10 @@ figures() {
 			-v c="$(value "$r" "${d}_pppd_ticks")" 'BEGIN { if (a != "" && c != "") print a + c }')" "$b" "$hz")"
 		echo "$d.busy=$(awk -v a="$(value "$r" "${d}_guest_busy_jiffies")" -v t="$(value "$r" "${d}_guest_total_jiffies")" \
 			'BEGIN { if (t > 0) printf "%.0f", 100 * a / t }')"
+		for k in syscr syscw sleeps; do
+			awk -v c="$(value "$r" "${d}_client_$k")" -v b="$b" -v k="$d.$k" \
+				'BEGIN { if (c != "" && b > 0) printf "%s=%.0f\n", k, c / b * 1e6 }'
+		done
 		# the transfer really crossed ppp0: its counter in the sending direction >= payload
 		if [ "$d" = up ]; then k=tx; else k=rx; fi
 		pb=$(value "$r" "${d}_ppp0_${k}_bytes")
@@ -328,6 +332,12 @@ label() {
 	row "guest CPU busy during transfer %, up" up.busy
 	row "guest CPU busy during transfer %, down" down.busy
 	if [ -n "$syscalls" ]; then
+		row "client read / write calls per MB (/proc/PID/io), up" up.syscr
+		row "" up.syscw
+		row "client read / write calls per MB (/proc/PID/io), down" down.syscr
+		row "" down.syscw
+		row "client sleeps (voluntary context switches) per MB, up" up.sleeps
+		row "client sleeps (voluntary context switches) per MB, down" down.sleeps
 		row "client system calls per MB (strace), up" up.calls
 		row "client system calls per MB (strace), down" down.calls
 	fi
