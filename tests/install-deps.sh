@@ -27,7 +27,7 @@ test_packages="
   softether-vpnserver softether-vpncmd sstp-client iperf3 dnsmasq-base
   xvfb xauth imagemagick gnome-keyring libsecret-tools
   appstream hostapd
-  softhsm2 p11-kit p11-kit-modules libengine-pkcs11-openssl gnutls-bin
+  softhsm2 p11-kit p11-kit-modules libengine-pkcs11-openssl gnutls-bin libp11-kit-dev
   debootstrap
 "
 case "${1:-}" in

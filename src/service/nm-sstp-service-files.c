@@ -6,8 +6,10 @@
 #include <grp.h>
 #include <poll.h>
 #include <pwd.h>
+#include <dirent.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -553,11 +555,67 @@ files_check_runtime_dir(const char *dir, GError **error)
 	return TRUE;
 }
 
+/* A folder whose service died without cleaning up (SIGKILL, a crash) would
+ * keep copies of a user's certificate and key, and the PKCS#11 socket, until
+ * reboot. Each service holds an flock on its folder for as long as it lives
+ * (the kernel drops it when the process dies, however it dies), so a folder
+ * nobody holds is a dead service's: remove its files (there are no
+ * subfolders) and the folder. Called with the base folder locked, so that a
+ * folder just made and not yet locked is never taken for a dead one. */
+static void
+files_sweep_dead(int base_fd, const char *base)
+{
+	DIR *d;
+	struct dirent *e;
+	int fd = dup(base_fd);
+
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		int dfd;
+		DIR *sub;
+		struct dirent *f;
+
+		if (!g_str_has_prefix(e->d_name, "files-") || strlen(e->d_name) != strlen("files-XXXXXX"))
+			continue;
+		dfd = openat(base_fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (dfd < 0)
+			continue;
+		if (flock(dfd, LOCK_EX | LOCK_NB) != 0) {
+			close(dfd);
+			continue;
+		}
+		sub = fdopendir(dfd);
+		if (!sub) {
+			close(dfd);
+			continue;
+		}
+		while ((f = readdir(sub))) {
+			if (strcmp(f->d_name, ".") != 0 && strcmp(f->d_name, "..") != 0)
+				unlinkat(dfd, f->d_name, 0);
+		}
+		closedir(sub);
+		if (unlinkat(base_fd, e->d_name, AT_REMOVEDIR) == 0)
+			sstp_log(LOG_INFO, "removed %s/%s, left by a service that ended without cleaning up",
+			         base, e->d_name);
+		else
+			sstp_log(LOG_WARNING, "cannot remove %s/%s, left by a service that ended: %s", base,
+			         e->d_name, g_strerror(errno));
+	}
+	closedir(d);
+}
+
 static gboolean
 files_make_dir(SstpFiles *files, GError **error)
 {
 	char *base;
-	char *dir;
+	char *dir = NULL;
+	int base_fd;
 
 	if (files->dir)
 		return TRUE;
@@ -566,23 +624,34 @@ files_make_dir(SstpFiles *files, GError **error)
 		g_free(base);
 		return FALSE;
 	}
+	base_fd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (base_fd < 0 || flock(base_fd, LOCK_EX) != 0) {
+		files_set_dir_error(error, base, g_strerror(errno));
+		goto out;
+	}
+	files_sweep_dead(base_fd, base);
 	dir = g_build_filename(base, "files-XXXXXX", NULL);
 	if (!g_mkdtemp_full(dir, 0700)) {
 		files_set_dir_error(error, base, g_strerror(errno));
-		g_free(dir);
-		g_free(base);
-		return FALSE;
+		goto out;
 	}
-	g_free(base);
 	files->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (files->dir_fd < 0) {
+	/* Held until the service ends (see files_sweep_dead()). */
+	if (files->dir_fd < 0 || flock(files->dir_fd, LOCK_EX | LOCK_NB) != 0) {
 		files_set_dir_error(error, dir, g_strerror(errno));
+		if (files->dir_fd >= 0)
+			close(files->dir_fd);
+		files->dir_fd = -1;
 		g_rmdir(dir);
-		g_free(dir);
-		return FALSE;
+		goto out;
 	}
-	files->dir = dir;
-	return TRUE;
+	files->dir = g_steal_pointer(&dir);
+out:
+	if (base_fd >= 0)
+		close(base_fd);
+	g_free(dir);
+	g_free(base);
+	return files->dir != NULL;
 }
 
 /* The copy's name: the key, plus the original's extension when it looks
@@ -716,11 +785,13 @@ sstp_files_free(SstpFiles *files)
 	g_clear_pointer(&files->pkcs11, sstp_pkcs11_free);
 	for (i = 0; files->dir_fd >= 0 && i < files->names->len; i++)
 		unlinkat(files->dir_fd, g_ptr_array_index(files->names, i), 0);
-	if (files->dir_fd >= 0)
-		close(files->dir_fd);
+	/* Removed while still locked: unlocked, another service would take it
+	 * for a dead one's (files_sweep_dead()). */
 	if (files->dir && g_rmdir(files->dir) != 0)
 		sstp_log(LOG_WARNING, "cannot remove the folder of private copies %s: %s", files->dir,
 		         g_strerror(errno));
+	if (files->dir_fd >= 0)
+		close(files->dir_fd);
 	g_free(files->dir);
 	g_ptr_array_unref(files->users);
 	g_ptr_array_unref(files->names);

@@ -164,7 +164,9 @@ pkcs11_child(const SstpPkcs11 *p, int cfd)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (p->user && !sstp_files_child_become(p->user))
 		_exit(126);
-	if (sstp_follow_parent(p->service, SIGTERM) != 0)
+	/* SIGKILL, as at teardown (sstp_pkcs11_free()): the user's modules
+	 * may ignore SIGTERM, and nobody is left to end this process. */
+	if (sstp_follow_parent(p->service, SIGKILL) != 0)
 		_exit(126);
 	if (dup2(cfd, STDIN_FILENO) < 0 || dup2(cfd, STDOUT_FILENO) < 0)
 		_exit(126);

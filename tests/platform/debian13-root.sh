@@ -25,7 +25,7 @@ packages="
   network-manager ppp dbus dbus-daemon dbus-bin udev systemd-sysv kmod iproute2
   iputils-ping procps psmisc util-linux coreutils hostname openssl python3 dnsmasq-base
   sstp-client iperf3 strace hostapd
-  softhsm2 p11-kit p11-kit-modules libengine-pkcs11-openssl gnutls-bin
+  softhsm2 p11-kit p11-kit-modules libengine-pkcs11-openssl gnutls-bin libp11-kit-dev
   build-essential autoconf automake libtool autopoint gettext pkg-config
   libglib2.0-dev libnm-dev libssl-dev ppp-dev libseccomp-dev
   libnma-dev libnma-gtk4-dev libgtk-3-dev libgtk-4-dev libsecret-1-dev

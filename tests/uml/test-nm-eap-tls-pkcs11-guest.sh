@@ -42,6 +42,19 @@ make_tokens() {
 			--id 01 "pkcs11:token=root-tok"
 }
 
+# The p11-kit remotes running, by program: "p11-kit remote" re-executes itself as
+# p11-kit-remote with argv[0] "remote", so its command line never says "p11-kit".
+p11_remotes() {
+	local p exe
+	for p in /proc/[0-9]*; do
+		exe=$(readlink "$p/exe" 2>/dev/null) || continue
+		case $exe in */p11-kit-remote | */bin/p11-kit) printf '%s ' "${p#/proc/}" ;; esac
+	done
+}
+no_p11_remote() {
+	[ -z "$(p11_remotes)" ]
+}
+
 # write_profile TOKEN PIN_LINE [PERMISSIONS]: the user's tls profile (connection.permissions:
 # the user, or PERMISSIONS; "none" for a system profile) as a keyfile (0600, guest tmpfs), so
 # the PIN goes through no command line.
@@ -110,7 +123,7 @@ up_fails() {
 	write_profile "$2" "$3"
 	nm_guest_up_fails "$conn" "$name" "$name: activation fails" "$want"
 	nm_guest_check_nothing_left "$name: nothing left: no worker, no pppd, no ppp device, no service" 30
-	tap_check "$name: no p11-kit remote is left" sh -c '! pgrep -f "p11-kit[- ]remote" >/dev/null'
+	tap_check "$name: no p11-kit remote is left" no_p11_remote
 	tap_check "$name: nothing is left in /run/nm-sstp (socket, configuration, copies)" \
 		sh -c '! ls -A /run/nm-sstp 2>/dev/null | grep -q .'
 	tap_check "$name: refused before connecting: the server saw no connection" \
@@ -143,7 +156,7 @@ if nm_guest_up "$conn" nmcli-up-token "token: nmcli connection up (EAP-TLS, key 
 	nm_guest_down "$conn" nmcli-down-token "token: nmcli connection down"
 fi
 nm_guest_check_nothing_left "token: nothing left after the connection" 30
-tap_check "token: no p11-kit remote is left" sh -c '! pgrep -f "p11-kit[- ]remote" >/dev/null'
+tap_check "token: no p11-kit remote is left" no_p11_remote
 guest_wait_for 30 nm_guest_server_has 'call ended'
 nm_guest_server_lines >"$UML_OUT/server-token.log"
 tap_check "token: the server's pppd accepted alice's certificate (eap-tls success)" \
@@ -154,11 +167,52 @@ tap_check "token: server: binding verified (method eap-tls), clean call" \
 tap_check "token: the service says the token is reached as $user" \
 	grep -q "PKCS#11: token pkcs11:token=alice-tok is reached as $user" "$UML_OUT/syslog.log"
 
+# A p11-kit remote that does not end (its user's modules may ignore SIGTERM and hang) must
+# neither hold up the service's teardown nor be left behind: the service ends it with
+# SIGKILL. The user registers p11-stuck-module.c in their own p11-kit configuration: every
+# remote the connection starts then ignores SIGTERM and, once its client has gone, hangs
+# at exit (the module's destructor).
+stuck_conf=/home/$user/.config/pkcs11/modules/stuck.module
+if [ -r "${P11_STUCK_MODULE:-}" ]; then
+	install -o "$user" -m 644 "$P11_STUCK_MODULE" "/home/$user/stuck.so" &&
+		su -s /bin/sh "$user" -c "mkdir -p ~/.config/pkcs11/modules &&
+			printf 'module: %s\n' ~/stuck.so >'$stuck_conf'"
+	write_profile alice-tok "$(pin_line)"
+	if nm_guest_up "$conn" nmcli-up-stuck "stuck: nmcli connection up (token next to the stuck module)"; then
+		remotes=$(p11_remotes)
+		tap_check "stuck: p11-kit remotes are left hanging while connected ($remotes)" \
+			test -n "$remotes"
+		nm_guest_down "$conn" nmcli-down-stuck "stuck: nmcli connection down"
+	fi
+	nm_guest_check_nothing_left "stuck: nothing left, the service ended too" 40
+	tap_check "stuck: no p11-kit remote is left" no_p11_remote
+	# The service itself killed: the remotes follow it (they get SIGKILL when it dies).
+	if nm_guest_up "$conn" nmcli-up-stuck-kill "stuck-kill: nmcli connection up"; then
+		remotes=$(p11_remotes)
+		tap_check "stuck-kill: p11-kit remotes are left hanging while connected ($remotes)" \
+			test -n "$remotes"
+		kill -KILL "$(pgrep -f "^$BUILDDIR/src/service/nm-sstp-service")"
+	fi
+	nm_guest_check_nothing_left "stuck-kill: nothing left after the service was killed" 40
+	tap_check "stuck-kill: no p11-kit remote is left" no_p11_remote
+	# Killed, the service could not remove its folder (the PKCS#11 socket and configuration);
+	# the next service removes it (checked after wrong-pin below).
+	killed_dir=$(ls /run/nm-sstp 2>/dev/null | grep '^files-')
+	tap_check "stuck-kill: the killed service's folder is left (${killed_dir:-none})" \
+		test -n "$killed_dir"
+	rm -f "$stuck_conf"
+else
+	tap_not_ok "stuck: the test module p11-stuck-module.so was built (libp11-kit-dev missing?)"
+fi
+
 # A wrong PIN: refused before connecting, with the reason.
 up_fails wrong-pin alice-tok "tls-user-key-secret=not-the-pin" "$NM_VPN_REASON_LOGIN_FAILED"
 tap_check "wrong-pin: the message says the token refused the PIN" \
 	grep -q 'connection failed: the PKCS#11 token refused the PIN: the PIN in tls-user-key-secret is wrong' \
 	"$UML_OUT/failure-wrong-pin.log"
+tap_check "wrong-pin: its service removed the folder the killed one left (${killed_dir:-none})" \
+	grep -q "removed /run/nm-sstp/${killed_dir:-none}, left by a service that ended without cleaning up" \
+	"$UML_OUT/syslog.log"
 
 # Root's token, named by the user's profile, and the user's SoftHSM configuration pointed at
 # root's token folder (the user owns that file): the user cannot open the folder, so neither

@@ -31,5 +31,6 @@ nm_host_server_files "$NM_HOST_OUT" || tap_bail_out "cannot make the test certif
 eaptls_make_certs "$NM_HOST_OUT/eaptls" pin || tap_bail_out "cannot make the EAP-TLS certificates (see eaptls/openssl.log)"
 nm_host_run_guest "$NM_HOST_OUT" "$here/test-nm-eap-tls-pkcs11-guest.sh" --timeout 600 -- \
 	"EAPTLS_DIR=$NM_HOST_OUT/eaptls" \
-	"EAPTLS_SHIM=$NM_HOST_BUILDDIR/tests/server/.libs/eaptls-keys-shim.so"
+	"EAPTLS_SHIM=$NM_HOST_BUILDDIR/tests/server/.libs/eaptls-keys-shim.so" \
+	"P11_STUCK_MODULE=$NM_HOST_BUILDDIR/tests/uml/.libs/p11-stuck-module.so"
 tap_finish

@@ -23,10 +23,13 @@
 
 #include <fcntl.h>
 #include <pwd.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -200,6 +203,76 @@ test_copy_system_profile(void)
 	g_unlink(path);
 	g_free(copy_path);
 	g_free(dir);
+	g_free(path);
+}
+
+/* A service killed with its folder full (SIGKILL: no cleanup) leaves copies
+ * behind; the next service to make a folder removes every folder nobody
+ * holds, and only those: a living service's stays. */
+static void
+test_dead_service_folder(void)
+{
+	char *path = write_file("dead.pem", "copied by a service that dies\n", 0600);
+	char dead_dir[4096] = "";
+	char *live_dir = g_build_filename(runtime_dir, "files-LIVE01", NULL);
+	char *live_file = g_build_filename(live_dir, "ca-cert.pem", NULL);
+	SstpFiles *alive, *next;
+	GError *error = NULL;
+	const char *alive_copy, *copy;
+	int fds[2], live_fd, status;
+	ssize_t n;
+	pid_t pid;
+
+	/* One killed at once, the way SIGKILL would. */
+	g_assert_cmpint(pipe(fds), ==, 0);
+	pid = fork();
+	g_assert_cmpint(pid, >=, 0);
+	if (pid == 0) {
+		SstpFiles *f = files_for(NULL);
+		const char *c = sstp_files_copy(f, NM_SSTP_KEY_CA_CERT, path, NULL);
+		char *d = c ? g_path_get_dirname(c) : g_strdup("");
+
+		if (write(fds[1], d, strlen(d)) < 0)
+			_exit(2);
+		kill(getpid(), SIGKILL);
+		_exit(3);
+	}
+	close(fds[1]);
+	n = read(fds[0], dead_dir, sizeof(dead_dir) - 1);
+	close(fds[0]);
+	g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+	g_assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	g_assert_cmpint(n, >, 0);
+	dead_dir[n] = '\0';
+	g_assert_true(g_file_test(dead_dir, G_FILE_TEST_IS_DIR));
+
+	/* One alive in this process, one alive elsewhere (a lock of its own). */
+	alive = files_for(NULL);
+	alive_copy = sstp_files_copy(alive, NM_SSTP_KEY_CA_CERT, path, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(g_mkdir(live_dir, 0700), ==, 0);
+	g_assert_true(g_file_set_contents(live_file, "x", -1, NULL));
+	live_fd = open(live_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	g_assert_cmpint(live_fd, >=, 0);
+	g_assert_cmpint(flock(live_fd, LOCK_EX | LOCK_NB), ==, 0);
+
+	next = files_for(NULL);
+	copy = sstp_files_copy(next, NM_SSTP_KEY_CA_CERT, path, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(copy);
+	g_assert_false(g_file_test(dead_dir, G_FILE_TEST_EXISTS));
+	g_assert_true(g_file_test(alive_copy, G_FILE_TEST_IS_REGULAR));
+	g_assert_true(g_file_test(live_file, G_FILE_TEST_IS_REGULAR));
+	g_assert_true(g_file_test(copy, G_FILE_TEST_IS_REGULAR));
+
+	sstp_files_free(next);
+	sstp_files_free(alive);
+	close(live_fd);
+	g_unlink(live_file);
+	g_rmdir(live_dir);
+	g_unlink(path);
+	g_free(live_file);
+	g_free(live_dir);
 	g_free(path);
 }
 
@@ -660,6 +733,7 @@ main(int argc, char **argv)
 
 	g_test_add_func("/service/files/copy-system-profile", test_copy_system_profile);
 	g_test_add_func("/service/files/copy-as-user", test_copy_as_user);
+	g_test_add_func("/service/files/dead-service-folder", test_dead_service_folder);
 	g_test_add_func("/service/files/root-only-like-missing", test_root_only_like_missing);
 	g_test_add_func("/service/files/non-regular", test_non_regular);
 	g_test_add_func("/service/files/symlink-swap", test_symlink_swap);
