@@ -66,9 +66,9 @@
  * line (an IPv6 address is at most 45 characters). */
 #define IP4_GATEWAY_RESERVE 64
 /* The clock is read after poll() only when a timer fired, poll() timed
- * out, or after this many rounds (see the loop); a packet that arrived in
- * a round without a clock read is stamped at the next read, which comes
- * within RX_STAMP_MS once the line goes quiet. */
+ * out, a packet from the server is still to be stamped, or after this many
+ * rounds (see the loop); a packet that arrived in a round without a clock
+ * read is stamped at the next round's read, at most RX_STAMP_MS later. */
 #define CLOCK_READ_ROUNDS  64
 #define RX_STAMP_MS        1000
 
@@ -1215,10 +1215,15 @@ tunnel_loop_run(struct tunnel_options *o, struct tunnel_conn *conn, int sigfd)
 			 * (one that is still due fires at once). */
 			armed = -2;
 		}
-		/* The clock only when a timer may be due: the timerfd fired,
-		 * poll() timed out, or now has not moved for many rounds.
-		 * Each read is a system call where there is no vDSO (UML). */
-		if (tfd < 0 || r == 0 || fired || ++rounds_unread >= CLOCK_READ_ROUNDS) {
+		/* The clock only when a timer may be due (the timerfd fired,
+		 * poll() timed out, now has not moved for many rounds) or the
+		 * last round's packets wait for their time: each read is a
+		 * system call where there is no vDSO (UML). Stamping them only
+		 * at a timeout would let traffic the other way (pings going
+		 * up while the server is silent) delay the stamp, and the dead
+		 * peer check with it, by seconds. */
+		if (tfd < 0 || r == 0 || fired || t->rx_unstamped ||
+		    ++rounds_unread >= CLOCK_READ_ROUNDS) {
 			now = tunnel_now_ms();
 			rounds_unread = 0;
 			/* Later than the packet came, never earlier: the hello
