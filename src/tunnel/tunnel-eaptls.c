@@ -9,7 +9,6 @@
 #include "tunnel-eaptls.h"
 
 #include "sstp-exit.h"
-#include "tunnel-errstr.h"
 #include "tunnel-log.h"
 
 #include <stdio.h>
@@ -240,7 +239,6 @@ pin_refused(void)
 	unsigned long e;
 	bool refused = false;
 
-	tunnel_errstr_load();
 	while ((e = ERR_get_error()) != 0) {
 		const char *r = ERR_reason_error_string(e);
 

@@ -47,7 +47,6 @@
 #include "tunnel-buf.h"
 #include "tunnel-dhcp.h"
 #include "tunnel-eaptls.h"
-#include "tunnel-errstr.h"
 #include "tunnel-log.h"
 #include "tunnel-pppd.h"
 #include "tunnel-sandbox.h"
@@ -419,7 +418,6 @@ tls_error(struct tunnel *t, int err, const char *op)
 		snprintf(msg, sizeof(msg), "the server closed the connection%s%s",
 		         errno ? ": " : "", errno ? strerror(errno) : "");
 	else {
-		tunnel_errstr_load();
 		ERR_error_string_n(e, why, sizeof(why));
 		snprintf(msg, sizeof(msg), "TLS %s failed: %s", op, why);
 	}

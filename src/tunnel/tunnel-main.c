@@ -22,7 +22,6 @@
 #include "sstp-harden.h"
 #include "sstp-validate.h"
 #include "tunnel-eaptls.h"
-#include "tunnel-errstr.h"
 #include "tunnel-log.h"
 #include "tunnel-sandbox.h"
 #include "tunnel-loop.h"
@@ -164,8 +163,6 @@ main(int argc, char **argv)
 	 * after the thread is gone. It allocates a few blocks, once. */
 	mallopt(M_ARENA_MAX, 1);
 #endif
-	/* Before any other OpenSSL call: no error strings until an error. */
-	tunnel_errstr_init();
 	/* Before the first secret arrives (options stream, password files). */
 	if (sstp_forbid_core_dumps() != 0)
 		tlog_warn("cannot disable core dumps (%s): a crash could leave the password in a core file",

@@ -29,7 +29,6 @@
 
 #include "sstp-exit.h"
 #include "sstp-http.h"
-#include "tunnel-errstr.h"
 #include "tunnel-log.h"
 #include "tunnel-resolve.h"
 
@@ -605,10 +604,8 @@ openssl_error_text(char *out, size_t cap)
 {
 	unsigned long e = ERR_peek_last_error();
 
-	if (e) {
-		tunnel_errstr_load();
+	if (e)
 		ERR_error_string_n(e, out, cap);
-	}
 	else
 		snprintf(out, cap, "%s", errno ? strerror(errno) : "connection closed");
 	ERR_clear_error();

@@ -529,9 +529,9 @@ stop_server
 
 
 # A server that does not speak TLS (plain HTTP on the port): OpenSSL's own
-# reason reaches the message. The worker loads OpenSSL's error strings only
-# when it has an error to tell (tunnel-errstr.h): without them the reason
-# would be "lib(20)::reason(267)".
+# reason reaches the message. Without OpenSSL's error strings loaded it would
+# be "lib(20)::reason(267)" (as it was on Debian 13's OpenSSL 3.5 when the
+# worker tried to load them only once an error came).
 port=$(free_port)
 python3 -c '
 import socket, sys
